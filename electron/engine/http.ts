@@ -1,0 +1,225 @@
+import { rootCertificates } from 'node:tls';
+import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
+import { WorkbenchError } from '../../shared/errors';
+import type { Party } from '../../shared/transcript';
+import type { Transcript } from './transcript';
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+export interface TlsSettings {
+  /** Extra trusted CA certificates (PEM), added to Node's defaults. */
+  ca?: string;
+  /** Client certificate chain (PEM) and its private key (PEM), for mutual TLS. */
+  cert?: string;
+  key?: string;
+  /** Explicit, per-profile "skip TLS verification". Never the default. */
+  insecure?: boolean;
+}
+
+export interface NetworkSettings {
+  /** Proxy URL for this profile; when absent HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply. */
+  proxy?: string;
+  tls?: TlsSettings;
+  /** Deadline for one request, body included. */
+  timeoutMs?: number;
+  maxResponseBytes?: number;
+}
+
+/** A request built as data, before anything is sent. */
+export interface PreparedRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  url: string;
+  durationMs: number;
+}
+
+export interface SendOptions {
+  label: string;
+  to?: Party;
+  signal?: AbortSignal;
+}
+
+const USER_AGENT = 'TokenWorkbench/0.1';
+
+/**
+ * The engine's only way onto the network: one deadline covering headers and
+ * body, no redirects followed, a response size cap, cancellation, and every
+ * exchange written (redacted) to the run's transcript.
+ */
+export class HttpClient {
+  private readonly dispatcher: Dispatcher;
+  private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
+
+  constructor(
+    settings: NetworkSettings = {},
+    private readonly transcript?: Transcript,
+  ) {
+    this.timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.maxResponseBytes = settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.dispatcher = createDispatcher(settings);
+  }
+
+  async send(req: PreparedRequest, options: SendOptions): Promise<HttpResponse> {
+    const started = new Date();
+    const t0 = performance.now();
+    const headers = { 'user-agent': USER_AGENT, ...req.headers };
+    const controller = new AbortController();
+    let reason: 'timeout' | 'cancelled' | undefined;
+    const timer = setTimeout(() => {
+      reason = 'timeout';
+      controller.abort();
+    }, this.timeoutMs);
+    const onCancel = () => {
+      reason = 'cancelled';
+      controller.abort();
+    };
+    if (options.signal?.aborted) onCancel();
+    options.signal?.addEventListener('abort', onCancel, { once: true });
+
+    let status = 0;
+    let responseHeaders: Record<string, string> = {};
+    try {
+      if (reason) throw new Error('aborted before start');
+      const res = await this.dispatcher.request({
+        origin: new URL(req.url).origin,
+        path: pathOf(req.url),
+        method: req.method,
+        headers,
+        body: req.body,
+        signal: controller.signal,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+      });
+      status = res.statusCode;
+      responseHeaders = flattenHeaders(res.headers);
+      const declared = Number(responseHeaders['content-length']);
+      if (Number.isFinite(declared) && declared > this.maxResponseBytes) {
+        res.body.destroy();
+        throw tooLarge(this.maxResponseBytes);
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > this.maxResponseBytes) {
+          res.body.destroy();
+          throw tooLarge(this.maxResponseBytes);
+        }
+        chunks.push(chunk);
+      }
+      const body = Buffer.concat(chunks).toString('utf8');
+      const durationMs = performance.now() - t0;
+      this.transcript?.recordHttp({
+        label: options.label,
+        to: options.to,
+        startedAt: started,
+        durationMs,
+        request: { ...req, headers },
+        response: { status, headers: responseHeaders, body },
+      });
+      return { status, headers: responseHeaders, body, url: req.url, durationMs };
+    } catch (err) {
+      const error = classifyTransportError(err, reason, req.url, this.timeoutMs);
+      this.transcript?.recordHttp({
+        label: options.label,
+        to: options.to,
+        startedAt: started,
+        durationMs: performance.now() - t0,
+        request: { ...req, headers },
+        ...(status ? { response: { status, headers: responseHeaders, body: '' } } : {}),
+        error: { code: error.code, message: error.message },
+      });
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onCancel);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+}
+
+function createDispatcher(settings: NetworkSettings): Dispatcher {
+  const tls = settings.tls ?? {};
+  const connect = {
+    // A custom CA adds to Node's trusted roots instead of replacing them.
+    ...(tls.ca ? { ca: [...rootCertificates, tls.ca] } : {}),
+    ...(tls.cert ? { cert: tls.cert } : {}),
+    ...(tls.key ? { key: tls.key } : {}),
+    ...(tls.insecure ? { rejectUnauthorized: false } : {}),
+  };
+  if (settings.proxy) return new ProxyAgent({ uri: settings.proxy, requestTls: connect });
+  const env = process.env;
+  if (env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy) return new EnvHttpProxyAgent({ requestTls: connect, connect });
+  return new Agent({ connect });
+}
+
+
+function pathOf(url: string): string {
+  const u = new URL(url);
+  return `${u.pathname}${u.search}`;
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined) continue;
+    out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+function tooLarge(limit: number): WorkbenchError {
+  return new WorkbenchError('RESPONSE_TOO_LARGE', `response larger than ${Math.round(limit / 1024)} KiB; refused to read further`);
+}
+
+const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|HOSTNAME|ALTNAME|EPROTO/;
+
+function errorCodes(err: unknown): string[] {
+  const codes: string[] = [];
+  let current: unknown = err;
+  for (let i = 0; i < 5 && current && typeof current === 'object'; i++) {
+    const c = current as { code?: unknown; cause?: unknown; errors?: unknown[] };
+    if (typeof c.code === 'string') codes.push(c.code);
+    if (Array.isArray(c.errors)) for (const e of c.errors) codes.push(...errorCodes(e));
+    current = c.cause;
+  }
+  return codes;
+}
+
+function classifyTransportError(err: unknown, reason: 'timeout' | 'cancelled' | undefined, url: string, timeoutMs: number): WorkbenchError {
+  if (err instanceof WorkbenchError) return err;
+  const target = safeOrigin(url);
+  if (reason === 'cancelled') return new WorkbenchError('CANCELLED', `request to ${target} cancelled`);
+  const codes = errorCodes(err);
+  const message = err instanceof Error ? err.message : String(err);
+  if (reason === 'timeout' || codes.some((c) => c.includes('TIMEOUT')))
+    return new WorkbenchError('TIMEOUT', `no complete response from ${target} within ${timeoutMs / 1000} s`, { cause: err });
+  if (codes.includes('ECONNREFUSED')) return new WorkbenchError('CONNECTION_REFUSED', `connection refused by ${target}: nothing is listening there`, { cause: err });
+  if (codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN'))
+    return new WorkbenchError('DNS_FAILURE', `cannot resolve host of ${target}`, { cause: err });
+  const tlsCode = codes.find((c) => TLS_CODES.test(c));
+  if (tlsCode) return new WorkbenchError('TLS_ERROR', `TLS handshake with ${target} failed (${tlsCode}): ${message}`, { cause: err, details: { tlsCode } });
+  return new WorkbenchError('NETWORK_ERROR', `request to ${target} failed: ${message}${codes.length ? ` (${codes[0]})` : ''}`, { cause: err });
+}
+
+function safeOrigin(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return url;
+  }
+}

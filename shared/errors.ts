@@ -1,0 +1,109 @@
+/**
+ * Stable error codes shared by the engine, the CLI and the renderer.
+ * Electron's ipcMain.handle passes only `message` across, so everything that
+ * crosses a process boundary travels as an `ErrorInfo` inside a `Result`.
+ */
+export type ErrorCode =
+  // The server answered with an OAuth error body (RFC 6749 §5.2).
+  | 'OAUTH_ERROR'
+  // Transport
+  | 'TIMEOUT'
+  | 'CONNECTION_REFUSED'
+  | 'DNS_FAILURE'
+  | 'TLS_ERROR'
+  | 'NETWORK_ERROR'
+  | 'CANCELLED'
+  // Response shape
+  | 'REDIRECT_NOT_FOLLOWED'
+  | 'RESPONSE_TOO_LARGE'
+  | 'HTML_RESPONSE'
+  | 'INVALID_JSON'
+  | 'UNEXPECTED_STATUS'
+  | 'INVALID_RESPONSE'
+  // Discovery
+  | 'DISCOVERY_FAILED'
+  | 'ISSUER_MISMATCH'
+  // Authorization response
+  | 'STATE_MISMATCH'
+  | 'ISS_MISMATCH'
+  | 'AUTHORIZATION_DENIED'
+  | 'LOOPBACK_FAILED'
+  | 'DEVICE_CODE_EXPIRED'
+  // Configuration and input
+  | 'INVALID_INPUT'
+  | 'INVALID_PROFILE'
+  | 'MISSING_CONFIGURATION'
+  | 'UNSUPPORTED'
+  | 'NOT_FOUND'
+  | 'ALREADY_EXISTS'
+  // Keys and secrets
+  | 'KEYCHAIN_UNAVAILABLE'
+  | 'KEY_NOT_FOUND'
+  | 'KEY_INVALID'
+  | 'WRONG_PASSPHRASE'
+  | 'CERTIFICATE_INVALID'
+  | 'CERTIFICATE_KEY_MISMATCH'
+  | 'SIGNING_FAILED'
+  // Tokens
+  | 'TOKEN_MALFORMED'
+  | 'VERIFICATION_FAILED'
+  | 'DECRYPTION_FAILED'
+  | 'INTERNAL';
+
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+  /** Structured extras (e.g. the server's `error`, `error_description`, `error_uri`, HTTP status). */
+  details?: Record<string, unknown>;
+}
+
+export class WorkbenchError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: Record<string, unknown>;
+  constructor(code: ErrorCode, message: string, options?: { details?: Record<string, unknown>; cause?: unknown }) {
+    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    this.name = 'WorkbenchError';
+    this.code = code;
+    this.details = options?.details;
+  }
+
+  toInfo(): ErrorInfo {
+    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
+  }
+}
+
+/** An OAuth error body from the server: `{ error, error_description?, error_uri? }`. */
+export class ResponseBodyError extends WorkbenchError {
+  readonly error: string;
+  readonly error_description?: string;
+  readonly error_uri?: string;
+  readonly status: number;
+  constructor(status: number, body: { error: string; error_description?: string; error_uri?: string }) {
+    const description = body.error_description ? `: ${body.error_description}` : '';
+    const uri = body.error_uri ? ` (see ${body.error_uri})` : '';
+    super('OAUTH_ERROR', `server error ${body.error}${description}${uri} [HTTP ${status}]`, {
+      details: { status, error: body.error, error_description: body.error_description, error_uri: body.error_uri },
+    });
+    this.name = 'ResponseBodyError';
+    this.error = body.error;
+    this.error_description = body.error_description;
+    this.error_uri = body.error_uri;
+    this.status = status;
+  }
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+export function toErrorInfo(err: unknown): ErrorInfo {
+  if (err instanceof WorkbenchError) return err.toInfo();
+  if (err instanceof Error) return { code: 'INTERNAL', message: err.message };
+  return { code: 'INTERNAL', message: String(err) };
+}
+
+export async function toResult<T>(work: () => Promise<T>): Promise<Result<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (err) {
+    return { ok: false, error: toErrorInfo(err) };
+  }
+}
