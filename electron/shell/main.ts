@@ -1,0 +1,168 @@
+import * as electron from 'electron';
+import { readFile } from 'node:fs/promises';
+import { dirname, extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { channelOf, EVENT_CHANNEL, OPERATION_NAMES } from '../../shared/ipc-names';
+import { dispatch } from '../app/dispatch';
+import { createAppService, type AppService } from '../app/service';
+import { dataDir } from '../storage/paths';
+import { CONTENT_SECURITY_POLICY, createMainWindow, isSameOrigin } from './window';
+
+/**
+ * Electron main: the only module (with the preload) that imports `electron`.
+ * It owns the window, the app:// protocol, the single-instance lock, the
+ * private-use URI schemes, and the IPC handlers — one per operation of the
+ * contract, all going through the same `dispatch` the browser bridge uses.
+ */
+const { app, BrowserWindow, ipcMain, protocol, shell } = electron;
+
+const APP_SCHEME = 'app';
+const APP_ORIGIN = `${APP_SCHEME}://bundle`;
+const here = dirname(fileURLToPath(import.meta.url));
+const rendererDir = resolve(here, '..', 'renderer');
+const preloadPath = join(here, 'preload.cjs');
+
+// Must happen before `ready`: app:// behaves like https (secure context, fetch, relative URLs).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+let mainWindow: electron.BrowserWindow | undefined;
+let service: AppService | undefined;
+/** Custom-scheme redirects that arrived before the service was ready (cold start via the URL). */
+const earlyRedirects: string[] = [];
+
+if (!app.requestSingleInstanceLock()) {
+  // Another instance owns the data dir and the keychain session; it gets our argv via 'second-instance'.
+  app.quit();
+} else {
+  app.on('second-instance', (_event, argv) => {
+    for (const arg of argv) handleRedirectUrl(arg);
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+    }
+  });
+  // macOS delivers private-use scheme URLs here instead of argv.
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    handleRedirectUrl(url);
+  });
+  for (const arg of process.argv.slice(1)) if (looksLikeCustomSchemeUrl(arg)) earlyRedirects.push(arg);
+
+  // Defence in depth for every web contents, including any created by surprise.
+  app.on('web-contents-created', (_event, contents) => {
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-attach-webview', (e) => e.preventDefault());
+    contents.on('will-navigate', (e, url) => {
+      if (!isSameOrigin(url, APP_ORIGIN)) e.preventDefault();
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => {
+    void service?.close();
+  });
+
+  void app.whenReady().then(start);
+}
+
+async function start(): Promise<void> {
+  protocol.handle(APP_SCHEME, serveRenderer);
+
+  service = await createAppService({
+    dataDir: dataDir(),
+    mode: 'electron',
+    version: app.getVersion(),
+    // Only main opens the system browser, and only for URLs the engine built (authorization, verification, logout).
+    openBrowser: async (url) => {
+      const parsed = new URL(url);
+      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error(`refusing to open a ${parsed.protocol} URL`);
+      await shell.openExternal(parsed.toString());
+    },
+  });
+  registerCustomSchemes(service);
+  service.onEvent((event) => {
+    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(EVENT_CHANNEL, event);
+    // A profile saved with a custom-scheme redirect must be able to receive it from now on.
+    if (event.type === 'workspace.changed') registerCustomSchemes(service as AppService);
+  });
+
+  for (const name of OPERATION_NAMES) {
+    ipcMain.handle(channelOf(name), async (event, arg: unknown) => {
+      if (!isTrustedSender(event)) return { ok: false, error: { code: 'INVALID_INPUT', message: 'IPC from an untrusted frame refused' } };
+      return dispatch((service as AppService).handlers, name, arg);
+    });
+  }
+
+  mainWindow = createMainWindow({ BrowserWindow }, { preloadPath, url: `${APP_ORIGIN}/index.html`, appOrigin: APP_ORIGIN });
+  mainWindow.on('closed', () => {
+    mainWindow = undefined;
+  });
+  for (const url of earlyRedirects.splice(0)) handleRedirectUrl(url);
+}
+
+/** Only our window's main frame, showing our bundle, may call the service. */
+function isTrustedSender(event: electron.IpcMainInvokeEvent): boolean {
+  const frame = event.senderFrame;
+  if (!frame || !mainWindow || event.sender !== mainWindow.webContents) return false;
+  if (frame !== mainWindow.webContents.mainFrame) return false;
+  return isSameOrigin(frame.url, APP_ORIGIN);
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+};
+
+/** app://bundle/<path> → dist/renderer/<path>, never outside it. */
+async function serveRenderer(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  if (url.host !== 'bundle') return new Response('not found', { status: 404 });
+  const relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+  const file = resolve(rendererDir, `.${relative}`);
+  if (!file.startsWith(rendererDir + sep)) return new Response('not found', { status: 404 });
+  try {
+    const body = await readFile(file);
+    return new Response(body, {
+      headers: {
+        'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-security-policy': CONTENT_SECURITY_POLICY,
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'no-store',
+      },
+    });
+  } catch {
+    return new Response('not found', { status: 404 });
+  }
+}
+
+/** Private-use URI schemes (RFC 8252 §7.1) of profiles with a custom-scheme redirect. */
+function registerCustomSchemes(svc: AppService): void {
+  for (const scheme of svc.customRedirectSchemes()) {
+    if (app.isDefaultProtocolClient(scheme)) continue;
+    // In development Electron runs as `electron .`: the OS must relaunch it with the app path.
+    if (process.defaultApp && process.argv[1]) app.setAsDefaultProtocolClient(scheme, process.execPath, [resolve(process.argv[1])]);
+    else app.setAsDefaultProtocolClient(scheme);
+  }
+}
+
+function looksLikeCustomSchemeUrl(value: string): boolean {
+  return /^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:/i.test(value);
+}
+
+function handleRedirectUrl(value: string): void {
+  if (!looksLikeCustomSchemeUrl(value)) return;
+  if (!service) {
+    earlyRedirects.push(value);
+    return;
+  }
+  service.deliverRedirect(value);
+}

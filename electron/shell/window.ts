@@ -1,0 +1,102 @@
+import type { BrowserWindow, BrowserWindowConstructorOptions } from 'electron';
+
+/**
+ * The Content-Security-Policy of every page the app shows: scripts and styles
+ * only from the app itself (no inline script, no eval), no plugins, no
+ * framing, network only back to the app's own origin.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ');
+
+/** The part of the `electron` module the factory uses; passed in so a test can hand it a recording fake. */
+export type WindowElectron = { BrowserWindow: typeof BrowserWindow };
+
+export interface MainWindowOptions {
+  /** Absolute path of the built CJS preload. */
+  preloadPath: string;
+  /** The renderer's entry, on the app:// protocol. */
+  url: string;
+  /** Origin the window may stay on (app://bundle). */
+  appOrigin: string;
+  title?: string;
+}
+
+/**
+ * Creates the one application window with Electron's security checklist
+ * applied (tutanota's ApplicationWindow style: `electron` is a parameter).
+ * Everything the renderer could use to leave its box is shut here, in one
+ * place the shell test inspects.
+ */
+export function createMainWindow(electron: WindowElectron, options: MainWindowOptions): BrowserWindow {
+  const webPreferences: NonNullable<BrowserWindowConstructorOptions['webPreferences']> = {
+    preload: options.preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    experimentalFeatures: false,
+    navigateOnDragDrop: false,
+    spellcheck: false,
+    safeDialogs: true,
+  };
+  const win = new electron.BrowserWindow({
+    width: 1360,
+    height: 880,
+    minWidth: 900,
+    minHeight: 600,
+    title: options.title ?? 'Token Workbench',
+    show: false,
+    autoHideMenuBar: true,
+    backgroundColor: '#1b1d22',
+    webPreferences,
+  });
+  const contents = win.webContents;
+
+  // No new windows: links the user wants opened go through main's openExternal for engine-built URLs only.
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  // The renderer is a single page; any navigation away from it (a link, a drop, a redirect) is refused.
+  const denyNavigation = (event: { preventDefault(): void }, url: string) => {
+    if (!isSameOrigin(url, options.appOrigin)) event.preventDefault();
+  };
+  contents.on('will-navigate', denyNavigation);
+  contents.on('will-redirect', denyNavigation);
+  contents.on('will-frame-navigate', (event) => {
+    if (!isSameOrigin(event.url, options.appOrigin)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+
+  // Camera, notifications, clipboard-read, geolocation, …: the workbench needs none of them.
+  const session = contents.session;
+  session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+  session.setDevicePermissionHandler(() => false);
+
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(options.url);
+  return win;
+}
+
+/** Scheme + host + port; URL.origin is "null" for non-special schemes such as app://, so it cannot be compared. */
+export function isSameOrigin(url: string, origin: string): boolean {
+  try {
+    const a = new URL(url);
+    const b = new URL(origin);
+    return a.protocol === b.protocol && a.host === b.host && a.host !== '';
+  } catch {
+    return false;
+  }
+}

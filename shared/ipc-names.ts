@@ -1,0 +1,52 @@
+/**
+ * The names of every operation the renderer can ask for, as plain data.
+ * Kept apart from shared/ipc.ts so the sandboxed preload can enumerate the
+ * operations without bundling zod; shared/ipc.ts checks at compile time
+ * that its schema table has exactly these keys.
+ */
+export const OPERATION_NAMES = [
+  'appInfo',
+  // Groups and profiles
+  'listWorkspace',
+  'saveGroup',
+  'deleteGroup',
+  'saveProfile',
+  'deleteProfile',
+  'duplicateProfile',
+  'moveProfile',
+  'getProfileSecrets',
+  'setProfileSecret',
+  'clearProfileSecret',
+  'exportConnections',
+  'importConnections',
+  // Server and flows
+  'discover',
+  'getToken',
+  'refresh',
+  'cancelRun',
+  // Tokens
+  'inspectToken',
+  'introspect',
+  'revoke',
+  'userinfo',
+  'logout',
+  'callApi',
+  // History
+  'listHistory',
+  'getHistoryTokens',
+  'clearHistory',
+  // Keystore
+  'listKeys',
+  'generateKey',
+  'importKey',
+  'attachCertificate',
+  'exportKey',
+  'deleteKey',
+] as const;
+
+export type OperationName = (typeof OPERATION_NAMES)[number];
+
+/** IPC channel of an operation (Electron) — one per operation so main can register exactly the contract. */
+export const channelOf = (name: OperationName): string => `tokenbench:${name}`;
+/** The one channel main pushes events on. */
+export const EVENT_CHANNEL = 'tokenbench:event';

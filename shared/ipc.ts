@@ -1,0 +1,307 @@
+import { z } from 'zod';
+import type { Result } from './errors';
+import { AUTH_METHODS, GRANT_TYPES } from './grants';
+import { OPERATION_NAMES, type OperationName } from './ipc-names';
+import {
+  ConnectionGroupSchema,
+  ConnectionProfileSchema,
+  ParamSchema,
+  type ConnectionGroup,
+  type ConnectionProfile,
+} from './profile';
+import type { TranscriptEntry } from './transcript';
+
+/**
+ * The one IPC contract between the renderer and the application service:
+ * every operation's argument schema (checked at runtime by whoever receives
+ * it — Electron main or the browser-mode bridge) and its result type.
+ * Main's handler table is `Handlers`, a mapped type over this table, so a
+ * missing handler fails to compile; the preload and the HTTP client are
+ * generated from OPERATION_NAMES, so neither can drift either.
+ */
+
+export { OPERATION_NAMES, type OperationName } from './ipc-names';
+
+// ---------------------------------------------------------------------------
+// Result types (renderer-safe: metadata, public keys, masked values — never a secret or private key)
+
+export interface AppInfo {
+  mode: 'electron' | 'web';
+  version: string;
+  dataDir: string;
+  platform: string;
+}
+
+export interface Workspace {
+  groups: ConnectionGroup[];
+  profiles: ConnectionProfile[];
+}
+
+export type SecretName = 'clientSecret' | 'password' | 'refreshToken';
+export const SECRET_NAMES = ['clientSecret', 'password', 'refreshToken'] as const;
+
+export interface SecretStatus {
+  name: SecretName;
+  set: boolean;
+  /** e.g. "••••••3f" — enough to tell two secrets apart, never enough to use one. */
+  masked?: string;
+}
+
+/** What discovery found, trimmed to what the request panel shows. */
+export interface ServerMetadata {
+  issuer: string;
+  authorization_endpoint?: string;
+  token_endpoint?: string;
+  device_authorization_endpoint?: string;
+  introspection_endpoint?: string;
+  revocation_endpoint?: string;
+  userinfo_endpoint?: string;
+  end_session_endpoint?: string;
+  jwks_uri?: string;
+  grant_types_supported?: string[];
+  response_types_supported?: string[];
+  token_endpoint_auth_methods_supported?: string[];
+  token_endpoint_auth_signing_alg_values_supported?: string[];
+  code_challenge_methods_supported?: string[];
+  scopes_supported?: string[];
+  id_token_signing_alg_values_supported?: string[];
+  [key: string]: unknown;
+}
+
+export interface DiscoverResult {
+  metadata: ServerMetadata;
+  transcript: TranscriptEntry[];
+}
+
+export interface TokenSet {
+  access_token: string;
+  token_type: string;
+  expires_in?: number;
+  refresh_token?: string;
+  id_token?: string;
+  scope?: string;
+  issued_token_type?: string;
+  [key: string]: unknown;
+}
+
+export interface HistoryEntry {
+  id: string;
+  profileId: string;
+  profileName: string;
+  grantType: string;
+  obtainedAt: string;
+  /** From expires_in (or the access token's exp). */
+  expiresAt?: string;
+  scope?: string;
+  tokenType: string;
+  has: { access: boolean; id: boolean; refresh: boolean };
+  /** True while the tokens are still in the keychain. */
+  stored: boolean;
+}
+
+export interface RunSummary {
+  runId: string;
+  profileId: string;
+  grantType: string;
+  obtainedAt: string;
+  history: HistoryEntry;
+  tokens: TokenSet;
+  transcript: TranscriptEntry[];
+}
+
+/** Progress of a running flow, pushed on the event channel. */
+export type RunProgress =
+  | { kind: 'browser_opened'; url: string }
+  | { kind: 'waiting_for_redirect'; redirectUri: string; expiresAt: string }
+  | { kind: 'device_code'; userCode: string; verificationUri: string; verificationUriComplete?: string; expiresAt: string }
+  | { kind: 'polling'; attempt: number };
+
+export type WorkbenchEvent =
+  | { type: 'run.progress'; runId: string; progress: RunProgress }
+  | { type: 'history.changed'; profileId?: string }
+  | { type: 'workspace.changed' };
+
+export type TokenKind = 'access' | 'id' | 'refresh';
+
+export interface VerificationCheck {
+  id: string;
+  label: string;
+  status: 'pass' | 'fail' | 'warn' | 'skip';
+  detail?: string;
+}
+
+export interface TokenInspection {
+  /** 'jwt' (JWS), 'jwe' (encrypted: header only) or 'opaque'. */
+  format: 'jwt' | 'jwe' | 'opaque';
+  header?: Record<string, unknown>;
+  payload?: Record<string, unknown>;
+  /** Verification report; absent for opaque tokens. */
+  report?: { valid: boolean; checks: VerificationCheck[] };
+}
+
+export interface HttpCallResult {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  durationMs: number;
+  transcript: TranscriptEntry[];
+}
+
+export interface IntrospectResult {
+  active: boolean;
+  claims: Record<string, unknown>;
+  transcript: TranscriptEntry[];
+}
+
+export interface ApiCallResult extends HttpCallResult {
+  /** Set when the access token had expired and was refreshed before the call. */
+  refreshed?: HistoryEntry;
+}
+
+export interface KeyInfo {
+  alias: string;
+  kty: string;
+  alg: string;
+  crv?: string;
+  bits?: number;
+  kid?: string;
+  /** RFC 7638 JWK thumbprint (SHA-256, base64url). */
+  thumbprint: string;
+  publicJwk: Record<string, unknown>;
+  certificate?: {
+    subject: string;
+    issuer: string;
+    notBefore: string;
+    notAfter: string;
+    /** base64url SHA-1 / SHA-256 of the DER certificate (x5t / x5t#S256). */
+    x5t: string;
+    x5tS256: string;
+  };
+  createdAt?: string;
+}
+
+export interface ExportedConnections {
+  json: string;
+  groups: number;
+  profiles: number;
+}
+
+export interface ImportReport {
+  groups: number;
+  profiles: number;
+  /** Profiles whose placeholders need real secrets before they can run. */
+  needSecrets: Array<{ profileId: string; name: string; secrets: SecretName[] }>;
+}
+
+// ---------------------------------------------------------------------------
+// Argument schemas
+
+const Id = z.string().min(1).max(100);
+const Empty = z.object({}).strict();
+const ProfileRef = z.object({ profileId: Id }).strict();
+const HistoryRef = z.object({ profileId: Id, historyId: Id.optional() }).strict();
+const RunId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'run id must be 8–64 URL-safe characters');
+const Alias = z.string().trim().min(1).max(200);
+
+/** A profile as the renderer edits it: the store fills timestamps (and an id when new). */
+export const ProfileDraftSchema = ConnectionProfileSchema.omit({ createdAt: true, updatedAt: true }).extend({ id: Id.optional() });
+export const GroupDraftSchema = ConnectionGroupSchema.extend({ id: Id.optional() });
+
+function op<A extends z.ZodType>(arg: A) {
+  return { returns: <R>() => ({ arg, result: undefined as unknown as R }) };
+}
+
+export const operations = {
+  appInfo: op(Empty).returns<AppInfo>(),
+
+  listWorkspace: op(Empty).returns<Workspace>(),
+  saveGroup: op(GroupDraftSchema).returns<ConnectionGroup>(),
+  deleteGroup: op(z.object({ groupId: Id }).strict()).returns<void>(),
+  saveProfile: op(ProfileDraftSchema).returns<ConnectionProfile>(),
+  deleteProfile: op(ProfileRef).returns<void>(),
+  duplicateProfile: op(ProfileRef).returns<ConnectionProfile>(),
+  moveProfile: op(z.object({ profileId: Id, groupId: Id.nullable() }).strict()).returns<ConnectionProfile>(),
+  getProfileSecrets: op(ProfileRef).returns<SecretStatus[]>(),
+  setProfileSecret: op(z.object({ profileId: Id, name: z.enum(SECRET_NAMES), value: z.string().min(1).max(16_384) }).strict()).returns<SecretStatus>(),
+  clearProfileSecret: op(z.object({ profileId: Id, name: z.enum(SECRET_NAMES) }).strict()).returns<SecretStatus>(),
+  exportConnections: op(z.object({ groupIds: z.array(Id).max(1000).optional() }).strict()).returns<ExportedConnections>(),
+  importConnections: op(z.object({ json: z.string().min(2).max(50 * 1024 * 1024) }).strict()).returns<ImportReport>(),
+
+  discover: op(z.object({ issuer: z.string().trim().url().max(2048), profileId: Id.optional() }).strict()).returns<DiscoverResult>(),
+  getToken: op(z.object({ runId: RunId, profileId: Id }).strict()).returns<RunSummary>(),
+  refresh: op(z.object({ runId: RunId, profileId: Id, historyId: Id.optional() }).strict()).returns<RunSummary>(),
+  cancelRun: op(z.object({ runId: RunId }).strict()).returns<{ cancelled: boolean }>(),
+
+  inspectToken: op(z.object({ profileId: Id.optional(), token: z.string().min(1).max(256 * 1024), kind: z.enum(['access', 'id', 'refresh']) }).strict()).returns<TokenInspection>(),
+  introspect: op(HistoryRef.extend({ which: z.enum(['access', 'refresh']) }).strict()).returns<IntrospectResult>(),
+  revoke: op(HistoryRef.extend({ which: z.enum(['access', 'refresh']) }).strict()).returns<HttpCallResult>(),
+  userinfo: op(HistoryRef).returns<HttpCallResult>(),
+  logout: op(HistoryRef.extend({ postLogoutRedirectUri: z.string().url().max(2048).optional() }).strict()).returns<{ url: string }>(),
+  callApi: op(
+    z
+      .object({
+        profileId: Id,
+        historyId: Id.optional(),
+        method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']),
+        url: z.string().trim().url().max(8192),
+        headers: z.array(ParamSchema).max(100).default([]),
+        body: z.string().max(5 * 1024 * 1024).optional(),
+      })
+      .strict(),
+  ).returns<ApiCallResult>(),
+
+  listHistory: op(z.object({ profileId: Id.optional() }).strict()).returns<HistoryEntry[]>(),
+  getHistoryTokens: op(z.object({ historyId: Id }).strict()).returns<TokenSet>(),
+  clearHistory: op(z.object({ profileId: Id.optional() }).strict()).returns<{ removed: number }>(),
+
+  listKeys: op(Empty).returns<KeyInfo[]>(),
+  generateKey: op(z.object({ alias: Alias, alg: z.enum(['RS256', 'PS256', 'ES256', 'ES384', 'ES512', 'EdDSA']) }).strict()).returns<KeyInfo>(),
+  importKey: op(
+    z
+      .object({
+        alias: Alias,
+        format: z.enum(['pem', 'jwk', 'pkcs12']),
+        /** PEM/JWK text, or base64 for PKCS#12. */
+        data: z.string().min(1).max(1024 * 1024),
+        passphrase: z.string().max(1024).optional(),
+        alg: z.string().max(20).optional(),
+      })
+      .strict(),
+  ).returns<KeyInfo>(),
+  attachCertificate: op(z.object({ alias: Alias, pem: z.string().min(1).max(1024 * 1024) }).strict()).returns<KeyInfo>(),
+  exportKey: op(z.object({ alias: Alias, format: z.enum(['jwk', 'jwks', 'pem']) }).strict()).returns<{ text: string }>(),
+  deleteKey: op(z.object({ alias: Alias }).strict()).returns<void>(),
+} satisfies Record<OperationName, { arg: z.ZodType; result: unknown }>;
+
+// A key in `operations` that is not in OPERATION_NAMES fails here (the `satisfies` above catches the reverse).
+type _NoExtraOperations = Exclude<keyof typeof operations, OperationName> extends never ? true : never;
+const _noExtra: _NoExtraOperations = true;
+void _noExtra;
+
+export type Operations = typeof operations;
+/** What the caller passes (defaults not yet applied). */
+export type OperationArg<N extends OperationName> = z.input<Operations[N]['arg']>;
+/** What a handler receives: validated, defaults applied. */
+export type ParsedArg<N extends OperationName> = z.output<Operations[N]['arg']>;
+export type OperationResult<N extends OperationName> = Operations[N]['result'];
+
+/** The renderer's view of the service, identical whatever the transport. */
+export type WorkbenchApi = { [N in OperationName]: (arg: OperationArg<N>) => Promise<Result<OperationResult<N>>> };
+
+/** What the preload exposes as `window.tokenbench`. */
+export interface PreloadBridge extends WorkbenchApi {
+  /** Subscribes to pushed events; returns the unsubscribe function. */
+  onEvent(listener: (event: WorkbenchEvent) => void): () => void;
+}
+
+/** Parses an argument against its operation's schema. */
+export function parseArg<N extends OperationName>(name: N, arg: unknown): ReturnType<Operations[N]['arg']['safeParse']> {
+  return operations[name].arg.safeParse(arg) as ReturnType<Operations[N]['arg']['safeParse']>;
+}
+
+export function isOperationName(name: string): name is OperationName {
+  return (OPERATION_NAMES as readonly string[]).includes(name);
+}
+
+/** Re-exported so the renderer can offer the same choices the schema accepts. */
+export { AUTH_METHODS, GRANT_TYPES };
