@@ -1,0 +1,72 @@
+import { WorkbenchError } from '../../shared/errors';
+import { KeytarSecretStore } from './keytar-secret-store';
+import type { SecretStore } from './secret-store';
+import { Vault, VAULT_MASTER_KEY_ACCOUNT } from './vault';
+
+/**
+ * Values up to this many UTF-8 bytes go straight into the keychain; larger ones
+ * into the vault. Windows Credential Manager's hard limit is 2560 bytes; the
+ * margin keeps us clear of it whatever encoding a platform uses internally.
+ */
+export const KEYCHAIN_VALUE_LIMIT_BYTES = 2048;
+const MAX_ACCOUNT_LENGTH = 512;
+
+/**
+ * The SecretStore the app uses: callers never think about size. Each account
+ * lives in exactly one place — the keychain when small, the vault when large —
+ * and moving between them writes the new place before clearing the old one.
+ */
+export class KeychainWithVault implements SecretStore {
+  constructor(
+    private readonly keychain: SecretStore,
+    private readonly vault: SecretStore,
+  ) {}
+
+  async get(account: string): Promise<string | undefined> {
+    checkAccount(account);
+    return (await this.keychain.get(account)) ?? (await this.vault.get(account));
+  }
+
+  async set(account: string, value: string): Promise<void> {
+    checkAccount(account);
+    if (Buffer.byteLength(value, 'utf8') <= KEYCHAIN_VALUE_LIMIT_BYTES) {
+      await this.keychain.set(account, value);
+      await this.vault.delete(account);
+    } else {
+      await this.vault.set(account, value);
+      await this.keychain.delete(account);
+    }
+  }
+
+  async delete(account: string): Promise<boolean> {
+    checkAccount(account);
+    const fromKeychain = await this.keychain.delete(account);
+    const fromVault = await this.vault.delete(account);
+    return fromKeychain || fromVault;
+  }
+
+  async list(): Promise<string[]> {
+    const accounts = new Set([...(await this.keychain.list()), ...(await this.vault.list())]);
+    accounts.delete(VAULT_MASTER_KEY_ACCOUNT);
+    return [...accounts].sort();
+  }
+}
+
+function checkAccount(account: string): void {
+  if (account.length === 0 || account.length > MAX_ACCOUNT_LENGTH)
+    throw new WorkbenchError('INVALID_INPUT', `a secret's account name must be 1–${MAX_ACCOUNT_LENGTH} characters`);
+  if (account === VAULT_MASTER_KEY_ACCOUNT) throw new WorkbenchError('INVALID_INPUT', `"${VAULT_MASTER_KEY_ACCOUNT}" is reserved for the vault's master key`);
+}
+
+export interface OpenSecretStoreOptions {
+  /** The app's data directory (electron/storage/paths.ts dataDir()); the vault file lives there. */
+  dataDir: string;
+  /** Keychain service name; tests use a unique one each. */
+  service?: string;
+}
+
+/** The secret store for the rest of the app: OS keychain, with the vault for values too large for it. */
+export function openSecretStore(options: OpenSecretStoreOptions): SecretStore {
+  const keychain = new KeytarSecretStore({ service: options.service });
+  return new KeychainWithVault(keychain, new Vault({ dataDir: options.dataDir, keychain }));
+}
