@@ -1,0 +1,142 @@
+import type { JWK } from 'jose';
+import { z } from 'zod';
+import { WorkbenchError } from '../../shared/errors';
+import { discover } from '../engine/discovery';
+import type { HttpClient } from '../engine/http';
+import { parseJsonObject } from '../engine/response';
+import { jwkImportProblem, jwkProblem, publicJwk } from './keys';
+
+/** One key of a fetched set; `problem` says why it cannot be used (the rest of the set still can). */
+export interface JwksKey {
+  /** 1-based position in the set, for reports. */
+  index: number;
+  kid?: string;
+  jwk: JWK;
+  problem?: string;
+}
+
+export interface JwksSnapshot {
+  /** Where the set came from: its URL, or "(pasted)". */
+  source: string;
+  fetchedAt: number;
+  keys: JwksKey[];
+  /** Set-level oddities, e.g. private key material published. */
+  warnings: string[];
+}
+
+const JwksSchema = z.object({ keys: z.array(z.unknown()) });
+
+/** Validates a JWK Set; unusable members are kept, marked with their problem. */
+export async function parseJwks(json: unknown, source: string, fetchedAt = Date.now()): Promise<JwksSnapshot> {
+  const parsed = JwksSchema.safeParse(json);
+  if (!parsed.success) throw new WorkbenchError('INVALID_RESPONSE', `${source}: not a JWK Set (expected {"keys": [...]})`);
+  const warnings: string[] = [];
+  const keys: JwksKey[] = [];
+  let index = 0;
+  for (const raw of parsed.data.keys) {
+    index++;
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+      keys.push({ index, jwk: {} as JWK, problem: 'not a JSON object' });
+      continue;
+    }
+    const obj = raw as Record<string, unknown>;
+    const kid = typeof obj.kid === 'string' ? obj.kid : undefined;
+    if ('d' in obj) warnings.push(`key #${index}${kid ? ` (kid "${kid}")` : ''} publishes private key material`);
+    const jwk = publicJwk(obj as JWK);
+    const problem = jwkProblem(obj) ?? (obj.kty === 'oct' ? 'a symmetric key in a public key set' : await jwkImportProblem(jwk));
+    keys.push({ index, jwk, ...(kid !== undefined ? { kid } : {}), ...(problem ? { problem } : {}) });
+  }
+  return { source, fetchedAt, keys, warnings };
+}
+
+export interface JwksCacheOptions {
+  /** Minimum time between two fetches of the same set, so unknown `kid`s cannot make us hammer the server. */
+  cooldownMs?: number;
+  /** A set older than this is fetched again on next use. */
+  maxAgeMs?: number;
+  /** The clock; injectable so tests need not wait. */
+  now?: () => number;
+}
+
+export interface JwksLookup {
+  snapshot: JwksSnapshot;
+  /** True when this call fetched the set over the network. */
+  fetched: boolean;
+}
+
+/**
+ * Issuer key sets, cached per URL. A set is refetched once when a token names
+ * an unknown `kid` (key rotation), but never twice within the cooldown.
+ */
+export class JwksCache {
+  private readonly sets = new Map<string, JwksSnapshot>();
+  private readonly lastFetch = new Map<string, number>();
+  private readonly inflight = new Map<string, Promise<JwksSnapshot>>();
+  private readonly issuerJwksUri = new Map<string, string>();
+  readonly cooldownMs: number;
+  readonly maxAgeMs: number;
+  private readonly now: () => number;
+
+  constructor(options: JwksCacheOptions = {}) {
+    this.cooldownMs = options.cooldownMs ?? 30_000;
+    this.maxAgeMs = options.maxAgeMs ?? 10 * 60_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The cached set when fresh, otherwise fetched. */
+  async get(uri: string, http: HttpClient, signal?: AbortSignal): Promise<JwksLookup> {
+    const cached = this.sets.get(uri);
+    if (cached && this.now() - cached.fetchedAt < this.maxAgeMs) return { snapshot: cached, fetched: false };
+    return { snapshot: await this.fetch(uri, http, signal), fetched: true };
+  }
+
+  /** Whether the cooldown allows fetching this set again now. */
+  canRefetch(uri: string): boolean {
+    const last = this.lastFetch.get(uri);
+    return last === undefined || this.now() - last >= this.cooldownMs;
+  }
+
+  /** Fetches again unless within the cooldown; then the cached set is returned with `fetched: false`. */
+  async refetch(uri: string, http: HttpClient, signal?: AbortSignal): Promise<JwksLookup> {
+    const cached = this.sets.get(uri);
+    if (cached && !this.canRefetch(uri)) return { snapshot: cached, fetched: false };
+    return { snapshot: await this.fetch(uri, http, signal), fetched: true };
+  }
+
+  /** The issuer's `jwks_uri`, through discovery, remembered per issuer. */
+  async jwksUriFor(issuer: string, http: HttpClient, signal?: AbortSignal): Promise<string> {
+    const known = this.issuerJwksUri.get(issuer);
+    if (known) return known;
+    const metadata = await discover(http, issuer, signal);
+    if (!metadata.jwks_uri) throw new WorkbenchError('MISSING_CONFIGURATION', `${issuer} publishes no jwks_uri in its metadata; give a JWKS URL or a key`);
+    this.issuerJwksUri.set(issuer, metadata.jwks_uri);
+    return metadata.jwks_uri;
+  }
+
+  /** Remembers an issuer's `jwks_uri` the caller already knows (e.g. from metadata it discovered). */
+  rememberIssuer(issuer: string, jwksUri: string): void {
+    this.issuerJwksUri.set(issuer, jwksUri);
+  }
+
+  clear(): void {
+    this.sets.clear();
+    this.lastFetch.clear();
+    this.issuerJwksUri.clear();
+  }
+
+  private fetch(uri: string, http: HttpClient, signal?: AbortSignal): Promise<JwksSnapshot> {
+    // Concurrent verifications of tokens from one issuer share a single request.
+    const pending = this.inflight.get(uri);
+    if (pending) return pending;
+    const work = (async () => {
+      this.lastFetch.set(uri, this.now());
+      const res = await http.send({ method: 'GET', url: uri, headers: { accept: 'application/jwk-set+json, application/json' } }, { label: 'JWKS', signal });
+      const json = parseJsonObject(res, `JWKS (${uri})`);
+      const snapshot = await parseJwks(json, uri, this.now());
+      this.sets.set(uri, snapshot);
+      return snapshot;
+    })();
+    this.inflight.set(uri, work);
+    return work.finally(() => this.inflight.delete(uri));
+  }
+}
