@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { base64url } from 'jose';
+import { base64url, decodeJwt } from 'jose';
 import { ResponseBodyError, WorkbenchError } from '../../shared/errors';
 import type { FormParams } from './token-endpoint';
 
@@ -75,6 +75,11 @@ export function processAuthorizationResponse(params: URLSearchParams, checks: Au
       throw new WorkbenchError('ISS_MISMATCH', `the authorization response names issuer "${iss}", expected "${checks.issuer}" (RFC 9207: possible mix-up attack)`, {
         details: { expected: checks.issuer, actual: iss },
       });
+  } else if (params.has('id_token')) {
+    // RFC 9207 §2.4: with an ID token in the response, its `iss` claim plays that role.
+    const claimed = idTokenIssuer(params.get('id_token') as string);
+    if (checks.issuer !== undefined && claimed !== checks.issuer)
+      throw new WorkbenchError('ISS_MISMATCH', `the ID token in the authorization response names issuer "${claimed ?? '(none)'}", expected "${checks.issuer}"`);
   } else if (checks.issRequired) {
     throw new WorkbenchError('ISS_MISMATCH', 'the server advertises RFC 9207 but its authorization response has no "iss" parameter');
   }
@@ -88,4 +93,13 @@ export function processAuthorizationResponse(params: URLSearchParams, checks: Au
     });
   }
   return params;
+}
+
+function idTokenIssuer(idToken: string): string | undefined {
+  try {
+    const iss = decodeJwt(idToken).iss;
+    return typeof iss === 'string' ? iss : undefined;
+  } catch {
+    throw new WorkbenchError('INVALID_RESPONSE', 'the id_token in the authorization response is not a JWT');
+  }
 }

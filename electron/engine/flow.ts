@@ -81,12 +81,21 @@ export interface FlowResult {
 
 const DEFAULT_INTERACTION_TIMEOUT_MS = 5 * 60_000;
 
+const failedTranscripts = new WeakMap<object, TranscriptEntry[]>();
+/** The exchanges a failed run made before it failed, for showing next to the error. */
+export function transcriptOfFailure(err: unknown): TranscriptEntry[] | undefined {
+  return err && typeof err === 'object' ? failedTranscripts.get(err) : undefined;
+}
+
 /** Runs one grant for a profile, start to token response, recording every exchange. */
 export async function runFlow(config: FlowConfig, deps: FlowDeps): Promise<FlowResult> {
   const transcript = new Transcript({ hideTokens: config.hideTokens ?? false });
   const http = new HttpClient(config.network, transcript);
   try {
     return await new FlowRun(config, deps, http, transcript).run();
+  } catch (err) {
+    if (err && typeof err === 'object') failedTranscripts.set(err, transcript.entries);
+    throw err;
   } finally {
     await http.close();
   }

@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import { WorkbenchError } from '../../shared/errors';
+import type { ConnectionProfile } from '../../shared/profile';
+import type { AssertionSigner, SigningKey } from '../engine/assertion';
+import type { FlowConfig, FlowInputs } from '../engine/flow';
+import type { TlsSettings } from '../engine/http';
+import { profileSecretAccount, type SecretStore } from '../secrets/secret-store';
+
+/** The part of the keystore a run needs: signing and TLS client credentials, never raw key export. */
+export interface RunKeystore {
+  getSigningKey(alias: string, alg?: string): Promise<SigningKey>;
+  getTlsClientCredentials(alias: string): Promise<{ certPem: string; keyPem: string }>;
+}
+
+/** Values given for this run only (CLI flags, the request panel); they win over stored ones. */
+export interface RunOverrides extends FlowInputs {
+  /** PEM texts for mutual TLS and extra trust, when not from the keystore / profile. */
+  tlsCertPem?: string;
+  tlsKeyPem?: string;
+  caPem?: string;
+  hideTokens?: boolean;
+  interactionTimeoutMs?: number;
+}
+
+/**
+ * Turns a saved profile into what the engine runs: secrets from the keychain,
+ * keys from the keystore, CA bundle from its file. Nothing here is stored.
+ */
+export async function resolveFlowConfig(
+  profile: ConnectionProfile,
+  stores: { secrets?: SecretStore; keystore?: RunKeystore },
+  overrides: RunOverrides = {},
+): Promise<FlowConfig> {
+  const { tlsCertPem, tlsKeyPem, caPem, hideTokens, interactionTimeoutMs, ...inputOverrides } = overrides;
+  const inputs: FlowInputs = { ...inputOverrides };
+  const stored = async (name: 'clientSecret' | 'password' | 'refreshToken') => {
+    if (!profile.secretRefs.includes(name)) return undefined;
+    if (!stores.secrets) throw new WorkbenchError('KEYCHAIN_UNAVAILABLE', `profile "${profile.name}" keeps its ${name} in the keychain, which is not available`);
+    return stores.secrets.get(profileSecretAccount(profile.id, name));
+  };
+  inputs.clientSecret ??= await stored('clientSecret');
+  inputs.password ??= await stored('password');
+  if (profile.grantType === 'refresh_token') inputs.refreshToken ??= await stored('refreshToken');
+
+  const auth = profile.clientAuth;
+  const keyFromStore = async (alias: string, alg?: string) => {
+    if (!stores.keystore) throw new WorkbenchError('KEYCHAIN_UNAVAILABLE', `key "${alias}" is in the keystore, which is not available`);
+    return stores.keystore.getSigningKey(alias, alg);
+  };
+  if (auth.method === 'private_key_jwt' && !inputs.signingKey) {
+    if (!auth.keyAlias) throw new WorkbenchError('MISSING_CONFIGURATION', 'private_key_jwt needs a keystore key alias or a key file');
+    inputs.signingKey = await keyFromStore(auth.keyAlias, auth.signingAlg);
+  }
+  if (profile.grantType === 'urn:ietf:params:oauth:grant-type:jwt-bearer' && !inputs.assertion && !inputs.assertionSigner) {
+    inputs.assertionSigner = jwtBearerSigner(inputs, auth.keyAlias ? await keyFromStore(auth.keyAlias, auth.signingAlg) : undefined);
+  }
+
+  const tls: TlsSettings = {};
+  if (tlsCertPem || tlsKeyPem) {
+    if (!tlsCertPem || !tlsKeyPem) throw new WorkbenchError('MISSING_CONFIGURATION', 'mutual TLS needs both a certificate and its private key');
+    tls.cert = tlsCertPem;
+    tls.key = tlsKeyPem;
+  } else if (auth.tlsKeyAlias) {
+    if (!stores.keystore) throw new WorkbenchError('KEYCHAIN_UNAVAILABLE', `TLS key "${auth.tlsKeyAlias}" is in the keystore, which is not available`);
+    const creds = await stores.keystore.getTlsClientCredentials(auth.tlsKeyAlias);
+    tls.cert = creds.certPem;
+    tls.key = creds.keyPem;
+  }
+  if (caPem) tls.ca = caPem;
+  else if (profile.network.caFile) tls.ca = await readPem(profile.network.caFile, 'CA bundle');
+  if (profile.network.insecureSkipTlsVerify) tls.insecure = true;
+
+  return {
+    profile,
+    inputs,
+    network: { proxy: profile.network.proxy, timeoutMs: profile.network.timeoutMs, tls },
+    ...(hideTokens !== undefined ? { hideTokens } : {}),
+    ...(interactionTimeoutMs !== undefined ? { interactionTimeoutMs } : {}),
+  };
+}
+
+/** A JWT bearer assertion is signed with the profile's key, else (HS256) with the client secret. */
+function jwtBearerSigner(inputs: FlowInputs, key: SigningKey | undefined): AssertionSigner | undefined {
+  if (inputs.signingKey) return inputs.signingKey;
+  if (key) return key;
+  if (inputs.clientSecret) return { secret: inputs.clientSecret, alg: 'HS256' };
+  return undefined;
+}
+
+export async function readPem(path: string, what: string): Promise<string> {
+  try {
+    const text = await readFile(path, 'utf8');
+    if (!text.includes('-----BEGIN')) throw new WorkbenchError('INVALID_INPUT', `${what} ${path} is not PEM`);
+    return text;
+  } catch (err) {
+    if (err instanceof WorkbenchError) throw err;
+    throw new WorkbenchError('NOT_FOUND', `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+  }
+}

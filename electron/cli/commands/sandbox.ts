@@ -1,0 +1,94 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { JSONWebKeySet } from 'jose';
+import { WorkbenchError } from '../../../shared/errors';
+import { parse } from '../args';
+import type { CliContext } from '../context';
+
+const HELP = `Usage: tokenbench sandbox [--port N] [--mtls-port N] [--password P] [--no-keystore]
+
+Runs a real OpenID Connect / OAuth 2.0 authorization server (oidc-provider) on 127.0.0.1
+with a client for every grant and client-authentication method, until Ctrl+C.
+Its client secrets and the user's password are generated at each start.
+The private_key_jwt client trusts the public keys of your keystore (tokenbench keys jwks),
+so "--signing-key keystore:ALIAS" works against it; --no-keystore skips reading it.
+`;
+
+export async function sandboxCommand(argv: string[], ctx: CliContext): Promise<number> {
+  const { values } = parse(
+    argv,
+    { port: { type: 'string' }, 'mtls-port': { type: 'string' }, password: { type: 'string' }, 'no-keystore': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    false,
+  );
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const port = portOf(values.port, '--port');
+  const mtlsPort = portOf(values['mtls-port'], '--mtls-port');
+
+  let clientJwks: JSONWebKeySet | undefined;
+  if (!values['no-keystore']) {
+    try {
+      const jwks = await (await ctx.keystore()).exportJwks();
+      if (jwks.keys.length) clientJwks = jwks as unknown as JSONWebKeySet;
+    } catch (err) {
+      process.stderr.write(`(keystore not read: ${(err as Error).message})\n`);
+    }
+  }
+
+  const { startSandbox } = await import('../../sandbox');
+  const sandbox = await startSandbox({ port, mtlsPort, userPassword: values.password, clientJwks });
+
+  // Public material and sandbox-only test credentials, so the flags below have files to point at.
+  const dir = join(ctx.dataDir, 'sandbox');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const caPath = join(dir, 'ca.pem');
+  await writeFile(caPath, sandbox.caPem, { mode: 0o644 });
+  const samlPath = join(dir, 'saml-assertion.xml');
+  await writeFile(samlPath, sandbox.mintSamlAssertion({ subject: sandbox.user.username, notOnOrAfter: new Date(Date.now() + 3600_000) }), { mode: 0o600 });
+  const tlsFiles: Record<string, { cert: string; key: string }> = {};
+  for (const client of Object.values(sandbox.clients)) {
+    if (!client.tls) continue;
+    const cert = join(dir, `${client.client_id}.crt`);
+    const key = join(dir, `${client.client_id}.key`);
+    await writeFile(cert, client.tls.certPem, { mode: 0o644 });
+    await writeFile(key, client.tls.keyPem, { mode: 0o600 });
+    tlsFiles[client.client_id] = { cert, key };
+  }
+
+  const out: string[] = [];
+  out.push(`Token Workbench sandbox authorization server`, '', `issuer:        ${sandbox.issuer}`, `mTLS aliases:  ${sandbox.mtlsOrigin} (CA: ${caPath})`);
+  out.push(`user:          ${sandbox.user.username} / ${sandbox.user.password}`, '', 'clients:');
+  for (const c of Object.values(sandbox.clients)) {
+    out.push(`  ${c.client_id.padEnd(28)} ${c.token_endpoint_auth_method.padEnd(28)} ${c.client_secret ? `secret ${c.client_secret}` : ''}`);
+  }
+  out.push(`  ${sandbox.resourceServer.client_id.padEnd(28)} ${'introspection (Basic)'.padEnd(28)} secret ${sandbox.resourceServer.client_secret}`);
+  const basic = Object.values(sandbox.clients).find((c) => c.token_endpoint_auth_method === 'client_secret_basic');
+  out.push('', 'try:');
+  if (basic?.client_secret)
+    out.push(`  npx tokenbench token ${sandbox.issuer} --client-id ${basic.client_id} --client-secret ${basic.client_secret} --grant-type client_credentials --scopes api:read`);
+  const pub = Object.values(sandbox.clients).find((c) => c.token_endpoint_auth_method === 'none');
+  if (pub) out.push(`  npx tokenbench token ${sandbox.issuer} --client-id ${pub.client_id} --grant-type authorization_code --scopes openid,profile,offline_access`);
+  for (const [id, f] of Object.entries(tlsFiles)) out.push(`  npx tokenbench token ${sandbox.issuer} --client-id ${id} --auth-method ${sandbox.clients[id]?.token_endpoint_auth_method} --tls-cert ${f.cert} --tls-key ${f.key} --tls-root-ca ${caPath}`);
+  out.push(`  SAML 2.0 bearer assertion for ${sandbox.user.username} (valid 1 h): --grant-type saml2_bearer --assertion ${samlPath}`);
+  if (!clientJwks) out.push('', 'private_key_jwt: the sandbox generated its own keys; to use yours, run "tokenbench keys generate --alg ES256 --alias demo" and restart the sandbox.');
+  else out.push('', `private_key_jwt: the client trusts the ${clientJwks.keys.length} key(s) of your keystore (--signing-key keystore:ALIAS).`);
+  out.push('', 'Ctrl+C stops it.');
+  process.stdout.write(`${out.join('\n')}\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await sandbox.close();
+  return 0;
+}
+
+function portOf(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new WorkbenchError('INVALID_INPUT', `${flag} must be a port number`);
+  return n;
+}

@@ -1,0 +1,118 @@
+import { WorkbenchError } from '../../../shared/errors';
+import type { ConnectionProfile } from '../../../shared/profile';
+import { resolveFlowConfig, type RunOverrides } from '../../app/run-profile';
+import { systemBrowserOpener, type BrowserOpener } from '../../engine/browser';
+import { runFlow, transcriptOfFailure, type FlowProgress } from '../../engine/flow';
+import { loadSigningKeyFile } from '../../engine/key-file';
+import { profileSecretAccount } from '../../secrets/secret-store';
+import { parse, UsageError } from '../args';
+import type { CliContext } from '../context';
+import { formatTranscript, printJson } from '../output';
+import { overridesFromFlags, PROFILE_OPTIONS, profileFromFlags } from '../profile-flags';
+
+const HELP = `Usage: tokenbench token [ISSUER_URL] [flags]
+
+  --client-id ID            --client-secret SECRET      --auth-method METHOD
+  --grant-type GRANT        (authorization_code, client_credentials, refresh_token, password,
+                             implicit, jwt_bearer, saml2_bearer, device_code, token_exchange or a URN)
+  --scopes a,b              --audience AUD              --resource URI (repeatable)
+  --pkce / --no-pkce        --pkce-method S256|plain    --redirect-url URL   --openid
+  --signing-key FILE|keystore:ALIAS   --signing-alg ALG   --x5t
+  --assertion-audience token_endpoint|issuer            --assertion-lifetime 5m
+  --assertion JSON|FILE     (JWT bearer: claims JSON or a signed JWT; SAML2: a file of assertion XML)
+  --refresh-token RT        --username U  --password P
+  --subject-token T|@FILE   --subject-token-type TYPE   --actor-token T  --actor-token-type TYPE
+  --requested-token-type TYPE
+  --tls-cert FILE|keystore:ALIAS  --tls-key FILE  --tls-root-ca FILE  --insecure  --proxy URL  --timeout 30s
+  --token-url URL  --authorization-url URL  --device-authorization-url URL   (when there is no discovery)
+  --param k=v (token and refresh requests)  --auth-param k=v (authorization request)
+  --profile NAME            use a saved profile; flags override it
+  --silent                  print only the token endpoint's JSON response
+  --hide-tokens             redact tokens in the printed exchanges too
+`;
+
+const OPTIONS = { ...PROFILE_OPTIONS, silent: { type: 'boolean' }, 'hide-tokens': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+
+export async function tokenCommand(argv: string[], ctx: CliContext): Promise<number> {
+  const { values: flags, positionals } = parse(argv, OPTIONS);
+  if (flags.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (positionals.length > 1) throw new UsageError(`token takes one issuer URL, got ${positionals.length} arguments`);
+  const issuer = positionals[0];
+
+  let base: ConnectionProfile | undefined;
+  if (flags.profile) {
+    base = (await ctx.profiles()).getProfile(flags.profile);
+    if (!base) throw new WorkbenchError('NOT_FOUND', `no saved profile "${flags.profile}" (see tokenbench profiles list)`);
+  }
+  const profile = profileFromFlags(flags, issuer, base);
+  const overrides: RunOverrides = { ...overridesFromFlags(flags), hideTokens: flags['hide-tokens'] ?? false };
+  const signingKeyFlag = flags['signing-key'];
+  if (signingKeyFlag && !signingKeyFlag.startsWith('keystore:')) overrides.signingKey = await loadSigningKeyFile(signingKeyFlag, flags['signing-alg']);
+
+  const needsKeystore = profile.clientAuth.keyAlias !== undefined || profile.clientAuth.tlsKeyAlias !== undefined;
+  const needsSecrets = base !== undefined && base.secretRefs.length > 0;
+  const config = await resolveFlowConfig(
+    profile,
+    { secrets: needsSecrets ? await ctx.secrets() : undefined, keystore: needsKeystore ? await ctx.keystore() : undefined },
+    overrides,
+  );
+
+  const silent = flags.silent ?? false;
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const result = await runFlow(config, { openBrowser: cliOpener(silent), onProgress: silent ? undefined : printProgress, signal: controller.signal }).catch(
+      (err: unknown) => {
+        // The exchanges up to the failure say more than the error line alone.
+        const partial = transcriptOfFailure(err);
+        if (!silent && partial?.length) process.stderr.write(formatTranscript(partial));
+        throw err;
+      },
+    );
+    if (!silent) process.stderr.write(formatTranscript(result.transcript));
+    // Keep the rotated refresh token of a saved profile in the keychain.
+    if (base && result.tokens.refresh_token) {
+      const secrets = await ctx.secrets();
+      await secrets.set(profileSecretAccount(base.id, 'refreshToken'), result.tokens.refresh_token);
+      if (!base.secretRefs.includes('refreshToken')) (await ctx.profiles()).saveProfile({ ...base, secretRefs: [...base.secretRefs, 'refreshToken'] });
+    }
+    printJson(stripUndefined(result.tokens));
+    return 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** Opens the browser; when none can be opened the user still gets the URL to open by hand. */
+function cliOpener(silent: boolean): BrowserOpener {
+  const open = systemBrowserOpener();
+  return async (url) => {
+    try {
+      await open(url);
+      if (!silent) process.stderr.write(`Opened your browser at:\n  ${url}\n\n`);
+    } catch {
+      process.stderr.write(`Open this URL in your browser:\n  ${url}\n\n`);
+    }
+  };
+}
+
+function printProgress(p: FlowProgress): void {
+  switch (p.kind) {
+    case 'waiting_for_redirect':
+      process.stderr.write(`Waiting for you to sign in (redirect to ${p.redirectUri}, until ${new Date(p.expiresAt).toLocaleTimeString()}) — Ctrl+C cancels\n\n`);
+      break;
+    case 'device_code':
+      process.stderr.write(`Enter the code ${p.userCode} at ${p.verificationUri}${p.verificationUriComplete ? `\n  (or open ${p.verificationUriComplete})` : ''}\nThe code expires at ${new Date(p.expiresAt).toLocaleTimeString()}.\n\n`);
+      break;
+    default:
+      break;
+  }
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  return JSON.parse(JSON.stringify(o)) as T;
+}
