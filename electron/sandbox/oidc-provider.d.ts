@@ -108,6 +108,10 @@ declare module 'oidc-provider' {
       new (properties: Record<string, unknown>): AccessTokenInstance;
       find(value: string, options?: { ignoreExpiration?: boolean }): Promise<AccessTokenInstance | undefined>;
     };
+    /** client_credentials tokens live in their own model. */
+    readonly ClientCredentials: {
+      find(value: string, options?: { ignoreExpiration?: boolean }): Promise<AccessTokenInstance | undefined>;
+    };
     readonly Grant: {
       new (properties: { accountId: string; clientId: string }): GrantInstance;
       find(id: string): Promise<GrantInstance | undefined>;

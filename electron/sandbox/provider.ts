@@ -5,7 +5,7 @@ import type { KoaContextWithOIDC, OidcClient, Provider } from 'oidc-provider';
 import { ASYMMETRIC_SIGNING_ALGS, AUTH_METHODS, HMAC_ALGS } from '../../shared/grants';
 import { AccountDirectory, CLAIMS_BY_SCOPE, SANDBOX_USERNAME } from './accounts';
 import { buildClients } from './clients';
-import type { GrantEnvironment } from './grants/issue';
+import { extraTokenClaims, type GrantEnvironment } from './grants/issue';
 import { jwtBearerGrant } from './grants/jwt-bearer';
 import { passwordGrant } from './grants/password';
 import { saml2BearerGrant } from './grants/saml2-bearer';
@@ -114,6 +114,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // Only S256 exists in oidc-provider; PKCE is mandatory for public clients, optional for confidential ones.
     pkce: { required: (_ctx: unknown, client: OidcClient) => client.clientAuthMethod === 'none' },
     rotateRefreshToken: true,
+    extraTokenClaims,
     clientAuthMethods: [...AUTH_METHODS],
     enabledJWA: { clientAuthSigningAlgValues: [...HMAC_ALGS, ...ASYMMETRIC_SIGNING_ALGS, 'Ed25519'] },
     clientBasedCORS: () => true,

@@ -21,6 +21,18 @@ export interface IssueRequest {
   responseMembers?: Record<string, string>;
 }
 
+/**
+ * Extra claims for tokens being issued. oidc-provider overwrites a token's
+ * `extra` with the result of `extraTokenClaims` when saving, so the claims
+ * travel here and the provider's `extraTokenClaims` hook hands them back.
+ */
+const pendingExtraClaims = new WeakMap<object, Record<string, unknown>>();
+
+/** The provider's `extraTokenClaims` configuration. */
+export async function extraTokenClaims(_ctx: unknown, token: object): Promise<Record<string, unknown> | undefined> {
+  return pendingExtraClaims.get(token);
+}
+
 /** An OAuth error body with our own description (oidc-provider's InvalidGrant hides the reason). */
 export function oauthError(error: string, description: string): Error {
   return new (oidcErrors().CustomOIDCProviderError)(error, description);
@@ -83,8 +95,8 @@ export async function issueTokens(env: GrantEnvironment, ctx: KoaContextWithOIDC
     gty: request.gty,
     scope: scope.join(' ') || undefined,
     ...(resourceServer ? { resourceServer } : {}),
-    ...(request.extra ? { extra: request.extra } : {}),
   });
+  if (request.extra) pendingExtraClaims.set(accessToken, request.extra);
   ctx.oidc.entity('AccessToken', accessToken);
   const accessTokenValue = await accessToken.save();
 

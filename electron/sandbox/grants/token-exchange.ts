@@ -25,7 +25,7 @@ export function tokenExchangeGrant(env: GrantEnvironment, trust: JwtIssuerKeys) 
   }
 
   async function accessTokenSubject(value: string, role: string): Promise<string> {
-    const found = await env.provider.AccessToken.find(value);
+    const found = (await env.provider.AccessToken.find(value)) ?? (await env.provider.ClientCredentials.find(value));
     if (!found || found.isExpired) throw invalidGrant(`${role} is not an active access token issued by this server`);
     // A client_credentials token has no user; its subject is the client.
     return found.accountId ?? found.clientId;
