@@ -1,4 +1,4 @@
-import { KeyObject, X509Certificate, createPublicKey, webcrypto } from 'node:crypto';
+import { KeyObject, X509Certificate, createPublicKey } from 'node:crypto';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
 import { WorkbenchError } from '../../shared/errors';
 import { HMAC_ALGS } from '../../shared/grants';
@@ -83,6 +83,8 @@ export function jwkProblem(jwk: Record<string, unknown>): string | undefined {
   const need: Record<KeyFamily, string[]> = { RSA: ['n', 'e'], EC: ['crv', 'x', 'y'], OKP: ['crv', 'x'], oct: ['k'] };
   const missing = need[family].filter((m) => typeof jwk[m] !== 'string' || jwk[m] === '');
   if (missing.length) return `${family} key without ${missing.map((m) => `"${m}"`).join(', ')}`;
+  const notB64 = need[family].filter((m) => m !== 'crv' && !/^[A-Za-z0-9_-]+$/.test(jwk[m] as string));
+  if (notB64.length) return `${notB64.map((m) => `"${m}"`).join(', ')} ${notB64.length === 1 ? 'is' : 'are'} not base64url`;
   return undefined;
 }
 
@@ -183,7 +185,9 @@ export function keyFromInput(input: KeyInput, label = 'the key'): VerificationKe
 }
 
 function isCryptoKey(v: unknown): boolean {
-  return v instanceof webcrypto.CryptoKey;
+  // Node 20 has the class only as a global (not on node:crypto's webcrypto).
+  const CryptoKeyClass = (globalThis as { CryptoKey?: abstract new () => unknown }).CryptoKey;
+  return typeof CryptoKeyClass === 'function' && v instanceof CryptoKeyClass;
 }
 
 export function secretFromInput(secret: string | Uint8Array, label = 'the shared secret'): VerificationKey {

@@ -172,16 +172,23 @@ interface SignatureOutcome {
   crv?: string;
 }
 
-async function verifySignature(decoded: DecodedJws, alg: string, source: KeySource, opts: VerifyOptions, critNames: string[]): Promise<SignatureOutcome> {
+/**
+ * A kid the set does not know, or no key for this alg, is what key rotation
+ * looks like: ask the server once more (the cache enforces the cooldown).
+ * Returns the note for the report when the set was refetched.
+ */
+async function refreshOnUnknownKey(source: KeySource, kid: string | undefined, alg: unknown): Promise<string> {
+  // HMAC keys never come from a published set, and "none" needs no key: neither is worth a request.
+  if (!source.refresh || typeof alg !== 'string' || alg.toLowerCase() === 'none' || isHmac(alg)) return '';
+  const { byKid, usable } = candidatesFor(source.keys, kid, alg);
+  if (byKid.length > 0 && usable.length > 0) return '';
+  const did = await source.refresh();
+  return did ? ` after refetching the JWKS, which ${kid !== undefined ? `did not know kid "${kid}"` : 'had no usable key'} (key rotation)` : '';
+}
+
+async function verifySignature(decoded: DecodedJws, alg: string, source: KeySource, note: string, critNames: string[]): Promise<SignatureOutcome> {
   const kid = typeof decoded.header.kid === 'string' ? decoded.header.kid : undefined;
-  let { byKid, usable } = candidatesFor(source.keys, kid, alg);
-  let note = '';
-  // A kid the set does not know, or no key for this alg, is what key rotation looks like: ask the server once more.
-  if (source.refresh && (byKid.length === 0 || usable.length === 0)) {
-    const did = await source.refresh();
-    ({ byKid, usable } = candidatesFor(source.keys, kid, alg));
-    if (did) note = ` after refetching the JWKS, which ${kid !== undefined ? `did not know kid "${kid}"` : 'had no usable key'} (key rotation)`;
-  }
+  const { byKid, usable } = candidatesFor(source.keys, kid, alg);
   if (byKid.length === 0) {
     const unusable = kid !== undefined ? source.snapshot?.keys.find((k) => k.kid === kid && k.problem) : undefined;
     if (unusable) return { check: check('signature', 'failed', `JWKS key #${unusable.index} (kid "${kid}") is unusable: ${unusable.problem}`) };
@@ -326,15 +333,23 @@ async function verifyUnsafe(token: string, opts: VerifyOptions, getHttp: () => H
 
   const alg = header.alg;
   const kid = typeof header.kid === 'string' ? header.kid : undefined;
+  let rotationNote = '';
+  if (source) {
+    try {
+      rotationNote = await refreshOnUnknownKey(source, kid, alg);
+    } catch (err) {
+      keyError = toErrorInfo(err);
+    }
+  }
   // With a kid, the allow-list comes from the key it names; an unknown kid is the signature check's business.
-  const keysForAlg = source ? (kid !== undefined && source.keys.some((k) => k.kid === kid) ? source.keys.filter((k) => k.kid === kid || k.source !== 'jwks') : source.keys) : undefined;
+  const keysForAlg = source && !keyError ? candidatesFor(source.keys, kid, typeof alg === 'string' ? alg : '').byKid : undefined;
   const algProblem = algorithmProblem(alg, keysForAlg, opts);
   checks.push(
     algProblem
       ? check('alg', 'failed', algProblem)
-      : source
-        ? check('alg', 'passed', `"${String(alg)}" is allowed for ${families(keysForAlg ?? [])}${opts.algorithms ? ' and by the allowed list' : ''}`)
-        : check('alg', 'not_checked', `"${String(alg)}": no key given to check it against`),
+      : keysForAlg && keysForAlg.length > 0
+        ? check('alg', 'passed', `"${String(alg)}" is allowed for ${families(keysForAlg)}${opts.algorithms ? ' and by the allowed list' : ''}`)
+        : check('alg', 'not_checked', keysForAlg ? `"${String(alg)}": no key${kid !== undefined ? ` with kid "${kid}"` : ''} to check it against` : `"${String(alg)}": no key given to check it against`),
   );
 
   const critNames = Array.isArray(header.crit) ? header.crit.filter((c): c is string => typeof c === 'string') : [];
@@ -345,7 +360,7 @@ async function verifyUnsafe(token: string, opts: VerifyOptions, getHttp: () => H
   if (keyError) outcome = { check: check('signature', 'not_checked', `no usable key: ${keyError.message}`) };
   else if (!source) outcome = { check: check('signature', 'not_checked', 'no key given: pass an issuer, a JWKS, a key or a shared secret') };
   else if (algProblem) outcome = { check: check('signature', 'not_checked', 'not attempted: the algorithm is not allowed') };
-  else outcome = await verifySignature(jws, alg as string, source, opts, critNames);
+  else outcome = await verifySignature(jws, alg as string, source, rotationNote, critNames);
   checks.push(outcome.check, critCheck);
   checks.push(...claimChecks(header, payload, expectations, outcome.key ? outcome.crv : undefined));
 
