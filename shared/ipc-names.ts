@@ -40,6 +40,7 @@ export const OPERATION_NAMES = [
   'generateKey',
   'importKey',
   'attachCertificate',
+  'generateCertificate',
   'exportKey',
   'deleteKey',
 ] as const;

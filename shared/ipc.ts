@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Result } from './errors';
-import { AUTH_METHODS, GRANT_TYPES } from './grants';
+import { ASYMMETRIC_SIGNING_ALGS, AUTH_METHODS, GRANT_TYPES } from './grants';
 import { OPERATION_NAMES, type OperationName } from './ipc-names';
 import {
   ConnectionGroupSchema,
@@ -9,6 +9,7 @@ import {
   type ConnectionGroup,
   type ConnectionProfile,
 } from './profile';
+import type { VerificationReport } from './token/report';
 import type { TranscriptEntry } from './transcript';
 
 /**
@@ -114,7 +115,7 @@ export type RunProgress =
   | { kind: 'browser_opened'; url: string }
   | { kind: 'waiting_for_redirect'; redirectUri: string; expiresAt: string }
   | { kind: 'device_code'; userCode: string; verificationUri: string; verificationUriComplete?: string; expiresAt: string }
-  | { kind: 'polling'; attempt: number };
+  | { kind: 'polling'; attempt: number; intervalSeconds?: number };
 
 export type WorkbenchEvent =
   | { type: 'run.progress'; runId: string; progress: RunProgress }
@@ -123,20 +124,13 @@ export type WorkbenchEvent =
 
 export type TokenKind = 'access' | 'id' | 'refresh';
 
-export interface VerificationCheck {
-  id: string;
-  label: string;
-  status: 'pass' | 'fail' | 'warn' | 'skip';
-  detail?: string;
-}
-
 export interface TokenInspection {
   /** 'jwt' (JWS), 'jwe' (encrypted: header only) or 'opaque'. */
   format: 'jwt' | 'jwe' | 'opaque';
   header?: Record<string, unknown>;
   payload?: Record<string, unknown>;
-  /** Verification report; absent for opaque tokens. */
-  report?: { valid: boolean; checks: VerificationCheck[] };
+  /** The inspector's verification report; absent for opaque tokens. */
+  report?: VerificationReport;
 }
 
 export interface HttpCallResult {
@@ -158,26 +152,38 @@ export interface ApiCallResult extends HttpCallResult {
   refreshed?: HistoryEntry;
 }
 
+/** A certificate as the keystore describes it: public information only. */
+export interface CertificateSummary {
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+  selfIssued: boolean;
+  /** base64url SHA-1 / SHA-256 of the DER (x5t / x5t#S256). */
+  x5t: string;
+  x5tS256: string;
+  sha1Fingerprint: string;
+  sha256Fingerprint: string;
+}
+
+/** A keystore entry: metadata and the public key; the private key never leaves main. */
 export interface KeyInfo {
   alias: string;
-  kty: string;
+  keyType: 'RSA' | 'EC' | 'OKP';
+  modulusLength?: number;
+  curve?: string;
   alg: string;
-  crv?: string;
-  bits?: number;
-  kid?: string;
+  algorithms: string[];
+  kid: string;
+  source: string;
+  createdAt: string;
+  updatedAt?: string;
+  publicJwk: Record<string, unknown>;
   /** RFC 7638 JWK thumbprint (SHA-256, base64url). */
   thumbprint: string;
-  publicJwk: Record<string, unknown>;
-  certificate?: {
-    subject: string;
-    issuer: string;
-    notBefore: string;
-    notAfter: string;
-    /** base64url SHA-1 / SHA-256 of the DER certificate (x5t / x5t#S256). */
-    x5t: string;
-    x5tS256: string;
-  };
-  createdAt?: string;
+  certificate?: CertificateSummary;
+  chain: CertificateSummary[];
 }
 
 export interface ExportedConnections {
@@ -228,11 +234,28 @@ export const operations = {
   importConnections: op(z.object({ json: z.string().min(2).max(50 * 1024 * 1024) }).strict()).returns<ImportReport>(),
 
   discover: op(z.object({ issuer: z.string().trim().url().max(2048), profileId: Id.optional() }).strict()).returns<DiscoverResult>(),
-  getToken: op(z.object({ runId: RunId, profileId: Id }).strict()).returns<RunSummary>(),
+  getToken: op(
+    z
+      .object({
+        runId: RunId,
+        profileId: Id,
+        /** Per-run inputs never stored with the profile (token exchange, pasted assertions). */
+        inputs: z
+          .object({
+            subjectToken: z.string().max(256 * 1024).optional(),
+            actorToken: z.string().max(256 * 1024).optional(),
+            assertion: z.string().max(256 * 1024).optional(),
+            samlAssertionXml: z.string().max(1024 * 1024).optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+  ).returns<RunSummary>(),
   refresh: op(z.object({ runId: RunId, profileId: Id, historyId: Id.optional() }).strict()).returns<RunSummary>(),
   cancelRun: op(z.object({ runId: RunId }).strict()).returns<{ cancelled: boolean }>(),
 
-  inspectToken: op(z.object({ profileId: Id.optional(), token: z.string().min(1).max(256 * 1024), kind: z.enum(['access', 'id', 'refresh']) }).strict()).returns<TokenInspection>(),
+  inspectToken: op(z.object({ profileId: Id.optional(), historyId: Id.optional(), token: z.string().min(1).max(256 * 1024), kind: z.enum(['access', 'id', 'refresh']) }).strict()).returns<TokenInspection>(),
   introspect: op(HistoryRef.extend({ which: z.enum(['access', 'refresh']) }).strict()).returns<IntrospectResult>(),
   revoke: op(HistoryRef.extend({ which: z.enum(['access', 'refresh']) }).strict()).returns<HttpCallResult>(),
   userinfo: op(HistoryRef).returns<HttpCallResult>(),
@@ -255,21 +278,25 @@ export const operations = {
   clearHistory: op(z.object({ profileId: Id.optional() }).strict()).returns<{ removed: number }>(),
 
   listKeys: op(Empty).returns<KeyInfo[]>(),
-  generateKey: op(z.object({ alias: Alias, alg: z.enum(['RS256', 'PS256', 'ES256', 'ES384', 'ES512', 'EdDSA']) }).strict()).returns<KeyInfo>(),
+  generateKey: op(
+    z.object({ alias: Alias, alg: z.enum(ASYMMETRIC_SIGNING_ALGS), modulusLength: z.union([z.literal(2048), z.literal(3072), z.literal(4096)]).optional() }).strict(),
+  ).returns<KeyInfo>(),
   importKey: op(
     z
       .object({
-        alias: Alias,
-        format: z.enum(['pem', 'jwk', 'pkcs12']),
-        /** PEM/JWK text, or base64 for PKCS#12. */
+        alias: Alias.optional(),
+        /** 'text' for PEM / JWK / JWKS, 'base64' for binary files (DER, PKCS#12). */
+        encoding: z.enum(['text', 'base64']),
         data: z.string().min(1).max(1024 * 1024),
         passphrase: z.string().max(1024).optional(),
-        alg: z.string().max(20).optional(),
+        alg: z.enum(ASYMMETRIC_SIGNING_ALGS).optional(),
       })
       .strict(),
-  ).returns<KeyInfo>(),
-  attachCertificate: op(z.object({ alias: Alias, pem: z.string().min(1).max(1024 * 1024) }).strict()).returns<KeyInfo>(),
-  exportKey: op(z.object({ alias: Alias, format: z.enum(['jwk', 'jwks', 'pem']) }).strict()).returns<{ text: string }>(),
+  ).returns<KeyInfo[]>(),
+  attachCertificate: op(z.object({ alias: Alias, encoding: z.enum(['text', 'base64']), data: z.string().min(1).max(1024 * 1024) }).strict()).returns<KeyInfo>(),
+  generateCertificate: op(z.object({ alias: Alias, subject: z.string().trim().min(3).max(1024), validityDays: z.number().int().min(1).max(3650).optional() }).strict()).returns<KeyInfo>(),
+  /** Public material only: JWK, a one-key JWKS, the SPKI PEM or the certificate chain PEM. */
+  exportKey: op(z.object({ alias: Alias, format: z.enum(['jwk', 'jwks', 'pem', 'certificate']) }).strict()).returns<{ text: string; filename: string }>(),
   deleteKey: op(z.object({ alias: Alias }).strict()).returns<void>(),
 } satisfies Record<OperationName, { arg: z.ZodType; result: unknown }>;
 
@@ -304,4 +331,4 @@ export function isOperationName(name: string): name is OperationName {
 }
 
 /** Re-exported so the renderer can offer the same choices the schema accepts. */
-export { AUTH_METHODS, GRANT_TYPES };
+export { ASYMMETRIC_SIGNING_ALGS, AUTH_METHODS, GRANT_TYPES };

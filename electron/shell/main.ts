@@ -4,7 +4,8 @@ import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { channelOf, EVENT_CHANNEL, OPERATION_NAMES } from '../../shared/ipc-names';
 import { dispatch } from '../app/dispatch';
-import { createAppService, type AppService } from '../app/service';
+import { openAppService } from '../app/open';
+import type { AppService } from '../app/service';
 import { dataDir } from '../storage/paths';
 import { CONTENT_SECURITY_POLICY, createMainWindow, isSameOrigin } from './window';
 
@@ -70,7 +71,7 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   protocol.handle(APP_SCHEME, serveRenderer);
 
-  service = await createAppService({
+  service = openAppService({
     dataDir: dataDir(),
     mode: 'electron',
     version: app.getVersion(),

@@ -1,0 +1,199 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, resolve, sep } from 'node:path';
+import type { WorkbenchEvent } from '../../shared/ipc';
+import { dispatch } from '../app/dispatch';
+import type { AppService } from '../app/service';
+import { CONTENT_SECURITY_POLICY } from '../shell/window';
+
+export interface WebServerOptions {
+  service: AppService;
+  /** The built renderer (dist/renderer). */
+  rendererDir: string;
+  /** 0 or absent: a free port. */
+  port?: number;
+  /** Fixed token for tests; normally a fresh random one per run. */
+  token?: string;
+}
+
+export interface WebServer {
+  /** The URL to open: it carries the token in the fragment, which browsers never send to a server. */
+  url: string;
+  origin: string;
+  token: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+};
+const SECURITY_HEADERS = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'x-frame-options': 'DENY',
+  'cache-control': 'no-store',
+};
+
+/**
+ * Browser mode: the built renderer plus the IPC contract over HTTP
+ * (`POST /api/<operation>`), answered by the same `dispatch` and handlers as
+ * Electron main. Every /api request must carry the per-run token; the Host
+ * and Origin checks keep other sites (DNS rebinding, cross-origin pages)
+ * out even if they guess the port.
+ */
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const token = options.token ?? randomBytes(32).toString('base64url');
+  const tokenBytes = Buffer.from(`Bearer ${token}`);
+  const rendererDir = resolve(options.rendererDir);
+  const sseClients = new Set<ServerResponse>();
+  let allowedHosts = new Set<string>();
+  let origin = '';
+
+  const unsubscribe = options.service.onEvent((event: WorkbenchEvent) => {
+    const frame = `data: ${JSON.stringify(event)}\n\n`;
+    for (const res of sseClients) res.write(frame);
+  });
+
+  const authorized = (req: IncomingMessage): boolean => {
+    const header = req.headers.authorization;
+    if (typeof header !== 'string') return false;
+    const given = Buffer.from(header);
+    return given.length === tokenBytes.length && timingSafeEqual(given, tokenBytes);
+  };
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) json(res, 500, { ok: false, error: { code: 'INTERNAL', message: (err as Error).message } });
+      else res.end();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // A page on another site that resolves its own name to 127.0.0.1 (DNS rebinding) sends its own Host.
+    if (!allowedHosts.has(req.headers.host ?? '')) return text(res, 421, 'misdirected request');
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return api(req, res, url);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return text(res, 405, 'method not allowed');
+    return serveStatic(res, url.pathname);
+  }
+
+  async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (!authorized(req)) return json(res, 401, { ok: false, error: { code: 'INVALID_INPUT', message: 'missing or wrong token: open the URL `npm run web` printed' } });
+    const requestOrigin = req.headers.origin;
+    if (requestOrigin !== undefined && requestOrigin !== origin) return json(res, 403, { ok: false, error: { code: 'INVALID_INPUT', message: 'cross-origin request refused' } });
+    const name = url.pathname.slice('/api/'.length);
+    if (name === 'events') {
+      if (req.method !== 'GET') return text(res, 405, 'method not allowed');
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      res.write(': connected\n\n');
+      sseClients.add(res);
+      const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+      req.on('close', () => {
+        clearInterval(ping);
+        sseClients.delete(res);
+      });
+      return;
+    }
+    if (req.method !== 'POST') return text(res, 405, 'method not allowed');
+    if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json'))
+      return json(res, 415, { ok: false, error: { code: 'INVALID_INPUT', message: 'send the argument as application/json' } });
+    let arg: unknown;
+    try {
+      const body = await readBody(req);
+      arg = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+    } catch (err) {
+      return json(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: `request body: ${(err as Error).message}` } });
+    }
+    const result = await dispatch(options.service.handlers, name, arg);
+    json(res, !result.ok && result.error.code === 'NOT_FOUND' && result.error.message.startsWith('unknown operation') ? 404 : 200, result);
+  }
+
+  async function serveStatic(res: ServerResponse, pathname: string): Promise<void> {
+    let relative: string;
+    try {
+      relative = decodeURIComponent(pathname === '/' ? '/index.html' : pathname);
+    } catch {
+      return text(res, 400, 'bad path');
+    }
+    const file = resolve(rendererDir, `.${relative}`);
+    if (!file.startsWith(rendererDir + sep)) return text(res, 404, 'not found');
+    let body: Buffer;
+    try {
+      body = await readFile(file);
+    } catch {
+      return text(res, 404, 'not found');
+    }
+    res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': body.length });
+    res.end(body);
+  }
+
+  // Interactive flows keep a request open while the user signs in.
+  server.requestTimeout = 0;
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
+  });
+  const port = (server.address() as AddressInfo).port;
+  origin = `http://127.0.0.1:${port}`;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+
+  return {
+    url: `${origin}/#token=${token}`,
+    origin,
+    token,
+    port,
+    async close() {
+      unsubscribe();
+      for (const res of sseClients) res.end();
+      sseClients.clear();
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error(`larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolveBody(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function json(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.end(body);
+}
+
+function text(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
+  res.end(message);
+}
