@@ -1,6 +1,8 @@
 import { Agent, request } from 'undici';
 import type { SandboxHandle } from '../../electron/sandbox';
 import { CookieJar } from './cookie-jar';
+
+export { CookieJar };
 import { formBody, parseForms, type HtmlForm } from './html-forms';
 
 /**
@@ -19,6 +21,8 @@ export interface ScriptedUserOptions {
   stopBeforeFinal?: boolean;
   /** Give up after this many requests (default 25). */
   maxSteps?: number;
+  /** Share cookies (the sandbox session) across calls, e.g. sign in, then log out. */
+  jar?: CookieJar;
 }
 
 export interface ScriptedUserResult {
@@ -97,7 +101,8 @@ export async function enterDeviceCode(sandbox: Sandbox, entry: DeviceCodeEntry, 
         continue;
       }
       const forms = parseForms(page.body);
-      if (page.status === 200 && forms.length === 0) return { finalUrl: page.url, status: page.status, body: page.body };
+      const done = (page.status === 200 && forms.length === 0) || browser.aborted;
+      if (done) return { finalUrl: page.url, status: page.status, body: page.body };
       step = browser.nextFormStep(page, userCode);
     }
     throw new Error(`scripted user gave up after ${options.maxSteps ?? 25} steps`);
@@ -114,16 +119,19 @@ interface Page {
 }
 
 class ScriptedBrowser {
-  private readonly jar = new CookieJar();
+  private readonly jar: CookieJar;
   private readonly agent = new Agent();
   private readonly origin: string;
   private submittedLogin = false;
+  /** Set once the user pressed Abort on the device confirmation page. */
+  aborted = false;
 
   constructor(
     private readonly sandbox: Sandbox,
     private readonly options: ScriptedUserOptions,
   ) {
     this.origin = new URL(sandbox.issuer).origin;
+    this.jar = options.jar ?? new CookieJar();
   }
 
   isSandbox(url: string): boolean {
@@ -169,7 +177,12 @@ class ScriptedBrowser {
       return submit(codeInput, { user_code: userCode });
     }
     const confirm = byId('op.deviceConfirmForm');
-    if (confirm) return submit(confirm, this.options.deny ? { abort: 'yes' } : {});
+    if (confirm) {
+      this.aborted = this.options.deny ?? false;
+      return submit(confirm, this.options.deny ? { abort: 'yes' } : {});
+    }
+    const logout = byId('op.logoutForm');
+    if (logout) return submit(logout, { logout: 'yes' });
 
     // oidc-provider's auto-submitting pages (form_post responses, the device code hand-off).
     const autoSubmit = forms.find((f) => f.method === 'POST');
