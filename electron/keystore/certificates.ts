@@ -89,7 +89,7 @@ function certificatePublicKey(der: Uint8Array): KeyObject {
  * remaining certificates as given.
  */
 export function chainForKey(certificates: Buffer[], publicKey: KeyObject): Buffer[] {
-  const leafIndex = certificates.findIndex((der) => certificatePublicKey(der).equals(publicKey));
+  const leafIndex = certificates.findIndex((der) => samePublicKey(certificatePublicKey(der), publicKey));
   if (leafIndex < 0) {
     const subjects = certificates.map((der) => parseDer(der).subject).join('; ');
     throw new WorkbenchError('CERTIFICATE_KEY_MISMATCH', `no certificate matches this key's public key (certificates: ${subjects})`);
@@ -104,6 +104,16 @@ export function chainForKey(certificates: Buffer[], publicKey: KeyObject): Buffe
     chain.push(rest.splice(next, 1)[0]!);
   }
   return [...chain, ...rest];
+}
+
+/**
+ * Compares the DER SubjectPublicKeyInfo both keys re-encode to. Not
+ * KeyObject.equals: across key types it leaves an OpenSSL error queued that a
+ * later, unrelated createPrivateKey then reports as its own failure.
+ */
+function samePublicKey(a: KeyObject, b: KeyObject): boolean {
+  if (a.asymmetricKeyType !== b.asymmetricKeyType) return false;
+  return a.export({ type: 'spki', format: 'der' }).equals(b.export({ type: 'spki', format: 'der' }));
 }
 
 export function certificatesToPem(certificates: Uint8Array[]): string {
