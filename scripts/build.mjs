@@ -22,4 +22,5 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
 });
 
-if (existsSync('scripts/build-app.mjs')) await import('./build-app.mjs');
+// `--cli` builds only the CLI (the test suite's global setup uses it).
+if (!process.argv.includes('--cli') && existsSync('scripts/build-app.mjs')) await import('./build-app.mjs');
