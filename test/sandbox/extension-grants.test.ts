@@ -228,6 +228,24 @@ describe('SAML 2.0 bearer grant (RFC 7522)', () => {
     expect(res.json.error).toBe('invalid_grant');
   });
 
+  test('ensure-saml-signature-wrapping-cannot-substitute-the-subject', async () => {
+    // The signed assertion for "dave" is tucked inside an attacker's assertion that claims "root", reusing its ID.
+    const signed = sandbox.mintSamlAssertion({ subject: 'dave' });
+    const id = /ID="([^"]+)"/.exec(signed)![1]!;
+    const signature = /<ds:Signature[\s\S]*<\/ds:Signature>/.exec(signed)![0];
+    const original = signed.replace(signature, '');
+    const later = new Date(Date.now() + 300_000).toISOString();
+    const evil =
+      `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id}" Version="2.0" IssueInstant="${new Date().toISOString()}">` +
+      `<saml:Issuer>${sandbox.saml.issuer}</saml:Issuer>${signature}` +
+      `<saml:Subject><saml:NameID>root</saml:NameID></saml:Subject>` +
+      `<saml:Conditions NotOnOrAfter="${later}"><saml:AudienceRestriction><saml:Audience>${sandbox.issuer}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
+      `<saml:Advice>${original}</saml:Advice></saml:Assertion>`;
+    const res = await tokenRequest(sandbox, basic(), { grant_type: SAML2_BEARER, assertion: b64url(evil) });
+    expect(res.status).toBe(400);
+    expect(res.json.error).toBe('invalid_grant');
+  });
+
   test('ensure-saml-assertion-replay-fails', async () => {
     const assertion = b64url(sandbox.mintSamlAssertion({ subject: 'dave' }));
     expect((await tokenRequest(sandbox, basic(), { grant_type: SAML2_BEARER, assertion })).status).toBe(200);
