@@ -192,6 +192,23 @@ describe('client authentication failures', () => {
   });
 });
 
+describe('TLS trust', () => {
+  it('ensure-server-certificate-from-an-unknown-ca-is-refused', async () => {
+    const profile = sandboxProfile(sandbox, 'sandbox-tls', 'client_credentials');
+    const config = await sandboxRun(sandbox, profile);
+    config.network = { tls: { ...config.network.tls, ca: undefined } };
+    const err = await runFlow(config, noBrowser).catch((e: unknown) => e);
+    expect((err as WorkbenchError).code).toBe('TLS_ERROR');
+  });
+
+  it('skip TLS verification, when explicitly asked, reaches the same server', async () => {
+    const profile = sandboxProfile(sandbox, 'sandbox-tls', 'client_credentials');
+    const config = await sandboxRun(sandbox, profile);
+    config.network = { tls: { ...config.network.tls, ca: undefined, insecure: true } };
+    expect((await runFlow(config, noBrowser)).tokens.access_token).toBeTruthy();
+  });
+});
+
 describe('transcript redaction', () => {
   it('never stores the client secret, in any encoding', async () => {
     for (const clientId of ['sandbox-basic', 'sandbox-post', 'sandbox-secret-jwt']) {
