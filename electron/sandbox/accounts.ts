@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 export const SANDBOX_USERNAME = 'alice';
 
@@ -25,10 +25,9 @@ export class AccountDirectory {
   constructor(private readonly password: string) {}
 
   checkPassword(username: string, password: string): boolean {
-    const expected = Buffer.from(this.password);
-    const given = Buffer.from(password);
-    // Compare in constant time, and compare something even on a length mismatch.
-    const same = expected.length === given.length ? timingSafeEqual(expected, given) : !timingSafeEqual(expected, expected);
+    // Digests have equal length, so the comparison is constant-time whatever was typed.
+    const digest = (v: string) => createHash('sha256').update(v).digest();
+    const same = timingSafeEqual(digest(this.password), digest(password));
     return username === SANDBOX_USERNAME && same;
   }
 

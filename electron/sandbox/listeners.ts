@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Server, Socket } from 'node:net';
+import { WorkbenchError } from '../../shared/errors';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -44,9 +45,10 @@ function listen(server: Server, port: number): Promise<Listener> {
     socket.once('close', () => sockets.delete(socket));
   });
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const fail = (err: NodeJS.ErrnoException) => reject(listenError(err, port));
+    server.once('error', fail);
     server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
+      server.off('error', fail);
       const address = server.address();
       if (!address || typeof address === 'string') return reject(new Error('listener has no TCP address'));
       resolve({
@@ -59,4 +61,10 @@ function listen(server: Server, port: number): Promise<Listener> {
       });
     });
   });
+}
+
+function listenError(err: NodeJS.ErrnoException, port: number): Error {
+  if (err.code === 'EADDRINUSE') return new WorkbenchError('INVALID_INPUT', `port ${port} on 127.0.0.1 is already in use`, { cause: err, details: { port } });
+  if (err.code === 'EACCES') return new WorkbenchError('INVALID_INPUT', `not allowed to listen on port ${port} on 127.0.0.1`, { cause: err, details: { port } });
+  return err;
 }

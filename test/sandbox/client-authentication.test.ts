@@ -236,6 +236,13 @@ describe('startSandbox options', () => {
     }
   });
 
+  test('fixed ports are used as given, and a taken port is reported without leaking the other listener', async () => {
+    const taken = new URL(sandbox.issuer).port;
+    await expect(startSandbox({ port: Number(taken) })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('already in use') });
+    const mtlsPort = Number(new URL(sandbox.mtlsOrigin).port);
+    await expect(startSandbox({ mtlsPort })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
   test('secrets are generated per start and long enough for HS512', async () => {
     const other = await startSandbox();
     try {
