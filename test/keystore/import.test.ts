@@ -69,6 +69,13 @@ describe('PEM import', () => {
     await expectSameKeyAndSigns('enc', fx.text('enc.pem'), PKCS8_PASSPHRASE);
   });
 
+  it('imports a legacy encrypted PKCS#1 key (Proc-Type: 4,ENCRYPTED) with its passphrase', async () => {
+    expect(fx.text('rsa1-enc.pem')).toContain('Proc-Type: 4,ENCRYPTED');
+    await keystore.import({ data: fx.text('rsa1-enc.pem'), passphrase: PKCS8_PASSPHRASE, alias: 'legacy-enc' });
+    await expectSameKeyAndSigns('legacy-enc', fx.text('rsa1.pem'));
+    await expect(keystore.import({ data: fx.text('rsa1-enc.pem'), passphrase: 'nope', alias: 'x' })).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+  });
+
   it('imports a key and its certificate from one PEM bundle', async () => {
     const [info] = await keystore.import({ data: fx.text('rsa.pem') + fx.text('rsa.crt'), alias: 'bundle' });
     expect(info!.certificate?.x5tS256).toBe(fx.x5tS256('rsa.crt'));

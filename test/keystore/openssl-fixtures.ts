@@ -32,7 +32,7 @@ function fingerprint(dir: string, cert: string, digest: 'sha1' | 'sha256'): stri
 /**
  * rsa.pem (PKCS#8), rsa1.pem (PKCS#1), ec.pem (SEC1 with EC PARAMETERS),
  * ec384.pem / ec521.pem / ed25519.pem (PKCS#8), enc.pem (encrypted PKCS#8 of rsa.pem),
- * k1.pem (secp256k1), rsa.crt / rsa.der (self-signed for rsa.pem), ca.key / ca.crt,
+ * rsa1-enc.pem (legacy Proc-Type encrypted PKCS#1 of rsa1.pem), k1.pem (secp256k1), rsa.crt / rsa.der (self-signed for rsa.pem), ca.key / ca.crt,
  * ec-leaf.crt (CA-issued for ec.pem), rsa.p12 (OpenSSL 3 default AES-256),
  * rsa-legacy.p12 (-legacy, 3DES/RC2), ec-chain.p12 (ec key + leaf + CA), certs-only.p12.
  */
@@ -47,6 +47,7 @@ export function createOpensslFixtures(): OpensslFixtures {
   run('genpkey', '-algorithm', 'ed25519', '-out', 'ed25519.pem');
   run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:secp256k1', '-out', 'k1.pem');
   run('pkcs8', '-topk8', '-in', 'rsa.pem', '-v2', 'aes-256-cbc', '-passout', `pass:${PKCS8_PASSPHRASE}`, '-out', 'enc.pem');
+  run('rsa', '-in', 'rsa1.pem', '-traditional', '-aes256', '-passout', `pass:${PKCS8_PASSPHRASE}`, '-out', 'rsa1-enc.pem');
   run('req', '-x509', '-new', '-key', 'rsa.pem', '-subj', '/CN=rsa-client/O=Acme', '-days', '30', '-out', 'rsa.crt');
   run('x509', '-in', 'rsa.crt', '-outform', 'DER', '-out', 'rsa.der');
   run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-subj', '/CN=Test CA', '-days', '30', '-out', 'ca.crt');
