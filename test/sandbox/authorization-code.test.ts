@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../electron/sandbox';
 import { startLoopbackListener } from '../support/loopback-listener';
 import { basicAuth, postForm, tokenRequest } from '../support/sandbox-requests';
+import { CookieJar } from '../support/cookie-jar';
 import { authorizeAsUser } from '../support/scripted-user';
 
 let sandbox: SandboxHandle;
@@ -228,5 +229,32 @@ describe('authorization code flow with the scripted user', () => {
     const revoked = await postForm(`${sandbox.issuer}/token/revocation`, { token }, { headers: { authorization: basicAuth(client.client_id, client.client_secret!) } });
     expect(revoked.status).toBe(200);
     expect((await introspect()).json).toEqual({ active: false });
+  });
+
+  test('ensure-login-page-escapes-the-echoed-username', async () => {
+    const jar = new CookieJar();
+    const start = await request(
+      authorizationUrl({ client_id: 'sandbox-public', response_type: 'code', redirect_uri: 'http://127.0.0.1:9/callback', scope: 'openid', code_challenge: pkcePair().challenge, code_challenge_method: 'S256' }),
+    );
+    await start.body.text();
+    const interactionUrl = new URL(String(start.headers.location), sandbox.issuer).href;
+    jar.store(start.headers['set-cookie'], interactionUrl);
+    const hostile = '"><script>alert(1)</script>';
+    const res = await request(`${interactionUrl}/login`, {
+      method: 'POST',
+      headers: { cookie: jar.header(interactionUrl) ?? '', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username: hostile, password: 'x' }).toString(),
+    });
+    const body = await res.body.text();
+    expect(res.statusCode).toBe(401);
+    expect(body).not.toContain('<script>');
+    expect(body).toContain('&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  test('the JWKS endpoint publishes public keys only', async () => {
+    const res = await request(`${sandbox.issuer}/jwks`);
+    const { keys } = (await res.body.json()) as { keys: Record<string, unknown>[] };
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    for (const key of keys) for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) expect(key[member]).toBeUndefined();
   });
 });
