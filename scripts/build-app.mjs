@@ -21,5 +21,5 @@ await Promise.all([
 
 if (!process.env.TOKENBENCH_SKIP_RENDERER) {
   const { build: viteBuild } = await import('vite');
-  await viteBuild({ configFile: 'renderer/vite.config.ts', logLevel: 'warn' });
+  await viteBuild({ configFile: 'renderer/vite.config.mjs', logLevel: 'warn' });
 }

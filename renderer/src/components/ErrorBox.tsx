@@ -1,0 +1,55 @@
+import type { ErrorInfo } from '../../../shared/errors';
+import { ApiError } from '../api';
+
+/** Plain-language headings for the error codes a user meets; the message keeps the specifics. */
+const TITLES: Partial<Record<ErrorInfo['code'], string>> = {
+  OAUTH_ERROR: 'The server refused the request',
+  TIMEOUT: 'The server did not answer in time',
+  CONNECTION_REFUSED: 'Cannot reach the server',
+  DNS_FAILURE: 'Unknown host name',
+  TLS_ERROR: 'Secure connection failed',
+  NETWORK_ERROR: 'Network error',
+  CANCELLED: 'Cancelled',
+  DISCOVERY_FAILED: 'Discovery failed',
+  ISSUER_MISMATCH: 'Issuer does not match',
+  STATE_MISMATCH: 'The sign-in response did not match the request',
+  AUTHORIZATION_DENIED: 'Sign-in was denied',
+  INVALID_INPUT: 'Invalid input',
+  INVALID_PROFILE: 'The profile is not valid',
+  MISSING_CONFIGURATION: 'Something is missing in the profile',
+  KEYCHAIN_UNAVAILABLE: 'The keychain is not available',
+  HTML_RESPONSE: 'The server returned a web page instead of JSON',
+  INVALID_JSON: 'The server returned something that is not JSON',
+  DEVICE_CODE_EXPIRED: 'The device code expired',
+  NOT_FOUND: 'Not found',
+  ALREADY_EXISTS: 'Already exists',
+  VERIFICATION_FAILED: 'Verification failed',
+};
+
+export function toInfo(err: unknown): ErrorInfo {
+  if (err instanceof ApiError) return err.info;
+  return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
+}
+
+/** An error shown where it happened, with the server's own `error` / `error_description` when there is one. */
+export function ErrorBox({ error, testId }: { error: unknown; testId?: string }) {
+  if (!error) return null;
+  const info = toInfo(error);
+  const d = info.details ?? {};
+  const serverError = typeof d.error === 'string' ? d.error : undefined;
+  const description = typeof d.error_description === 'string' ? d.error_description : undefined;
+  return (
+    <div className="error" role="alert" data-testid={testId ?? 'error'}>
+      <div className="title">{TITLES[info.code] ?? 'Something went wrong'}</div>
+      {serverError ? (
+        <div className="desc">
+          <code>{serverError}</code>
+          {description ? <> — <span data-testid="error-description">{description}</span></> : null}
+          {typeof d.status === 'number' ? <span className="muted"> (HTTP {d.status})</span> : null}
+        </div>
+      ) : (
+        <div className="desc">{info.message}</div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,154 @@
+import { Fragment, useState } from 'react';
+import type { HttpExchange, Party, TranscriptEntry } from '../../../shared/transcript';
+import { toCurl } from '../lib/curl';
+import { copyText } from '../lib/hooks';
+
+const LANE_ORDER: Party[] = ['user', 'browser', 'authorization_server', 'workbench', 'loopback', 'resource_server'];
+const LANE_LABEL: Record<Party, string> = {
+  user: 'User',
+  browser: 'Browser',
+  authorization_server: 'Authorization server',
+  workbench: 'Workbench',
+  loopback: 'Loopback',
+  resource_server: 'Resource server',
+};
+
+/** The run as a sequence diagram; every HTTP exchange opens to its headers, body and timing (secrets already masked). */
+export function ExchangeView({ transcript }: { transcript: TranscriptEntry[] }) {
+  const [open, setOpen] = useState<number | null>(null);
+  if (transcript.length === 0) return <div className="empty">Nothing recorded yet: the requests of the next run show up here.</div>;
+  const used = new Set<Party>(['workbench']);
+  for (const e of transcript) {
+    used.add(e.from);
+    used.add(e.to);
+  }
+  const lanes = LANE_ORDER.filter((p) => used.has(p));
+  const n = lanes.length;
+  const center = (p: Party) => ((lanes.indexOf(p) + 0.5) / n) * 100;
+  const cols = `repeat(${n}, 1fr)`;
+
+  const arrow = (from: Party, to: Party, label: React.ReactNode, opts: { back?: boolean; error?: boolean; onClick?: () => void; testId?: string }) => {
+    const a = center(from);
+    const b = center(to);
+    const left = Math.min(a, b);
+    const width = Math.max(Math.abs(b - a), 4);
+    const dir = b >= a ? 'right' : 'left';
+    return (
+      <div className="seq-row" style={{ gridTemplateColumns: cols }}>
+        {lanes.map((l) => (
+          <div key={l} className="lane-line" style={{ left: `${center(l)}%` }} />
+        ))}
+        <div className={`seq-arrow ${dir}${opts.back ? ' back' : ''}${opts.error ? ' error' : ''}`} style={{ position: 'absolute', left: `${left}%`, width: `${width}%` }}>
+          <div className="line" />
+          <div className="head" />
+          {opts.onClick ? (
+            <button className="text" onClick={opts.onClick} data-testid={opts.testId}>
+              {label}
+            </button>
+          ) : (
+            <div className="text">{label}</div>
+          )}
+        </div>
+      </div>
+    );
+  };
+
+  return (
+    <div data-testid="exchange-view">
+      <div className="seq-head" style={{ gridTemplateColumns: cols }}>
+        {lanes.map((l) => (
+          <div key={l}>{LANE_LABEL[l]}</div>
+        ))}
+      </div>
+      <div className="seq">
+        {transcript.map((e, i) => (
+          <Fragment key={i}>
+            {e.kind === 'event' ? (
+              arrow(e.from, e.to, <span title={e.detail}>{e.label}</span>, {})
+            ) : (
+              <>
+                {arrow(e.from, e.to, `${e.label}: ${e.request.method} ${pathOf(e.request.url)}`, { onClick: () => setOpen(open === i ? null : i), testId: 'exchange-request' })}
+                {arrow(e.to, e.from, e.response ? `${e.response.status} · ${e.durationMs} ms` : `${e.error?.code ?? 'no response'}`, { back: true, error: Boolean(e.error) || (e.response?.status ?? 0) >= 400 })}
+                {open === i ? <ExchangeDetail exchange={e} /> : null}
+              </>
+            )}
+          </Fragment>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function ExchangeDetail({ exchange: e }: { exchange: HttpExchange }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <div className="exchange-detail" data-testid="exchange-detail">
+      <div className="row">
+        <strong className="grow mono">
+          {e.request.method} {e.request.url}
+        </strong>
+        <button
+          onClick={() =>
+            void copyText(toCurl(e)).then(() => {
+              setCopied(true);
+              setTimeout(() => setCopied(false), 1500);
+            })
+          }
+        >
+          {copied ? 'Copied' : 'Copy as curl'}
+        </button>
+      </div>
+      <div className="muted">
+        started {new Date(e.startedAt).toLocaleTimeString()} · {e.durationMs} ms
+      </div>
+      <h3>Request headers</h3>
+      <Headers headers={e.request.headers} />
+      {e.request.body !== undefined ? (
+        <>
+          <h3>Request body</h3>
+          <pre>{e.request.body}</pre>
+        </>
+      ) : null}
+      {e.response ? (
+        <>
+          <h3>
+            Response <span className={e.response.status < 400 ? 'status-2xx' : 'status-bad'}>{e.response.status}</span>
+          </h3>
+          <Headers headers={e.response.headers} />
+          <pre style={{ marginTop: 6 }}>{e.response.body || '(empty body)'}</pre>
+        </>
+      ) : null}
+      {e.error ? (
+        <div className="error" style={{ marginTop: 6 }}>
+          <span className="title">{e.error.code}</span> {e.error.message}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function Headers({ headers }: { headers: Record<string, string> }) {
+  return (
+    <table>
+      <tbody>
+        {Object.entries(headers).map(([k, v]) => (
+          <tr key={k}>
+            <td className="mono" style={{ width: 180 }}>
+              {k}
+            </td>
+            <td className="mono">{v}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function pathOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.pathname;
+  } catch {
+    return url;
+  }
+}
