@@ -1,5 +1,5 @@
 import { KeyObject, createPrivateKey } from 'node:crypto';
-import { compactDecrypt, errors, type CryptoKey, type JWEKeyManagementAlgorithm, type JWK } from 'jose';
+import { compactDecrypt, errors, type CryptoKey, type JWEKeyManagementAlgorithm, type JWK, type KeyObject as JoseKeyObject } from 'jose';
 import { WorkbenchError } from '../../shared/errors';
 import { decodeNested, decodeToken, type DecodedJwe, type DecodedJws } from '../../shared/token/decode';
 
@@ -9,7 +9,7 @@ import { decodeNested, decodeToken, type DecodedJwe, type DecodedJws } from '../
  * (each p2c is a PBKDF2 iteration count), and a cap on decompressed size.
  */
 
-export type DecryptionKeyInput = CryptoKey | KeyObject | JWK | string | Uint8Array | { password: string };
+export type DecryptionKeyInput = CryptoKey | KeyObject | JoseKeyObject | JWK | string | Uint8Array | { password: string };
 
 export interface DecryptOptions {
   /** Accept PBES2 with at most this many iterations; absent = PBES2 refused. */
@@ -33,8 +33,8 @@ export interface DecryptedToken {
 export const DEFAULT_MAX_DECOMPRESSED_BYTES = 250_000;
 const PBES2 = ['PBES2-HS256+A128KW', 'PBES2-HS384+A192KW', 'PBES2-HS512+A256KW'] as const;
 
-function keyMaterial(key: DecryptionKeyInput): CryptoKey | KeyObject | JWK | Uint8Array {
-  if (key instanceof KeyObject || key instanceof Uint8Array) return key;
+function keyMaterial(key: DecryptionKeyInput): CryptoKey | JoseKeyObject | JWK | Uint8Array {
+  if (key instanceof KeyObject || key instanceof Uint8Array) return key as JoseKeyObject | Uint8Array;
   if (typeof key === 'string') {
     const text = key.trim();
     if (text.startsWith('{')) {
@@ -70,6 +70,8 @@ export async function decryptToken(jwe: string, key: DecryptionKeyInput, options
     if (typeof p2c === 'number' && p2c > (options.maxPBES2Count as number))
       throw new WorkbenchError('DECRYPTION_FAILED', `"p2c" is ${p2c}, above the allowed ${options.maxPBES2Count} PBES2 iterations — refused before spending the CPU`, { details: { p2c } });
   }
+  if (decoded.header.zip !== undefined && options.maxDecompressedBytes === 0)
+    throw new WorkbenchError('DECRYPTION_FAILED', `the token is compressed ("zip": ${JSON.stringify(decoded.header.zip)}) and compressed tokens are refused`);
   const material = keyMaterial(key);
   const keyManagementAlgorithms = options.keyManagementAlgorithms ?? (pbes2Allowed && alg.startsWith('PBES2') ? [...PBES2] : undefined);
   let result: Awaited<ReturnType<typeof compactDecrypt>>;
@@ -81,7 +83,7 @@ export async function decryptToken(jwe: string, key: DecryptionKeyInput, options
       maxDecompressedLength: options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES,
     });
   } catch (err) {
-    throw decryptionError(err, alg, String(decoded.header.enc));
+    throw decryptionError(err, alg, String(decoded.header.enc), options);
   }
   const bytes = result.plaintext;
   let plaintext: string;
@@ -96,7 +98,7 @@ export async function decryptToken(jwe: string, key: DecryptionKeyInput, options
   return { header: result.protectedHeader as Record<string, unknown>, plaintext, plaintextBytes: bytes.length, utf8, ...(nested ? { nested } : {}) };
 }
 
-function decryptionError(err: unknown, alg: string, enc: string): WorkbenchError {
+function decryptionError(err: unknown, alg: string, enc: string, options: DecryptOptions): WorkbenchError {
   if (err instanceof WorkbenchError) return err;
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof errors.JWEDecryptionFailed)
@@ -105,7 +107,7 @@ function decryptionError(err: unknown, alg: string, enc: string): WorkbenchError
     return new WorkbenchError('DECRYPTION_FAILED', `"alg" ${alg} or "enc" ${enc} is not allowed for this key: ${message}`, { cause: err });
   if (err instanceof errors.JOSENotSupported) return new WorkbenchError('DECRYPTION_FAILED', `not supported: ${message}`, { cause: err });
   if (err instanceof errors.JWEInvalid && /decompress|inflat|length/i.test(message))
-    return new WorkbenchError('DECRYPTION_FAILED', `the compressed plaintext exceeds the size cap: ${message}`, { cause: err });
+    return new WorkbenchError('DECRYPTION_FAILED', `the compressed plaintext inflates beyond the ${options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES}-byte cap — refused (decompression bomb?)`, { cause: err });
   if (err instanceof errors.JOSEError) return new WorkbenchError('DECRYPTION_FAILED', `cannot decrypt (${alg} / ${enc}): ${message}`, { cause: err });
   if (err instanceof TypeError) return new WorkbenchError('KEY_INVALID', `the key cannot decrypt ${alg}: ${message}`, { cause: err });
   return new WorkbenchError('DECRYPTION_FAILED', `cannot decrypt: ${message}`, { cause: err });

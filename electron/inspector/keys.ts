@@ -1,5 +1,5 @@
 import { KeyObject, X509Certificate, createPublicKey } from 'node:crypto';
-import { importJWK, type CryptoKey, type JWK } from 'jose';
+import { importJWK, type CryptoKey, type JWK, type KeyObject as JoseKeyObject } from 'jose';
 import { WorkbenchError } from '../../shared/errors';
 import { HMAC_ALGS } from '../../shared/grants';
 
@@ -143,7 +143,7 @@ function fromSecret(secret: Uint8Array, label: string, kid?: string): Verificati
   return { label, source: 'secret', family: 'oct', secret, ...(kid ? { kid } : {}), ...(confusion ? { confusion } : {}) };
 }
 
-export type KeyInput = CryptoKey | KeyObject | JWK | string | Uint8Array;
+export type KeyInput = CryptoKey | KeyObject | JoseKeyObject | JWK | string | Uint8Array;
 
 /**
  * Reads a pasted or loaded key: a PEM public key, certificate or private key
