@@ -1,0 +1,124 @@
+import { describe, expect, test } from 'vitest';
+import { CONTENT_SECURITY_POLICY, createMainWindow, isSameOrigin, type WindowElectron } from '../../electron/shell/window';
+
+/**
+ * The window factory gets `electron` as a parameter; here it gets a
+ * recording stand-in for Electron's API. What is under test is our factory —
+ * which options it asks for and which handlers it installs — not Electron.
+ */
+type Listener = (...args: unknown[]) => unknown;
+
+function recordingElectron() {
+  const record = {
+    options: undefined as Record<string, any> | undefined,
+    loaded: [] as string[],
+    contentsListeners: new Map<string, Listener[]>(),
+    windowOpenHandler: undefined as Listener | undefined,
+    permissionRequestHandler: undefined as Listener | undefined,
+    permissionCheckHandler: undefined as Listener | undefined,
+    devicePermissionHandler: undefined as Listener | undefined,
+  };
+  class FakeBrowserWindow {
+    webContents = {
+      setWindowOpenHandler: (h: Listener) => (record.windowOpenHandler = h),
+      on: (event: string, l: Listener) => {
+        record.contentsListeners.set(event, [...(record.contentsListeners.get(event) ?? []), l]);
+      },
+      session: {
+        setPermissionRequestHandler: (h: Listener) => (record.permissionRequestHandler = h),
+        setPermissionCheckHandler: (h: Listener) => (record.permissionCheckHandler = h),
+        setDevicePermissionHandler: (h: Listener) => (record.devicePermissionHandler = h),
+      },
+    };
+    constructor(options: Record<string, unknown>) {
+      record.options = options;
+    }
+    once() {}
+    show() {}
+    async loadURL(url: string) {
+      record.loaded.push(url);
+    }
+  }
+  return { electron: { BrowserWindow: FakeBrowserWindow } as unknown as WindowElectron, record };
+}
+
+const options = { preloadPath: '/app/dist/electron/preload.cjs', url: 'app://bundle/index.html', appOrigin: 'app://bundle' };
+
+function fire(record: ReturnType<typeof recordingElectron>['record'], event: string, ...args: unknown[]): boolean {
+  let prevented = false;
+  const e = { preventDefault: () => (prevented = true), url: args[0] };
+  for (const l of record.contentsListeners.get(event) ?? []) l(e, ...args);
+  return prevented;
+}
+
+describe('main window factory', () => {
+  test('web preferences: context isolation, sandbox and web security on, node integration off', () => {
+    const { electron, record } = recordingElectron();
+    createMainWindow(electron, options);
+    const prefs = record.options?.webPreferences;
+    expect(prefs).toMatchObject({
+      preload: options.preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      webSecurity: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+    });
+    expect(record.loaded).toEqual(['app://bundle/index.html']);
+  });
+
+  test('ensure-new-windows-are-denied', () => {
+    const { electron, record } = recordingElectron();
+    createMainWindow(electron, options);
+    expect(record.windowOpenHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+    expect(record.windowOpenHandler?.({ url: 'app://bundle/index.html' })).toEqual({ action: 'deny' });
+  });
+
+  test('ensure-navigation-away-from-the-app-is-denied', () => {
+    const { electron, record } = recordingElectron();
+    createMainWindow(electron, options);
+    for (const url of ['https://evil.example/', 'file:///etc/passwd', 'app://other/index.html', 'javascript:alert(1)', 'not a url']) {
+      expect(fire(record, 'will-navigate', url), url).toBe(true);
+      expect(fire(record, 'will-redirect', url), url).toBe(true);
+      expect(fire(record, 'will-frame-navigate', url), url).toBe(true);
+    }
+    expect(fire(record, 'will-navigate', 'app://bundle/index.html')).toBe(false);
+  });
+
+  test('ensure-webviews-cannot-be-attached', () => {
+    const { electron, record } = recordingElectron();
+    createMainWindow(electron, options);
+    expect(fire(record, 'will-attach-webview')).toBe(true);
+  });
+
+  test('ensure-permission-requests-are-denied', () => {
+    const { electron, record } = recordingElectron();
+    createMainWindow(electron, options);
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) {
+      let granted: boolean | undefined;
+      record.permissionRequestHandler?.({}, permission, (g: boolean) => (granted = g));
+      expect(granted, permission).toBe(false);
+      expect(record.permissionCheckHandler?.({}, permission)).toBe(false);
+    }
+    expect(record.devicePermissionHandler?.({})).toBe(false);
+  });
+
+  test('the content security policy allows no inline script and no eval', () => {
+    const directives = Object.fromEntries(CONTENT_SECURITY_POLICY.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    expect(directives['default-src']).toEqual(["'none'"]);
+    expect(directives['script-src']).toEqual(["'self'"]);
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-inline|unsafe-eval|wasm-unsafe-eval|\*/);
+    expect(directives['object-src']).toEqual(["'none'"]);
+    expect(directives['frame-ancestors']).toEqual(["'none'"]);
+  });
+
+  test('ensure-origin-check-does-not-treat-every-custom-scheme-as-same-origin', () => {
+    // URL.origin is "null" for app:// URLs; comparing it would make any custom scheme "same origin".
+    expect(isSameOrigin('evil://bundle/', 'app://bundle')).toBe(false);
+    expect(isSameOrigin('app://bundle.evil/', 'app://bundle')).toBe(false);
+    expect(isSameOrigin('app://bundle/x/y', 'app://bundle')).toBe(true);
+  });
+});
