@@ -1,5 +1,7 @@
 import { WorkbenchError } from '../../shared/errors';
-import { KeytarSecretStore } from './keytar-secret-store';
+import { resolve } from 'node:path';
+import { dataDir } from '../storage/paths';
+import { DEFAULT_KEYCHAIN_SERVICE, KeytarSecretStore } from './keytar-secret-store';
 import type { SecretStore } from './secret-store';
 import { Vault, VAULT_MASTER_KEY_ACCOUNT } from './vault';
 
@@ -61,12 +63,22 @@ function checkAccount(account: string): void {
 export interface OpenSecretStoreOptions {
   /** The app's data directory (electron/storage/paths.ts dataDir()); the vault file lives there. */
   dataDir: string;
-  /** Keychain service name; tests use a unique one each. */
+  /** Keychain service name (default: keychainServiceFor(dataDir)); tests use a unique one each. */
   service?: string;
+}
+
+/**
+ * One keychain service per data directory: the app's own directory uses the
+ * plain name, and a TOKENBENCH_HOME elsewhere gets its own, so two
+ * environments never share — or overwrite — each other's keys and secrets.
+ */
+export function keychainServiceFor(dir: string, env: NodeJS.ProcessEnv = process.env): string {
+  const own = dataDir({ ...env, TOKENBENCH_HOME: undefined });
+  return resolve(dir) === resolve(own) ? DEFAULT_KEYCHAIN_SERVICE : `${DEFAULT_KEYCHAIN_SERVICE} (${resolve(dir)})`;
 }
 
 /** The secret store for the rest of the app: OS keychain, with the vault for values too large for it. */
 export function openSecretStore(options: OpenSecretStoreOptions): SecretStore {
-  const keychain = new KeytarSecretStore({ service: options.service });
+  const keychain = new KeytarSecretStore({ service: options.service ?? keychainServiceFor(options.dataDir) });
   return new KeychainWithVault(keychain, new Vault({ dataDir: options.dataDir, keychain }));
 }

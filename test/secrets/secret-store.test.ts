@@ -126,3 +126,14 @@ describe('openSecretStore (keychain with vault)', () => {
     expect(await env.secrets.list()).toEqual(Array.from({ length: 8 }, (_, i) => `c${i}`));
   });
 });
+
+describe('keychainServiceFor', () => {
+  it('gives each data directory but the default its own keychain service', async () => {
+    const { keychainServiceFor } = await import('../../electron/secrets/open-secret-store');
+    const { dataDir } = await import('../../electron/storage/paths');
+    const env = { HOME: '/home/u', XDG_CONFIG_HOME: '/home/u/.config' };
+    expect(keychainServiceFor(dataDir(env), env)).toBe('Token Workbench');
+    expect(keychainServiceFor('/tmp/env-a', env)).toBe('Token Workbench (/tmp/env-a)');
+    expect(keychainServiceFor('/tmp/env-a', env)).not.toBe(keychainServiceFor('/tmp/env-b', env));
+  });
+});
