@@ -140,3 +140,6 @@ export class JwksCache {
     return work.finally(() => this.inflight.delete(uri));
   }
 }
+
+/** The process-wide cache verifyToken uses when given none, so every verification of one issuer shares its key set. */
+export const sharedJwksCache = new JwksCache();

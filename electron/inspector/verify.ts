@@ -6,7 +6,7 @@ import type { JwksInfo, VerificationCheck, VerificationReport, VerifiedKeyInfo }
 import { HttpClient } from '../engine/http';
 import { check, claimChecks, type ClaimExpectations } from './claim-checks';
 import { decryptToken, type DecryptOptions, type DecryptionKeyInput } from './decrypt';
-import { JwksCache, parseJwks, type JwksSnapshot } from './jwks-cache';
+import { JwksCache, parseJwks, sharedJwksCache, type JwksSnapshot } from './jwks-cache';
 import { algorithmsForKey, describeFamily, importForAlg, keyFromInput, secretFromInput, type KeyInput, type VerificationKey } from './keys';
 
 export interface VerifyOptions {
@@ -44,6 +44,7 @@ export interface VerifyOptions {
   decryptOptions?: DecryptOptions;
   /** Network for JWKS and discovery; one is created (and closed) when absent. */
   http?: HttpClient;
+  /** Defaults to the process-wide sharedJwksCache. */
   jwksCache?: JwksCache;
   signal?: AbortSignal;
   now?: Date;
@@ -324,7 +325,7 @@ async function verifyUnsafe(token: string, opts: VerifyOptions, getHttp: () => H
   // Keys first: the algorithm allow-list is derived from them.
   let source: KeySource | undefined;
   let keyError: ErrorInfo | undefined;
-  const cache = opts.jwksCache ?? new JwksCache();
+  const cache = opts.jwksCache ?? sharedJwksCache;
   try {
     source = await resolveKeySource(opts, getHttp, cache);
   } catch (err) {
