@@ -27,6 +27,12 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sandbox: async () => (await import('./commands/sandbox')).sandboxCommand,
   keys: async () => (await import('./commands/keys')).keysCommand,
   assertion: async () => (await import('./commands/keys')).assertionCommand,
+  decode: async () => (await import('./commands/inspect')).decodeCommand,
+  verify: async () => (await import('./commands/inspect')).verifyCommand,
+  introspect: async () => (await import('./commands/inspect')).introspectCommand,
+  revoke: async () => (await import('./commands/inspect')).revokeCommand,
+  userinfo: async () => (await import('./commands/inspect')).userinfoCommand,
+  'logout-url': async () => (await import('./commands/inspect')).logoutUrlCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -2,13 +2,15 @@ import { decodeJwt } from 'jose';
 import { WorkbenchError } from '../../shared/errors';
 import { TOKEN_TYPE_URNS, type GrantType } from '../../shared/grants';
 import type { ConnectionProfile, Endpoints } from '../../shared/profile';
+import type { VerificationReport } from '../../shared/token/report';
 import type { TranscriptEntry } from '../../shared/transcript';
 import { signAssertion, type AssertionSigner, type SigningKey } from './assertion';
 import { buildAuthorizationUrl, createPkce, processAuthorizationResponse, randomToken, type Pkce } from './authorization';
 import type { BrowserOpener } from './browser';
 import { clientAuthFor, usesMutualTls, type ClientAuth, type ClientAuthContext } from './client-auth';
 import { classifyPollError, delay, deviceAuthorizationRequest, processDeviceAuthorizationResponse } from './device';
-import { discover, type AuthorizationServerMetadata } from './discovery';
+import type { AuthorizationServerMetadata } from './discovery';
+import { requireEndpoint, resolveEndpoints } from './endpoints';
 import { HttpClient, type NetworkSettings } from './http';
 import { LoopbackRedirectListener } from './loopback';
 import {
@@ -77,6 +79,14 @@ export interface FlowResult {
   metadata?: AuthorizationServerMetadata;
   /** The nonce sent in the authorization request, already checked against the ID token. */
   nonce?: string;
+  /** Verification reports the engine ran on what it received (a failed check does not fail the run). */
+  verification?: FlowVerification;
+}
+
+export interface FlowVerification {
+  idToken?: VerificationReport;
+  /** Only for JWT access tokens, when the issuer publishes keys. */
+  accessToken?: VerificationReport;
 }
 
 const DEFAULT_INTERACTION_TIMEOUT_MS = 5 * 60_000;
@@ -142,6 +152,7 @@ class FlowRun {
       default:
         tokens = await this.directGrant(auth);
     }
+    const verification = await this.verifyReceived(tokens, nonce);
     return {
       grantType: p.grantType,
       tokens,
@@ -150,50 +161,42 @@ class FlowRun {
       endpoints: this.endpoints,
       ...(this.metadata ? { metadata: this.metadata } : {}),
       ...(nonce ? { nonce } : {}),
+      ...(verification ? { verification } : {}),
     };
   }
 
-  private async resolveEndpoints(): Promise<void> {
-    const p = this.profile;
-    if (p.discovery && p.issuer) {
-      this.metadata = await discover(this.http, p.issuer, this.deps.signal);
-      const m = this.metadata;
-      this.endpoints = {
-        authorization: m.authorization_endpoint,
-        token: m.token_endpoint,
-        device_authorization: m.device_authorization_endpoint,
-        introspection: m.introspection_endpoint,
-        revocation: m.revocation_endpoint,
-        userinfo: m.userinfo_endpoint,
-        end_session: m.end_session_endpoint,
-        jwks_uri: m.jwks_uri,
-      };
-      // RFC 8705 §5: mutual-TLS clients use the aliases where the server publishes them.
-      if (usesMutualTls(p.clientAuth.method) && m.mtls_endpoint_aliases) {
-        const a = m.mtls_endpoint_aliases;
-        this.endpoints = {
-          ...this.endpoints,
-          ...(a.token_endpoint ? { token: a.token_endpoint } : {}),
-          ...(a.device_authorization_endpoint ? { device_authorization: a.device_authorization_endpoint } : {}),
-          ...(a.introspection_endpoint ? { introspection: a.introspection_endpoint } : {}),
-          ...(a.revocation_endpoint ? { revocation: a.revocation_endpoint } : {}),
-          ...(a.userinfo_endpoint ? { userinfo: a.userinfo_endpoint } : {}),
-        };
-      }
-    } else if (p.discovery && !p.issuer && !p.endpoints.token) {
-      throw new WorkbenchError('MISSING_CONFIGURATION', 'set an issuer URL for discovery, or type the token endpoint');
+  /** Every ID token, and JWT access tokens when there are keys to check them with, get the inspector's report. */
+  private async verifyReceived(tokens: TokenResponse, nonce: string | undefined): Promise<FlowVerification | undefined> {
+    const issuer = this.metadata?.issuer ?? this.profile.issuer;
+    const jwksUri = this.endpoints.jwks_uri;
+    if (!issuer && !jwksUri) return undefined;
+    const { isJwt, verifyToken } = await import('../inspector/verify');
+    const common = { ...(issuer ? { issuer } : {}), ...(jwksUri ? { jwksUri } : {}), http: this.http, ...(this.deps.signal ? { signal: this.deps.signal } : {}) };
+    const out: FlowVerification = {};
+    if (tokens.id_token) {
+      out.idToken = await verifyToken(tokens.id_token, {
+        ...common,
+        idToken: true,
+        clientId: this.profile.clientId,
+        ...(nonce ? { nonce } : {}),
+        issuedAccessToken: tokens.access_token,
+      });
     }
-    // Endpoints typed by hand win over discovered ones.
-    this.endpoints = { ...this.endpoints, ...stripUndefined(p.endpoints) };
+    if (jwksUri && isJwt(tokens.access_token)) {
+      const audience = this.profile.audience ?? this.profile.resource[0];
+      out.accessToken = await verifyToken(tokens.access_token, { ...common, accessToken: true, ...(audience ? { audience } : {}) });
+    }
+    return out.idToken || out.accessToken ? out : undefined;
+  }
+
+  private async resolveEndpoints(): Promise<void> {
+    const resolved = await resolveEndpoints(this.http, this.profile, this.deps.signal);
+    this.endpoints = resolved.endpoints;
+    this.metadata = resolved.metadata;
   }
 
   private endpoint(name: keyof Endpoints): string {
-    const url = this.endpoints[name];
-    if (!url) {
-      const label = name.replace('_', ' ');
-      throw new WorkbenchError('MISSING_CONFIGURATION', `no ${label} endpoint: ${this.metadata ? "the server's metadata has none; type it in the profile" : 'type it in the profile, or use discovery'}`);
-    }
-    return url;
+    return requireEndpoint({ endpoints: this.endpoints, metadata: this.metadata }, name);
   }
 
   private ctx(endpoint: string): ClientAuthContext {
@@ -423,8 +426,4 @@ function checkNonce(idToken: string, expected: string): void {
   }
   if (claims.nonce !== expected)
     throw new WorkbenchError('VERIFICATION_FAILED', claims.nonce === undefined ? 'the ID token has no nonce, but one was sent' : 'the ID token nonce differs from the one sent (possible replay)');
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

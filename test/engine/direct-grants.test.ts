@@ -66,6 +66,8 @@ describe('client_credentials with every client-authentication method', () => {
     const profile = sandboxProfile(sandbox, 'sandbox-basic', 'client_credentials', { resource: [sandbox.resourceServer.resource] });
     const result = await runFlow(await sandboxRun(sandbox, profile), noBrowser);
     expect(decodeJwt(result.tokens.access_token).aud).toBe(sandbox.resourceServer.resource);
+    expect(result.verification?.accessToken?.ok).toBe(true);
+    expect(result.verification?.idToken).toBeUndefined();
   });
 });
 

@@ -40,6 +40,11 @@ describe('authorization code flow through the loopback listener', () => {
     expect(result.tokens.id_token).toBeTruthy();
     expect(result.tokens.refresh_token).toBeTruthy();
     expect(decodeJwt(result.tokens.id_token!).nonce).toBe(result.nonce);
+    // The engine verified the ID token against the issuer's JWKS, nonce included.
+    const report = result.verification?.idToken;
+    expect(report?.ok).toBe(true);
+    expect(report?.checks.find((c) => c.id === 'nonce')?.status).toBe('passed');
+    expect(report?.checks.find((c) => c.id === 'signature')?.status).toBe('passed');
     // The body of the token request keeps no verifier.
     const tokenRequest = result.transcript.find((e) => e.kind === 'http' && e.label === 'token request');
     expect(tokenRequest?.kind === 'http' && tokenRequest.request.body).toContain('code_verifier=[redacted]');

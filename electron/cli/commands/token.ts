@@ -73,7 +73,12 @@ export async function tokenCommand(argv: string[], ctx: CliContext): Promise<num
         throw err;
       },
     );
-    if (!silent) process.stderr.write(formatTranscript(result.transcript));
+    if (!silent) {
+      process.stderr.write(formatTranscript(result.transcript));
+      const v = result.verification;
+      for (const [label, report] of [['ID token', v?.idToken], ['access token', v?.accessToken]] as const)
+        if (report) process.stderr.write(`${label}: ${report.ok ? 'verified' : 'NOT VALID'} — ${report.summary}\n`);
+    }
     // Keep the rotated refresh token of a saved profile in the keychain.
     if (base && result.tokens.refresh_token) {
       const secrets = await ctx.secrets();

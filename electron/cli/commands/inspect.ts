@@ -1,0 +1,258 @@
+import { readFile } from 'node:fs/promises';
+import { WorkbenchError } from '../../../shared/errors';
+import type { ConnectionProfile } from '../../../shared/profile';
+import { decodeToken } from '../../../shared/token/decode';
+import { reportExitCode, type VerificationReport } from '../../../shared/token/report';
+import { resolveFlowConfig, type RunOverrides } from '../../app/run-profile';
+import { systemBrowserOpener } from '../../engine/browser';
+import { ClientSecretBasic, clientAuthFor, type ClientAuth, type ClientAuthContext } from '../../engine/client-auth';
+import { requireEndpoint, resolveEndpoints, type ResolvedEndpoints } from '../../engine/endpoints';
+import { HttpClient } from '../../engine/http';
+import { loadSigningKeyFile } from '../../engine/key-file';
+import { Transcript } from '../../engine/transcript';
+import { buildLogoutUrl } from '../../inspector/logout';
+import { fetchUserinfo, introspect, revoke } from '../../inspector/server-checks';
+import { parse, readStdin, UsageError } from '../args';
+import type { CliContext } from '../context';
+import { formatTranscript, printJson } from '../output';
+import { overridesFromFlags, PROFILE_OPTIONS, profileFromFlags } from '../profile-flags';
+
+/** A token argument, or `-` for standard input. */
+async function tokenArg(positionals: string[], usage: string): Promise<string> {
+  if (positionals.length !== 1) throw new UsageError(`usage: tokenbench ${usage}`);
+  const arg = positionals[0] as string;
+  return (arg === '-' ? await readStdin() : arg).trim();
+}
+
+export async function decodeCommand(argv: string[]): Promise<number> {
+  const { positionals } = parse(argv, {});
+  const decoded = decodeToken(await tokenArg(positionals, 'decode TOKEN|-'));
+  if (!decoded.ok) {
+    process.stderr.write(`tokenbench: ${decoded.error.message} [${decoded.error.code}]\n`);
+    return 2;
+  }
+  printJson(decoded);
+  return 0;
+}
+
+const VERIFY_HELP = `Usage: tokenbench verify TOKEN|- [--issuer URL | --jwks URL | --key FILE | --keystore ALIAS | --secret S]
+       [--audience A] [--client-id ID] [--nonce N] [--clock-skew 60] [--alg RS256 ...] [--id-token | --access-token] [--json]
+Prints the report check by check; exits 0 when every applicable check passed, 1 when one failed, 2 on unusable input.
+`;
+
+export async function verifyCommand(argv: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    issuer: { type: 'string' },
+    jwks: { type: 'string' },
+    key: { type: 'string' },
+    keystore: { type: 'string' },
+    secret: { type: 'string' },
+    audience: { type: 'string' },
+    'client-id': { type: 'string' },
+    nonce: { type: 'string' },
+    'clock-skew': { type: 'string' },
+    alg: { type: 'string', multiple: true },
+    'id-token': { type: 'boolean' },
+    'access-token': { type: 'boolean' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(VERIFY_HELP);
+    return 0;
+  }
+  const token = await tokenArg(positionals, 'verify TOKEN|- [flags]');
+  const sources = ['jwks', 'key', 'keystore', 'secret'].filter((k) => values[k as 'jwks'] !== undefined);
+  if (sources.length > 1) throw new UsageError(`give one key source, not ${sources.map((s) => `--${s}`).join(' and ')}`);
+  const skew = values['clock-skew'] === undefined ? undefined : Number(values['clock-skew']);
+  if (skew !== undefined && (!Number.isFinite(skew) || skew < 0)) throw new UsageError('--clock-skew is a number of seconds');
+
+  let key: string | undefined;
+  if (values.key) key = await readFile(values.key, 'utf8').catch(() => {
+    throw new WorkbenchError('NOT_FOUND', `cannot read ${values.key}`);
+  });
+  if (values.keystore) {
+    const { keystoreVerificationKey } = await import('../../inspector/keystore-keys');
+    key = await keystoreVerificationKey(await ctx.keystore(), values.keystore);
+  }
+  const { verifyToken } = await import('../../inspector/verify');
+  const http = new HttpClient();
+  let report: VerificationReport;
+  try {
+    report = await verifyToken(token, {
+      ...(values.issuer ? { issuer: values.issuer } : {}),
+      ...(values.jwks ? { jwksUri: values.jwks } : {}),
+      ...(key !== undefined ? { key } : {}),
+      ...(values.secret !== undefined ? { secret: values.secret } : {}),
+      ...(values.audience ? { audience: values.audience } : {}),
+      ...(values['client-id'] ? { clientId: values['client-id'] } : {}),
+      ...(values.nonce ? { nonce: values.nonce } : {}),
+      ...(skew !== undefined ? { clockSkewSeconds: skew } : {}),
+      ...(values.alg ? { algorithms: values.alg } : {}),
+      ...(values['id-token'] ? { idToken: true } : {}),
+      ...(values['access-token'] ? { accessToken: true } : {}),
+      http,
+    });
+  } finally {
+    await http.close();
+  }
+  if (values.json) printJson(report);
+  else process.stdout.write(formatReport(report));
+  return reportExitCode(report);
+}
+
+export function formatReport(report: VerificationReport): string {
+  const mark = { passed: '✓', failed: '✗', not_checked: '–' } as const;
+  const lines = report.checks.map((c) => `${mark[c.status]} ${c.label}: ${c.reason}`);
+  if (report.inputError) lines.push(`✗ ${report.inputError.message}`);
+  lines.push(report.ok ? `valid: ${report.summary}` : `NOT VALID: ${report.summary}`);
+  return `${lines.join('\n')}\n`;
+}
+
+const SERVER_OPTIONS = {
+  ...PROFILE_OPTIONS,
+  'token-type-hint': { type: 'string' },
+  'resource-server-id': { type: 'string' },
+  'resource-server-secret': { type: 'string' },
+  'introspection-url': { type: 'string' },
+  'revocation-url': { type: 'string' },
+  'userinfo-url': { type: 'string' },
+  'id-token': { type: 'string' },
+  silent: { type: 'boolean' },
+} as const;
+
+/** What introspect/revoke/userinfo share: the profile (saved or from flags), its endpoints and client authentication. */
+async function serverCall(argv: string[], ctx: CliContext, usage: string) {
+  const { values: flags, positionals } = parse(argv, SERVER_OPTIONS);
+  if (positionals.length < 1 || positionals.length > 2) throw new UsageError(`usage: tokenbench ${usage}`);
+  const tokenText = positionals.length === 2 ? (positionals[1] as string) : (positionals[0] as string);
+  const issuer = positionals.length === 2 ? positionals[0] : undefined;
+  const token = tokenText === '-' ? (await readStdin()).trim() : tokenText;
+  let base: ConnectionProfile | undefined;
+  if (flags.profile) {
+    base = (await ctx.profiles()).getProfile(flags.profile);
+    if (!base) throw new WorkbenchError('NOT_FOUND', `no saved profile "${flags.profile}"`);
+  }
+  const profile = profileFromFlags(flags, issuer, base);
+  const extraEndpoints = { introspection: flags['introspection-url'], revocation: flags['revocation-url'], userinfo: flags['userinfo-url'] };
+  for (const [k, v] of Object.entries(extraEndpoints)) if (v) (profile.endpoints as Record<string, string>)[k] = v;
+  if (!profile.issuer && !profile.endpoints.token) profile.discovery = false;
+  const overrides: RunOverrides = overridesFromFlags(flags);
+  if (flags['signing-key'] && !flags['signing-key'].startsWith('keystore:')) overrides.signingKey = await loadSigningKeyFile(flags['signing-key'], flags['signing-alg']);
+  const needsKeystore = profile.clientAuth.keyAlias !== undefined || profile.clientAuth.tlsKeyAlias !== undefined;
+  const config = await resolveFlowConfig(
+    profile,
+    { secrets: base?.secretRefs.length ? await ctx.secrets() : undefined, keystore: needsKeystore ? await ctx.keystore() : undefined },
+    overrides,
+  );
+  const transcript = new Transcript();
+  const http = new HttpClient(config.network, transcript);
+  let resolved: ResolvedEndpoints;
+  try {
+    resolved = profile.discovery || Object.keys(profile.endpoints).length ? await resolveEndpoints(http, profile) : { endpoints: {} };
+  } catch (err) {
+    await http.close();
+    throw err;
+  }
+  const clientAuth = (): ClientAuth => {
+    // Some servers want a resource server's own Basic credentials at introspection.
+    if (flags['resource-server-id']) return ClientSecretBasic(flags['resource-server-secret'] ?? '');
+    return clientAuthFor({
+      method: profile.clientAuth.method,
+      clientSecret: config.inputs.clientSecret,
+      signingKey: config.inputs.signingKey,
+      signingAlg: profile.clientAuth.signingAlg,
+      assertion: { audience: profile.clientAuth.assertionAudience, lifetimeSeconds: profile.clientAuth.assertionLifetime, x5t: profile.clientAuth.x5t },
+    });
+  };
+  const authCtx = (endpoint: string): ClientAuthContext => ({
+    clientId: flags['resource-server-id'] ?? profile.clientId,
+    issuer: resolved.metadata?.issuer ?? profile.issuer,
+    endpoint,
+    tokenEndpoint: resolved.endpoints.token,
+    transcript,
+  });
+  const finish = async () => {
+    await http.close();
+    if (!flags.silent) process.stderr.write(formatTranscript(transcript.entries));
+  };
+  return { flags, token, http, resolved, clientAuth, authCtx, finish };
+}
+
+export async function introspectCommand(argv: string[], ctx: CliContext): Promise<number> {
+  const call = await serverCall(argv, ctx, 'introspect [ISSUER_URL] TOKEN|- [--token-type-hint access_token|refresh_token] [client flags | --profile NAME | --resource-server-id ID --resource-server-secret S]');
+  try {
+    const endpoint = requireEndpoint(call.resolved, 'introspection');
+    printJson(await introspect({ http: call.http }, call.authCtx(endpoint), call.clientAuth(), call.token, { tokenTypeHint: call.flags['token-type-hint'] }));
+    return 0;
+  } finally {
+    await call.finish();
+  }
+}
+
+export async function revokeCommand(argv: string[], ctx: CliContext): Promise<number> {
+  const call = await serverCall(argv, ctx, 'revoke [ISSUER_URL] TOKEN|- [--token-type-hint access_token|refresh_token] [client flags | --profile NAME]');
+  try {
+    const endpoint = requireEndpoint(call.resolved, 'revocation');
+    await revoke({ http: call.http }, call.authCtx(endpoint), call.clientAuth(), call.token, { tokenTypeHint: call.flags['token-type-hint'] });
+    process.stderr.write('revoked (the server answered 200)\n');
+    return 0;
+  } finally {
+    await call.finish();
+  }
+}
+
+export async function userinfoCommand(argv: string[], ctx: CliContext): Promise<number> {
+  const call = await serverCall(argv, ctx, 'userinfo [ISSUER_URL] ACCESS_TOKEN|- [--id-token ID_TOKEN] [--profile NAME]');
+  try {
+    const endpoint = requireEndpoint(call.resolved, 'userinfo');
+    let expectedSub: string | undefined;
+    if (call.flags['id-token']) {
+      const decoded = decodeToken(call.flags['id-token']);
+      if (!decoded.ok || decoded.format !== 'jws' || typeof decoded.payload.sub !== 'string') throw new WorkbenchError('INVALID_INPUT', '--id-token is not a signed JWT with a sub claim');
+      expectedSub = decoded.payload.sub;
+    }
+    const info = await fetchUserinfo({ http: call.http }, endpoint, call.token, expectedSub);
+    printJson(info.claims);
+    return 0;
+  } finally {
+    await call.finish();
+  }
+}
+
+export async function logoutUrlCommand(argv: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    'end-session-url': { type: 'string' },
+    'id-token-hint': { type: 'string' },
+    'post-logout-redirect-uri': { type: 'string' },
+    state: { type: 'string' },
+    'client-id': { type: 'string' },
+    profile: { type: 'string' },
+    open: { type: 'boolean' },
+  });
+  if (positionals.length > 1) throw new UsageError('usage: tokenbench logout-url [ISSUER_URL] [--end-session-url URL] [--id-token-hint T] [--post-logout-redirect-uri U] [--state S] [--client-id ID] [--open]');
+  let endSession = values['end-session-url'];
+  let clientId = values['client-id'];
+  if (!endSession) {
+    const base = values.profile ? (await ctx.profiles()).getProfile(values.profile) : undefined;
+    if (values.profile && !base) throw new WorkbenchError('NOT_FOUND', `no saved profile "${values.profile}"`);
+    const profile = profileFromFlags({}, positionals[0], base);
+    clientId ??= base?.clientId;
+    const http = new HttpClient();
+    try {
+      endSession = requireEndpoint(await resolveEndpoints(http, profile), 'end_session');
+    } finally {
+      await http.close();
+    }
+  }
+  const url = buildLogoutUrl({
+    endSessionEndpoint: endSession,
+    idTokenHint: values['id-token-hint'],
+    postLogoutRedirectUri: values['post-logout-redirect-uri'],
+    state: values.state,
+    clientId,
+  });
+  process.stdout.write(`${url}\n`);
+  if (values.open) await systemBrowserOpener()(url);
+  return 0;
+}
