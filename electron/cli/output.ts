@@ -22,7 +22,7 @@ export function formatTranscript(entries: readonly TranscriptEntry[]): string {
     if (e.response) {
       lines.push(bold(`« HTTP ${e.response.status}`) + dim(` (${e.durationMs} ms)`));
       for (const [k, v] of Object.entries(e.response.headers)) if (k === 'content-type' || k === 'location' || k === 'www-authenticate') lines.push(dim(`${k}: ${v}`));
-      if (e.response.body) lines.push('', e.response.body);
+      if (e.response.body) lines.push('', e.label === 'discovery' ? summarizeMetadata(e.response.body) : e.response.body);
       lines.push('');
     }
     if (e.error) lines.push(bold(`✗ ${e.error.code}`) + ` ${e.error.message}`, '');
@@ -32,4 +32,17 @@ export function formatTranscript(entries: readonly TranscriptEntry[]): string {
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** A discovery document is long; the endpoints are what a reader of the exchange needs. */
+function summarizeMetadata(body: string): string {
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(body) as Record<string, unknown>;
+  } catch {
+    return body;
+  }
+  const shown = Object.entries(doc).filter(([k]) => k === 'issuer' || k.endsWith('_endpoint') || k === 'jwks_uri');
+  const rest = Object.keys(doc).length - shown.length;
+  return `${JSON.stringify(Object.fromEntries(shown), null, 2)}${rest > 0 ? `\n(${rest} more metadata members)` : ''}`;
 }
