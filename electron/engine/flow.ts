@@ -128,6 +128,8 @@ class FlowRun {
   async run(): Promise<FlowResult> {
     const p = this.profile;
     for (const secret of [this.config.inputs.clientSecret, this.config.inputs.password]) this.transcript.addSecret(secret);
+    if (usesMutualTls(p.clientAuth.method) && !this.config.network.tls?.cert)
+      throw new WorkbenchError('MISSING_CONFIGURATION', `${p.clientAuth.method} needs a client certificate and key (a keystore alias with a certificate, or --tls-cert/--tls-key)`);
     await this.resolveEndpoints();
     const auth = clientAuthFor({
       method: p.clientAuth.method,
@@ -136,8 +138,6 @@ class FlowRun {
       signingAlg: p.clientAuth.signingAlg,
       assertion: { audience: p.clientAuth.assertionAudience, lifetimeSeconds: p.clientAuth.assertionLifetime, x5t: p.clientAuth.x5t },
     });
-    if (usesMutualTls(p.clientAuth.method) && !this.config.network.tls?.cert)
-      throw new WorkbenchError('MISSING_CONFIGURATION', `${p.clientAuth.method} needs a client certificate and key (a keystore alias with a certificate, or --tls-cert/--tls-key)`);
 
     let tokens: TokenResponse;
     let nonce: string | undefined;
@@ -168,10 +168,11 @@ class FlowRun {
   /** Every ID token, and JWT access tokens when there are keys to check them with, get the inspector's report. */
   private async verifyReceived(tokens: TokenResponse, nonce: string | undefined): Promise<FlowVerification | undefined> {
     const issuer = this.metadata?.issuer ?? this.profile.issuer;
+    // Keys come from the server's jwks_uri (discovered or typed); a profile without discovery is not discovered here either.
     const jwksUri = this.endpoints.jwks_uri;
-    if (!issuer && !jwksUri) return undefined;
+    if (!jwksUri) return undefined;
     const { isJwt, verifyToken } = await import('../inspector/verify');
-    const common = { ...(issuer ? { issuer } : {}), ...(jwksUri ? { jwksUri } : {}), http: this.http, ...(this.deps.signal ? { signal: this.deps.signal } : {}) };
+    const common = { ...(issuer ? { issuer } : {}), jwksUri, http: this.http, ...(this.deps.signal ? { signal: this.deps.signal } : {}) };
     const out: FlowVerification = {};
     if (tokens.id_token) {
       out.idToken = await verifyToken(tokens.id_token, {
@@ -182,7 +183,7 @@ class FlowRun {
         issuedAccessToken: tokens.access_token,
       });
     }
-    if (jwksUri && isJwt(tokens.access_token)) {
+    if (isJwt(tokens.access_token)) {
       const audience = this.profile.audience ?? this.profile.resource[0];
       out.accessToken = await verifyToken(tokens.access_token, { ...common, accessToken: true, ...(audience ? { audience } : {}) });
     }
