@@ -102,6 +102,33 @@ export function RequestPanel(props: RequestPanelProps) {
           <Supported label="Assertion algs" values={m.token_endpoint_auth_signing_alg_values_supported} />
           <Supported label="ID token algs" values={m.id_token_signing_alg_values_supported} />
           <Supported label="PKCE" values={m.code_challenge_methods_supported} />
+          <button
+            className="link"
+            title="For running without discovery: write the discovered endpoints into the profile"
+            onClick={() =>
+              set({
+                endpoints: {
+                  ...d.endpoints,
+                  ...Object.fromEntries(
+                    (
+                      [
+                        ['authorization', m.authorization_endpoint],
+                        ['token', m.token_endpoint],
+                        ['device_authorization', m.device_authorization_endpoint],
+                        ['introspection', m.introspection_endpoint],
+                        ['revocation', m.revocation_endpoint],
+                        ['userinfo', m.userinfo_endpoint],
+                        ['end_session', m.end_session_endpoint],
+                        ['jwks_uri', m.jwks_uri],
+                      ] as const
+                    ).filter(([, v]) => typeof v === 'string'),
+                  ),
+                },
+              })
+            }
+          >
+            Copy endpoints into the profile
+          </button>
         </div>
       ) : null}
       {endpointInput('token', 'token_endpoint', 'Token endpoint', true)}

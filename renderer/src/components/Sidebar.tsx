@@ -1,5 +1,5 @@
-import { useDeferredValue, useMemo, useState, type RefObject } from 'react';
-import type { Workspace } from '../../../shared/ipc';
+import { useDeferredValue, useEffect, useMemo, useState, type RefObject } from 'react';
+import type { AppInfo, Workspace } from '../../../shared/ipc';
 import type { ConnectionGroup, ConnectionProfile } from '../../../shared/profile';
 import { call } from '../api';
 import { GRANT_LABELS } from '../lib/profile-rules';
@@ -185,6 +185,7 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
           }
         />
       )}
+      <AppFooter />
       {menu ? <Menu x={menu.x} y={menu.y} items={menuItems(menu.row)} onClose={() => setMenu(null)} /> : null}
       {toast ? (
         <div className="toast" role="status">
@@ -313,6 +314,20 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
         />
       ) : null}
     </aside>
+  );
+}
+
+/** Where the data lives and which transport this window uses (desktop IPC or the browser bridge). */
+function AppFooter() {
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  useEffect(() => {
+    void call('appInfo', {}).then(setInfo, () => undefined);
+  }, []);
+  if (!info) return null;
+  return (
+    <div className="muted" style={{ padding: '6px 10px', borderTop: '1px solid var(--border)', fontSize: 11 }} title={info.dataDir}>
+      v{info.version} · {info.mode === 'web' ? 'browser mode' : 'desktop'} · {info.platform}
+    </div>
   );
 }
 
