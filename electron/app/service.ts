@@ -18,15 +18,23 @@ import { SECRET_NAMES } from '../../shared/ipc';
 import type { ConnectionGroup, ConnectionProfile, Endpoints } from '../../shared/profile';
 import { decodeToken } from '../../shared/token/decode';
 import type { BrowserOpener } from '../engine/browser';
-import { clientAuthFor, type ClientAuth } from '../engine/client-auth';
+import { clientAuthFor, usesMutualTls, type ClientAuth } from '../engine/client-auth';
+import { endpointsFromMetadata } from '../engine/endpoints';
 import { discover } from '../engine/discovery';
 import { runFlow, type FlowProgress, type FlowResult } from '../engine/flow';
-import { HttpClient, type NetworkSettings, type PreparedRequest } from '../engine/http';
-import { buildFormRequest } from '../engine/token-endpoint';
-import { parseJsonObject } from '../engine/response';
+import { HttpClient, type HttpResponse, type NetworkSettings, type PreparedRequest } from '../engine/http';
 import { Transcript } from '../engine/transcript';
 import type { Keystore } from '../keystore/keystore';
 import type { KeyInfo as KeystoreKeyInfo } from '../keystore/types';
+import { buildLogoutUrl } from '../inspector/logout';
+import {
+  introspectionRequest,
+  processIntrospectionResponse,
+  processRevocationResponse,
+  processUserinfoResponse,
+  revocationRequest,
+  userinfoRequest,
+} from '../inspector/server-checks';
 import { profileSecretAccount, type SecretStore } from '../secrets/secret-store';
 import { ProfileStore } from '../storage/profile-store';
 import { exportConnections, parseImport } from './connections-io';
@@ -189,8 +197,7 @@ export function createAppService(options: AppServiceOptions): AppService {
     const http = new HttpClient(config.network, transcript);
     let endpoints: Endpoints = { ...(entry.endpoints ?? {}) };
     if (Object.keys(endpoints).length === 0 && profile.issuer && profile.discovery) {
-      const m = await discover(http, profile.issuer);
-      endpoints = endpointsOf(m);
+      endpoints = endpointsFromMetadata(await discover(http, profile.issuer), usesMutualTls(profile.clientAuth.method));
     }
     endpoints = { ...endpoints, ...stripUndefined(profile.endpoints) };
     const auth = (): ClientAuth =>
@@ -210,9 +217,18 @@ export function createAppService(options: AppServiceOptions): AppService {
     return { profile, entry, tokens, http, transcript, endpoints, auth, endpoint, ctx };
   };
 
-  const send = async (http: HttpClient, transcript: Transcript, req: PreparedRequest, label: string, to: 'authorization_server' | 'resource_server' = 'authorization_server'): Promise<HttpCallResult> => {
+  /** Sends, lets the inspector's processor judge the response (it throws the server's error), and returns it for display. */
+  const send = async (
+    http: HttpClient,
+    transcript: Transcript,
+    req: PreparedRequest,
+    label: string,
+    to: 'authorization_server' | 'resource_server' = 'authorization_server',
+    check?: (res: HttpResponse) => void,
+  ): Promise<HttpCallResult> => {
     try {
       const res = await http.send(req, { label, to });
+      check?.(res);
       return { status: res.status, headers: res.headers, body: res.body, durationMs: Math.round(res.durationMs), transcript: transcript.entries };
     } finally {
       await http.close();
@@ -356,14 +372,9 @@ export function createAppService(options: AppServiceOptions): AppService {
       const token = which === 'refresh' ? c.tokens.refresh_token : c.tokens.access_token;
       if (!token) throw new WorkbenchError('NOT_FOUND', `these tokens have no ${which} token`);
       const url = c.endpoint('introspection', 'introspection');
-      const req = await buildFormRequest(c.ctx(url), c.auth(), [
-        ['token', token],
-        ['token_type_hint', which === 'refresh' ? 'refresh_token' : 'access_token'],
-      ]);
+      const req = await introspectionRequest(c.ctx(url), c.auth(), token, { tokenTypeHint: hintOf(which) });
       try {
-        const res = await c.http.send(req, { label: 'introspection request' });
-        const claims = parseJsonObject(res, 'introspection response');
-        if (typeof claims.active !== 'boolean') throw new WorkbenchError('INVALID_RESPONSE', 'introspection response: "active" must be a boolean (RFC 7662 §2.2)');
+        const claims = processIntrospectionResponse(await c.http.send(req, { label: 'introspection' }));
         return { active: claims.active, claims, transcript: c.transcript.entries };
       } finally {
         await c.http.close();
@@ -374,33 +385,29 @@ export function createAppService(options: AppServiceOptions): AppService {
       const token = which === 'refresh' ? c.tokens.refresh_token : c.tokens.access_token;
       if (!token) throw new WorkbenchError('NOT_FOUND', `these tokens have no ${which} token`);
       const url = c.endpoint('revocation', 'revocation');
-      const req = await buildFormRequest(c.ctx(url), c.auth(), [
-        ['token', token],
-        ['token_type_hint', which === 'refresh' ? 'refresh_token' : 'access_token'],
-      ]);
-      const result = await send(c.http, c.transcript, req, 'revocation request');
-      // RFC 7009 §2.2: 200 means revoked (or already invalid); anything else is the server's error.
-      if (result.status !== 200) parseJsonObject({ ...result, url, durationMs: result.durationMs }, 'revocation response');
-      return result;
+      const req = await revocationRequest(c.ctx(url), c.auth(), token, { tokenTypeHint: hintOf(which) });
+      return send(c.http, c.transcript, req, 'revocation', 'authorization_server', processRevocationResponse);
     },
     userinfo: async ({ profileId, historyId }) => {
       const c = await tokenContext(profileId, historyId);
       const url = c.endpoint('userinfo', 'userinfo');
-      const result = await send(c.http, c.transcript, { method: 'GET', url, headers: { authorization: `Bearer ${c.tokens.access_token}`, accept: 'application/json' } }, 'userinfo request');
-      if (result.status !== 200) parseJsonObject({ ...result, url, durationMs: result.durationMs }, 'userinfo response');
-      return result;
+      // OIDC Core §5.3.2: the claims must be about the ID token's subject.
+      const expectedSubject = c.tokens.id_token ? subjectOf(c.tokens.id_token) : undefined;
+      const req = userinfoRequest(url, c.tokens.access_token, { scheme: /^dpop$/i.test(c.tokens.token_type) ? 'DPoP' : 'Bearer' });
+      return send(c.http, c.transcript, req, 'userinfo', 'resource_server', (res) => void processUserinfoResponse(res, expectedSubject));
     },
     logout: async ({ profileId, historyId, postLogoutRedirectUri }) => {
       const c = await tokenContext(profileId, historyId);
       await c.http.close();
-      const endSession = c.endpoint('end_session', 'end-session (logout)');
-      const url = new URL(endSession);
-      if (c.tokens.id_token) url.searchParams.set('id_token_hint', c.tokens.id_token);
-      url.searchParams.set('client_id', c.profile.clientId);
-      if (postLogoutRedirectUri) url.searchParams.set('post_logout_redirect_uri', postLogoutRedirectUri);
+      const url = buildLogoutUrl({
+        endSessionEndpoint: c.endpoint('end_session', 'end-session (logout)'),
+        ...(c.tokens.id_token ? { idTokenHint: c.tokens.id_token } : {}),
+        clientId: c.profile.clientId,
+        ...(postLogoutRedirectUri ? { postLogoutRedirectUri } : {}),
+      });
       // Built here, opened here: the renderer never hands main a URL to open.
-      await options.openBrowser(url.toString());
-      return { url: url.toString() };
+      await options.openBrowser(url);
+      return { url };
     },
     callApi: async ({ profileId, historyId, method, url, headers, body }): Promise<ApiCallResult> => {
       profileOrThrow(profileId);
@@ -489,6 +496,13 @@ export function createAppService(options: AppServiceOptions): AppService {
   };
 }
 
+const hintOf = (which: 'access' | 'refresh') => (which === 'refresh' ? 'refresh_token' : 'access_token');
+
+function subjectOf(jwt: string): string | undefined {
+  const decoded = decodeToken(jwt);
+  return decoded.ok && decoded.format === 'jws' && typeof decoded.payload.sub === 'string' ? decoded.payload.sub : undefined;
+}
+
 function publicEntry(e: StoredHistoryEntry): HistoryEntry {
   const { endpoints: _e, issuer: _i, nonce: _n, ...rest } = e;
   return rest;
@@ -498,19 +512,6 @@ function publicEntry(e: StoredHistoryEntry): HistoryEntry {
 export function mask(value: string): string {
   if (value.length < 12) return '•'.repeat(8);
   return `${'•'.repeat(8)}${value.slice(-2)}`;
-}
-
-function endpointsOf(m: ServerMetadata): Endpoints {
-  return stripUndefined({
-    authorization: m.authorization_endpoint,
-    token: m.token_endpoint,
-    device_authorization: m.device_authorization_endpoint,
-    introspection: m.introspection_endpoint,
-    revocation: m.revocation_endpoint,
-    userinfo: m.userinfo_endpoint,
-    end_session: m.end_session_endpoint,
-    jwks_uri: m.jwks_uri,
-  }) as Endpoints;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
