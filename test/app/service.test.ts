@@ -11,7 +11,7 @@ import { openSecretStore } from '../../electron/secrets/open-secret-store';
 import type { SecretStore } from '../../electron/secrets/secret-store';
 import type { Result } from '../../shared/errors';
 import type { OperationArg, OperationName, OperationResult, RunSummary, WorkbenchEvent } from '../../shared/ipc';
-import { authorizeAsUser } from '../support/scripted-user';
+import { authorizeAsUser, enterDeviceCode } from '../support/scripted-user';
 
 /**
  * The application service's handlers, called through `dispatch` exactly as
@@ -23,6 +23,8 @@ let service: AppService;
 let secrets: SecretStore;
 let dataDir: string;
 const events: WorkbenchEvent[] = [];
+/** Off: nobody signs in, so a run waits until cancelled. */
+let playUser = true;
 const opened: string[] = [];
 
 async function call<N extends OperationName>(name: N, arg: OperationArg<N>): Promise<OperationResult<N>> {
@@ -46,7 +48,7 @@ beforeAll(async () => {
     // The scripted user plays the browser: it signs in at the sandbox and follows the redirect to the loopback listener.
     openBrowser: async (url) => {
       opened.push(url);
-      if (url.startsWith(`${sandbox.issuer}/auth`)) void authorizeAsUser(sandbox, url).catch(() => undefined);
+      if (url.startsWith(`${sandbox.issuer}/auth`) && playUser) void authorizeAsUser(sandbox, url).catch(() => undefined);
     },
   });
   service.onEvent((e) => events.push(e));
@@ -212,6 +214,62 @@ describe('tokens against the sandbox', () => {
     const logout = await call('logout', { profileId: profile.id });
     expect(logout.url.startsWith(`${sandbox.issuer}/`)).toBe(true);
     expect(opened).toContain(logout.url);
+  });
+
+  test('a waiting authorization run can be cancelled', async () => {
+    const profile = await call('saveProfile', { name: 'cancel me', issuer: sandbox.issuer, grantType: 'authorization_code', clientId: 'sandbox-public', clientAuth: { method: 'none' }, scopes: ['openid'] });
+    playUser = false;
+    try {
+      const id = runId();
+      const pending = raw('getToken', { runId: id, profileId: profile.id });
+      while (!events.some((e) => e.type === 'run.progress' && e.runId === id && e.progress.kind === 'waiting_for_redirect')) await new Promise((r) => setTimeout(r, 20));
+      expect(await call('cancelRun', { runId: id })).toEqual({ cancelled: true });
+      expect(await pending).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+      expect(await call('cancelRun', { runId: id })).toEqual({ cancelled: false });
+    } finally {
+      playUser = true;
+    }
+  });
+
+  test('ensure-a-run-id-in-use-cannot-be-started-twice', async () => {
+    const profile = await call('saveProfile', { name: 'twice', issuer: sandbox.issuer, grantType: 'authorization_code', clientId: 'sandbox-public', clientAuth: { method: 'none' }, scopes: ['openid'] });
+    playUser = false;
+    try {
+      const id = runId();
+      const first = raw('getToken', { runId: id, profileId: profile.id });
+      while (!events.some((e) => e.type === 'run.progress' && e.runId === id)) await new Promise((r) => setTimeout(r, 20));
+      expect(await raw('getToken', { runId: id, profileId: profile.id })).toMatchObject({ ok: false, error: { code: 'ALREADY_EXISTS' } });
+      await call('cancelRun', { runId: id });
+      await first;
+    } finally {
+      playUser = true;
+    }
+  });
+
+  test('device code: the user code comes as a progress event, the user enters it, the run completes', async () => {
+    const profile = await call('saveProfile', {
+      name: 'device',
+      issuer: sandbox.issuer,
+      grantType: 'urn:ietf:params:oauth:grant-type:device_code',
+      clientId: 'sandbox-public',
+      clientAuth: { method: 'none' },
+      scopes: ['openid'],
+    });
+    const id = runId();
+    const pending = call('getToken', { runId: id, profileId: profile.id });
+    let code: Extract<WorkbenchEvent, { type: 'run.progress' }>['progress'] | undefined;
+    while (!code) {
+      const e = events.find((x) => x.type === 'run.progress' && x.runId === id && x.progress.kind === 'device_code');
+      code = e?.type === 'run.progress' ? e.progress : undefined;
+      if (!code) await new Promise((r) => setTimeout(r, 20));
+    }
+    if (code.kind !== 'device_code') throw new Error('unreachable');
+    expect(code.userCode).toBeTruthy();
+    expect(Date.parse(code.expiresAt)).toBeGreaterThan(Date.now());
+    await enterDeviceCode(sandbox, { verificationUri: code.verificationUri, userCode: code.userCode });
+    const result = await pending;
+    expect(result.tokens.id_token).toBeTruthy();
+    expect(events.some((e) => e.type === 'run.progress' && e.runId === id && e.progress.kind === 'polling')).toBe(true);
   });
 
   test('clearing history removes the stored tokens from the keychain', async () => {
