@@ -64,7 +64,17 @@ export function ExchangeView({ transcript }: { transcript: TranscriptEntry[] }) 
         {transcript.map((e, i) => (
           <Fragment key={i}>
             {e.kind === 'event' ? (
-              arrow(e.from, e.to, <span title={e.detail}>{e.label}</span>, {})
+              <>
+                {arrow(e.from, e.to, e.label, e.detail ? { onClick: () => setOpen(open === i ? null : i), testId: 'exchange-event' } : {})}
+                {open === i && e.detail ? (
+                  <div className="exchange-detail">
+                    <div className="muted">
+                      {e.label} · {new Date(e.at).toLocaleTimeString()}
+                    </div>
+                    <pre style={{ marginTop: 6 }}>{e.detail}</pre>
+                  </div>
+                ) : null}
+              </>
             ) : (
               <>
                 {arrow(e.from, e.to, `${e.label}: ${e.request.method} ${pathOf(e.request.url)}`, { onClick: () => setOpen(open === i ? null : i), testId: 'exchange-request' })}
