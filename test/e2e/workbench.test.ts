@@ -223,7 +223,8 @@ describe.sequential('workbench in browser mode', { timeout: 90_000 }, () => {
     await createProfile('Wrong secret', 'client_credentials');
     await page.locator('#client-id').fill('sandbox-basic');
     await page.locator('#secret-clientSecret').fill('this-is-not-the-secret');
-    await page.getByRole('button', { name: 'Get token' }).click();
+    // Ctrl+Enter is "Get token".
+    await page.keyboard.press('Control+Enter');
     const error = page.getByTestId('run-error');
     await error.waitFor();
     expect(await error.textContent()).toContain('The server refused the request');
