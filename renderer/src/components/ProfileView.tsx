@@ -35,6 +35,24 @@ export function ProfileView({ profile, group, reload }: { profile: ConnectionPro
   const [showMissing, setShowMissing] = useState(false);
   const [current, setCurrent] = useState<CurrentTokens | null>(null);
   const [tab, setTab] = useState<'tokens' | 'exchange' | 'api'>('tokens');
+  const [entries, setEntries] = useState<HistoryEntry[]>([]);
+  const loadEntries = useCallback(async () => setEntries((await call('listHistory', { profileId: profile.id })).filter((e) => e.stored)), [profile.id]);
+  useEffect(() => {
+    void loadEntries().catch(() => undefined);
+    return onEvent((e) => {
+      if (e.type === 'history.changed' && (!e.profileId || e.profileId === profile.id)) void loadEntries().catch(() => undefined);
+    });
+  }, [profile.id, loadEntries]);
+  const openEntry = async (id: string) => {
+    const entry = entries.find((e) => e.id === id);
+    if (!entry) return;
+    try {
+      setCurrent({ entry, tokens: await call('getHistoryTokens', { historyId: id }) });
+      setTab('tokens');
+    } catch (err) {
+      setRunError(err);
+    }
+  };
 
   // A save elsewhere (rename in the sidebar) updates the form unless the user has unsaved edits.
   useEffect(() => {
@@ -188,6 +206,17 @@ export function ProfileView({ profile, group, reload }: { profile: ConnectionPro
                   {t === 'tokens' ? 'Tokens' : t === 'exchange' ? 'Exchange' : 'API request'}
                 </button>
               ))}
+              <span className="spacer" />
+              {entries.length > 1 ? (
+                <select aria-label="Tokens from history" style={{ alignSelf: 'center', maxWidth: 260 }} value={current?.entry.id ?? ''} onChange={(e) => void openEntry(e.target.value)}>
+                  {entries.map((e) => (
+                    <option key={e.id} value={e.id}>
+                      {new Date(e.obtainedAt).toLocaleString()} · {e.grantType}
+                      {e.expiresAt && Date.parse(e.expiresAt) < Date.now() ? ' · expired' : ''}
+                    </option>
+                  ))}
+                </select>
+              ) : null}
             </div>
             {tab === 'tokens' ? (
               current ? (

@@ -185,7 +185,12 @@ function Report({ report }: { report: NonNullable<TokenInspection['report']> }) 
 function ClaimTable({ title, values, describe, testId }: { title: string; values: Record<string, unknown>; describe: (name: string) => string | undefined; testId: string }) {
   return (
     <div data-testid={testId}>
-      <h3>{title}</h3>
+      <h3 className="row">
+        <span className="grow">{title}</span>
+        <button className="link" onClick={() => void copyText(JSON.stringify(values, null, 2))}>
+          Copy JSON
+        </button>
+      </h3>
       <table>
         <tbody>
           {Object.entries(values).map(([name, value]) => {
