@@ -173,7 +173,7 @@ function Report({ report }: { report: NonNullable<TokenInspection['report']> }) 
             <span className="mark" aria-label={c.status}>
               {mark[c.status]}
             </span>
-            <span style={{ minWidth: 180, fontWeight: 600 }}>{c.label}</span>
+            <span style={{ width: 200, flexShrink: 0, fontWeight: 600 }}>{c.label}</span>
             <span className="muted">{c.reason}</span>
           </li>
         ))}
