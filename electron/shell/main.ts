@@ -7,7 +7,7 @@ import { dispatch } from '../app/dispatch';
 import { openAppService } from '../app/open';
 import type { AppService } from '../app/service';
 import { dataDir } from '../storage/paths';
-import { CONTENT_SECURITY_POLICY, createMainWindow, isSameOrigin } from './window';
+import { CONTENT_SECURITY_POLICY, createMainWindow, isSameOrigin, isTrustedSender } from './window';
 
 /**
  * Electron main: the only module (with the preload) that imports `electron`.
@@ -91,7 +91,7 @@ async function start(): Promise<void> {
 
   for (const name of OPERATION_NAMES) {
     ipcMain.handle(channelOf(name), async (event, arg: unknown) => {
-      if (!isTrustedSender(event)) return { ok: false, error: { code: 'INVALID_INPUT', message: 'IPC from an untrusted frame refused' } };
+      if (!isTrustedSender(event, mainWindow, APP_ORIGIN)) return { ok: false, error: { code: 'INVALID_INPUT', message: 'IPC from an untrusted frame refused' } };
       return dispatch((service as AppService).handlers, name, arg);
     });
   }
@@ -101,14 +101,6 @@ async function start(): Promise<void> {
     mainWindow = undefined;
   });
   for (const url of earlyRedirects.splice(0)) handleRedirectUrl(url);
-}
-
-/** Only our window's main frame, showing our bundle, may call the service. */
-function isTrustedSender(event: electron.IpcMainInvokeEvent): boolean {
-  const frame = event.senderFrame;
-  if (!frame || !mainWindow || event.sender !== mainWindow.webContents) return false;
-  if (frame !== mainWindow.webContents.mainFrame) return false;
-  return isSameOrigin(frame.url, APP_ORIGIN);
 }
 
 const CONTENT_TYPES: Record<string, string> = {

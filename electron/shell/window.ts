@@ -100,3 +100,21 @@ export function isSameOrigin(url: string, origin: string): boolean {
     return false;
   }
 }
+
+/** What the IPC sender check reads from an invoke event and from our window. */
+export interface SenderFacts {
+  sender: unknown;
+  senderFrame: { url: string } | null | undefined;
+}
+
+/**
+ * Only our window's main frame, showing our bundle, may call the service:
+ * not another window, not a subframe, not a page that got navigated
+ * elsewhere (navigation is denied, this is the second lock).
+ */
+export function isTrustedSender(event: SenderFacts, win: { webContents: { mainFrame: unknown } } | undefined, appOrigin: string): boolean {
+  const frame = event.senderFrame;
+  if (!frame || !win || event.sender !== win.webContents) return false;
+  if (frame !== win.webContents.mainFrame) return false;
+  return isSameOrigin(frame.url, appOrigin);
+}

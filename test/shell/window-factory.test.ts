@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { CONTENT_SECURITY_POLICY, createMainWindow, isSameOrigin, type WindowElectron } from '../../electron/shell/window';
+import { CONTENT_SECURITY_POLICY, createMainWindow, isSameOrigin, isTrustedSender, type WindowElectron } from '../../electron/shell/window';
 
 /**
  * The window factory gets `electron` as a parameter; here it gets a
@@ -120,5 +120,33 @@ describe('main window factory', () => {
     expect(isSameOrigin('evil://bundle/', 'app://bundle')).toBe(false);
     expect(isSameOrigin('app://bundle.evil/', 'app://bundle')).toBe(false);
     expect(isSameOrigin('app://bundle/x/y', 'app://bundle')).toBe(true);
+  });
+});
+
+describe('IPC sender check', () => {
+  const mainFrame = { url: 'app://bundle/index.html' };
+  const webContents = { mainFrame };
+  const win = { webContents };
+
+  test('our window’s main frame on the bundle is trusted', () => {
+    expect(isTrustedSender({ sender: webContents, senderFrame: mainFrame }, win, 'app://bundle')).toBe(true);
+  });
+
+  test('ensure-ipc-from-another-webcontents-is-refused', () => {
+    expect(isTrustedSender({ sender: { mainFrame }, senderFrame: mainFrame }, win, 'app://bundle')).toBe(false);
+  });
+
+  test('ensure-ipc-from-a-subframe-is-refused', () => {
+    expect(isTrustedSender({ sender: webContents, senderFrame: { url: 'app://bundle/index.html' } }, win, 'app://bundle')).toBe(false);
+  });
+
+  test('ensure-ipc-from-a-foreign-origin-is-refused', () => {
+    const foreign = { url: 'https://evil.example/' };
+    expect(isTrustedSender({ sender: { mainFrame: foreign }, senderFrame: foreign }, { webContents: { mainFrame: foreign } }, 'app://bundle')).toBe(false);
+  });
+
+  test('ensure-ipc-without-a-frame-or-window-is-refused', () => {
+    expect(isTrustedSender({ sender: webContents, senderFrame: null }, win, 'app://bundle')).toBe(false);
+    expect(isTrustedSender({ sender: webContents, senderFrame: mainFrame }, undefined, 'app://bundle')).toBe(false);
   });
 });
