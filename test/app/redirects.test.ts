@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { RedirectBroker } from '../../electron/app/redirects';
+import { createAppService } from '../../electron/app/service';
+import type { SecretStore } from '../../electron/secrets/secret-store';
+
+/** Private-use URI scheme redirects (RFC 8252 §7.1) as the desktop shell delivers them. */
+describe('custom-scheme redirect broker', () => {
+  test('delivers the matching redirect to the waiting flow', async () => {
+    const broker = new RedirectBroker();
+    const waiting = broker.receive('com.example.app:/callback', { state: 's1', timeoutMs: 10_000 });
+    expect(broker.deliver('com.example.app:/callback?code=abc&state=s1')).toBe(true);
+    expect((await waiting).get('code')).toBe('abc');
+  });
+
+  test('ensure-custom-scheme-redirect-with-wrong-state-fails', async () => {
+    const broker = new RedirectBroker();
+    const waiting = broker.receive('com.example.app:/callback', { state: 's1', timeoutMs: 10_000 });
+    broker.deliver('com.example.app:/callback?code=abc&state=forged');
+    await expect(waiting).rejects.toMatchObject({ code: 'STATE_MISMATCH' });
+  });
+
+  test('ensure-redirect-for-another-uri-is-ignored', async () => {
+    const broker = new RedirectBroker();
+    const controller = new AbortController();
+    const waiting = broker.receive('com.example.app:/callback', { state: 's1', timeoutMs: 10_000, signal: controller.signal });
+    expect(broker.deliver('com.other.app:/callback?code=abc&state=s1')).toBe(false);
+    expect(broker.deliver('com.example.app:/elsewhere?code=abc&state=s1')).toBe(false);
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+
+  test('ensure-only-private-use-schemes-are-registered', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tokenbench-schemes-'));
+    // Only the profile store is exercised; no secret is read or written.
+    const unused: SecretStore = { get: async () => undefined, set: async () => undefined, delete: async () => false, list: async () => [] };
+    try {
+      const service = createAppService({ dataDir, mode: 'electron', version: 'test', openBrowser: async () => undefined, secrets: unused });
+      for (const [name, url] of [
+        ['private', 'com.example.app:/callback'],
+        ['http', 'http://127.0.0.1:8080/callback'],
+        ['https', 'https://example.com/cb'],
+        ['short', 'myapp:/callback'],
+      ] as const) {
+        await service.handlers.saveProfile({ name, grantType: 'authorization_code', clientId: 'c', redirect: { mode: 'fixed', url } } as Parameters<typeof service.handlers.saveProfile>[0]);
+      }
+      expect(service.customRedirectSchemes()).toEqual(['com.example.app']);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
