@@ -22,7 +22,8 @@ import { clientAuthFor, usesMutualTls, type ClientAuth } from '../engine/client-
 import { endpointsFromMetadata } from '../engine/endpoints';
 import { discover } from '../engine/discovery';
 import { runFlow, type FlowProgress, type FlowResult } from '../engine/flow';
-import { HttpClient, type HttpResponse, type NetworkSettings, type PreparedRequest } from '../engine/http';
+import { closeSharedConnections, HttpClient, type HttpResponse, type NetworkSettings, type PreparedRequest } from '../engine/http';
+import { discoveryCache } from '../engine/discovery-cache';
 import { Transcript } from '../engine/transcript';
 import type { Keystore } from '../keystore/keystore';
 import type { KeyInfo as KeystoreKeyInfo } from '../keystore/types';
@@ -249,6 +250,8 @@ export function createAppService(options: AppServiceOptions): AppService {
     listWorkspace: async () => ({ groups: store.listGroups(), profiles: store.listProfiles() }),
     saveGroup: async (input) => {
       const g = store.saveGroup(input);
+      // A group's defaults (issuer, proxy, CA) change what its profiles discover.
+      discoveryCache.invalidate();
       emit({ type: 'workspace.changed' });
       return g;
     },
@@ -260,6 +263,8 @@ export function createAppService(options: AppServiceOptions): AppService {
       // secretRefs say which keychain items exist; only the secret operations change them.
       const existing = input.id ? store.listProfiles().find((p) => p.id === input.id) : undefined;
       const saved = store.saveProfile({ ...input, secretRefs: existing?.secretRefs ?? [] });
+      // An edit is often a reaction to a server change: the next run discovers afresh.
+      discoveryCache.invalidate();
       emit({ type: 'workspace.changed' });
       return saved;
     },
@@ -338,6 +343,8 @@ export function createAppService(options: AppServiceOptions): AppService {
       const http = new HttpClient(await networkOf(profile), transcript);
       try {
         const metadata = await discover(http, issuer);
+        // "Discover" always fetches; the next run then fetches too instead of trusting an older copy.
+        discoveryCache.invalidate(issuer);
         return { metadata: metadata as ServerMetadata, transcript: transcript.entries };
       } finally {
         await http.close();
@@ -492,6 +499,8 @@ export function createAppService(options: AppServiceOptions): AppService {
     async close() {
       for (const run of runs.values()) run.abort();
       listeners.clear();
+      // Runs keep connections alive between them; the app's exit ends them.
+      await closeSharedConnections();
     },
   };
 }

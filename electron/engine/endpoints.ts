@@ -2,7 +2,9 @@ import { WorkbenchError } from '../../shared/errors';
 import type { ConnectionProfile, Endpoints } from '../../shared/profile';
 import { usesMutualTls } from './client-auth';
 import { discover, type AuthorizationServerMetadata } from './discovery';
-import type { HttpClient } from './http';
+import { discoverCached, type DiscoveryCacheMode } from './discovery-cache';
+import type { HttpClient, NetworkSettings } from './http';
+import type { Transcript } from './transcript';
 
 /** The endpoints a metadata document names; mutual-TLS clients get the aliases where published (RFC 8705 §5). */
 export function endpointsFromMetadata(m: AuthorizationServerMetadata, mutualTls = false): Endpoints {
@@ -35,12 +37,19 @@ export interface ResolvedEndpoints {
   metadata?: AuthorizationServerMetadata;
 }
 
+/** Discovery through the process-wide cache (keyed by these network settings) instead of a fetch every time. */
+export interface CachedDiscoveryOptions {
+  network: NetworkSettings;
+  mode?: DiscoveryCacheMode;
+  transcript?: Transcript;
+}
+
 /** Discovery when the profile uses it, then the endpoints typed in the profile on top (they win). */
-export async function resolveEndpoints(http: HttpClient, profile: ConnectionProfile, signal?: AbortSignal): Promise<ResolvedEndpoints> {
+export async function resolveEndpoints(http: HttpClient, profile: ConnectionProfile, signal?: AbortSignal, cached?: CachedDiscoveryOptions): Promise<ResolvedEndpoints> {
   let metadata: AuthorizationServerMetadata | undefined;
   let endpoints: Endpoints = {};
   if (profile.discovery && profile.issuer) {
-    metadata = await discover(http, profile.issuer, signal);
+    metadata = cached ? await discoverCached(http, profile.issuer, { ...cached, ...(signal ? { signal } : {}) }) : await discover(http, profile.issuer, signal);
     endpoints = endpointsFromMetadata(metadata, usesMutualTls(profile.clientAuth.method));
   } else if (profile.discovery && !profile.issuer && !profile.endpoints.token) {
     throw new WorkbenchError('MISSING_CONFIGURATION', 'set an issuer URL for discovery, or type the token endpoint');

@@ -10,6 +10,7 @@ import type { BrowserOpener } from './browser';
 import { clientAuthFor, usesMutualTls, type ClientAuth, type ClientAuthContext } from './client-auth';
 import { classifyPollError, delay, deviceAuthorizationRequest, processDeviceAuthorizationResponse } from './device';
 import type { AuthorizationServerMetadata } from './discovery';
+import type { DiscoveryCacheMode } from './discovery-cache';
 import { requireEndpoint, resolveEndpoints } from './endpoints';
 import { HttpClient, type NetworkSettings } from './http';
 import { LoopbackRedirectListener } from './loopback';
@@ -54,6 +55,14 @@ export interface FlowConfig {
   hideTokens?: boolean;
   /** How long to wait for the user in the browser (default 5 minutes). */
   interactionTimeoutMs?: number;
+  /**
+   * Discovery metadata from the process-wide cache (default 'use', 5 minutes
+   * per issuer and network settings); 'refresh' fetches it again and updates
+   * the cache, 'off' fetches without touching it.
+   */
+  discoveryCache?: DiscoveryCacheMode;
+  /** Reuse kept-alive connections across runs with the same network settings (default true). */
+  shareConnections?: boolean;
 }
 
 export type FlowProgress =
@@ -100,7 +109,7 @@ export function transcriptOfFailure(err: unknown): TranscriptEntry[] | undefined
 /** Runs one grant for a profile, start to token response, recording every exchange. */
 export async function runFlow(config: FlowConfig, deps: FlowDeps): Promise<FlowResult> {
   const transcript = new Transcript({ hideTokens: config.hideTokens ?? false });
-  const http = new HttpClient(config.network, transcript);
+  const http = new HttpClient(config.network, transcript, { shareConnections: config.shareConnections ?? true });
   try {
     return await new FlowRun(config, deps, http, transcript).run();
   } catch (err) {
@@ -171,6 +180,8 @@ class FlowRun {
     // Keys come from the server's jwks_uri (discovered or typed); a profile without discovery is not discovered here either.
     const jwksUri = this.endpoints.jwks_uri;
     if (!jwksUri) return undefined;
+    // The inspector (and what it pulls in) loads only when there is a JWT to check: an opaque access token alone needs none of it.
+    if (!tokens.id_token && tokens.access_token.split('.').length !== 3) return undefined;
     const { isJwt, verifyToken } = await import('../inspector/verify');
     const common = { ...(issuer ? { issuer } : {}), jwksUri, http: this.http, ...(this.deps.signal ? { signal: this.deps.signal } : {}) };
     const out: FlowVerification = {};
@@ -191,7 +202,11 @@ class FlowRun {
   }
 
   private async resolveEndpoints(): Promise<void> {
-    const resolved = await resolveEndpoints(this.http, this.profile, this.deps.signal);
+    const resolved = await resolveEndpoints(this.http, this.profile, this.deps.signal, {
+      network: this.config.network,
+      mode: this.config.discoveryCache ?? 'use',
+      transcript: this.transcript,
+    });
     this.endpoints = resolved.endpoints;
     this.metadata = resolved.metadata;
   }

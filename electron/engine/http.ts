@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
 import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
 import { WorkbenchError } from '../../shared/errors';
@@ -50,6 +51,15 @@ export interface SendOptions {
 
 const USER_AGENT = 'TokenWorkbench/0.1';
 
+export interface HttpClientOptions {
+  /**
+   * Send through the process-wide dispatcher for these network settings
+   * (kept-alive connections reused across runs) instead of a private one;
+   * close() then leaves the connections open for the next run.
+   */
+  shareConnections?: boolean;
+}
+
 /**
  * The engine's only way onto the network: one deadline covering headers and
  * body, no redirects followed, a response size cap, cancellation, and every
@@ -57,16 +67,19 @@ const USER_AGENT = 'TokenWorkbench/0.1';
  */
 export class HttpClient {
   private readonly dispatcher: Dispatcher;
+  private readonly shared: boolean;
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
 
   constructor(
     settings: NetworkSettings = {},
     private readonly transcript?: Transcript,
+    options: HttpClientOptions = {},
   ) {
     this.timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.maxResponseBytes = settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    this.dispatcher = createDispatcher(settings);
+    this.shared = options.shareConnections ?? false;
+    this.dispatcher = this.shared ? sharedDispatcher(settings) : createDispatcher(settings);
   }
 
   async send(req: PreparedRequest, options: SendOptions): Promise<HttpResponse> {
@@ -147,8 +160,60 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    // A shared dispatcher outlives the run; closeSharedConnections() ends it.
+    if (!this.shared) await this.dispatcher.close();
   }
+}
+
+/** Distinct network settings kept alive at once; the least recently used beyond this is closed. */
+const MAX_SHARED_DISPATCHERS = 8;
+const sharedDispatchers = new Map<string, Dispatcher>();
+
+/**
+ * What decides how a request reaches a server: proxy (the profile's, or the
+ * environment's), trust, client certificate, verification. Two runs with the
+ * same key may share connections and discovery results; the key is a digest,
+ * so private keys never become map keys.
+ */
+export function networkKey(settings: NetworkSettings = {}): string {
+  const env = process.env;
+  const tls = settings.tls ?? {};
+  const material = JSON.stringify([
+    settings.proxy ?? null,
+    settings.proxy ? null : [env.HTTPS_PROXY ?? env.https_proxy ?? null, env.HTTP_PROXY ?? env.http_proxy ?? null, env.NO_PROXY ?? env.no_proxy ?? null],
+    tls.ca ?? null,
+    tls.cert ?? null,
+    tls.key ?? null,
+    tls.insecure === true,
+  ]);
+  return createHash('sha256').update(material).digest('base64url');
+}
+
+/** One kept-alive dispatcher per distinct network settings, so repeated runs skip TCP and TLS set-up. */
+function sharedDispatcher(settings: NetworkSettings): Dispatcher {
+  const key = networkKey(settings);
+  let dispatcher = sharedDispatchers.get(key);
+  if (dispatcher) {
+    // Most recently used last, so eviction takes the stalest.
+    sharedDispatchers.delete(key);
+  } else {
+    dispatcher = createDispatcher(settings);
+    if (sharedDispatchers.size >= MAX_SHARED_DISPATCHERS) {
+      const [oldestKey, oldest] = sharedDispatchers.entries().next().value as [string, Dispatcher];
+      sharedDispatchers.delete(oldestKey);
+      // close() lets requests in flight finish before the sockets go.
+      void oldest.close().catch(() => undefined);
+    }
+  }
+  sharedDispatchers.set(key, dispatcher);
+  return dispatcher;
+}
+
+/** Closes every shared connection (app exit, end of a CLI command); later runs open new ones. */
+export async function closeSharedConnections(): Promise<void> {
+  const all = [...sharedDispatchers.values()];
+  sharedDispatchers.clear();
+  await Promise.all(all.map((d) => d.close().catch(() => undefined)));
 }
 
 function createDispatcher(settings: NetworkSettings): Dispatcher {

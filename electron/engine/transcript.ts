@@ -25,12 +25,15 @@ export interface RedactionPolicy {
  */
 export class Transcript {
   readonly entries: TranscriptEntry[] = [];
-  private readonly secrets = new Set<string>();
+  /** Each secret with the encodings it may travel in, computed once instead of at every scrub. */
+  private readonly secrets = new Map<string, string[]>();
   constructor(private readonly policy: RedactionPolicy = { hideTokens: false }) {}
 
   /** Registers a value that must never appear in the transcript (e.g. a client secret). */
   addSecret(value: string | undefined): void {
-    if (value && value.length >= 4) this.secrets.add(value);
+    if (!value || value.length < 4 || this.secrets.has(value)) return;
+    const variants = new Set([value, encodeURIComponent(value), new URLSearchParams([['', value]]).toString().slice(1)]);
+    this.secrets.set(value, [...variants].filter(Boolean));
   }
 
   recordHttp(entry: {
@@ -161,10 +164,8 @@ export class Transcript {
   /** Replaces every registered secret value, raw or form/URL-encoded, wherever it appears. */
   scrub(text: string): string {
     let out = text;
-    for (const secret of this.secrets) {
-      for (const variant of new Set([secret, encodeURIComponent(secret), new URLSearchParams([['', secret]]).toString().slice(1)])) {
-        if (variant) out = out.split(variant).join(REDACTED);
-      }
+    for (const variants of this.secrets.values()) {
+      for (const variant of variants) if (out.includes(variant)) out = out.split(variant).join(REDACTED);
     }
     return out;
   }

@@ -3,7 +3,7 @@ import type { ConnectionProfile } from '../../../shared/profile';
 import { resolveFlowConfig, type RunOverrides } from '../../app/run-profile';
 import { systemBrowserOpener, type BrowserOpener } from '../../engine/browser';
 import { runFlow, transcriptOfFailure, type FlowProgress } from '../../engine/flow';
-import { loadSigningKeyFile } from '../../engine/key-file';
+import { closeSharedConnections } from '../../engine/http';
 import { profileSecretAccount } from '../../secrets/secret-store';
 import { parse, UsageError } from '../args';
 import type { CliContext } from '../context';
@@ -50,7 +50,9 @@ export async function tokenCommand(argv: string[], ctx: CliContext): Promise<num
   const profile = profileFromFlags(flags, issuer, base);
   const overrides: RunOverrides = { ...overridesFromFlags(flags), hideTokens: flags['hide-tokens'] ?? false };
   const signingKeyFlag = flags['signing-key'];
-  if (signingKeyFlag && !signingKeyFlag.startsWith('keystore:')) overrides.signingKey = await loadSigningKeyFile(signingKeyFlag, flags['signing-alg']);
+  // Key-file parsing pulls in PKCS#12 and X.509 code: loaded only when a key file is given.
+  if (signingKeyFlag && !signingKeyFlag.startsWith('keystore:'))
+    overrides.signingKey = await (await import('../../engine/key-file')).loadSigningKeyFile(signingKeyFlag, flags['signing-alg']);
 
   const needsKeystore = profile.clientAuth.keyAlias !== undefined || profile.clientAuth.tlsKeyAlias !== undefined;
   const needsSecrets = base !== undefined && base.secretRefs.length > 0;
@@ -89,6 +91,7 @@ export async function tokenCommand(argv: string[], ctx: CliContext): Promise<num
     return 0;
   } finally {
     process.off('SIGINT', onSigint);
+    await closeSharedConnections();
   }
 }
 
