@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import Conf from 'conf';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { WorkbenchError } from '../../shared/errors';
 import {
   ConnectionGroupSchema,
@@ -13,95 +14,255 @@ import {
 interface StoreShape {
   groups: ConnectionGroup[];
   profiles: ConnectionProfile[];
+  /** Members other versions or tools wrote (conf's `__internal__`, …): kept as they are. */
+  [other: string]: unknown;
 }
 
 export type ProfileSaveInput = Omit<ConnectionProfileInput, 'id'> & { id?: string };
 export type GroupSaveInput = Omit<import('zod').input<typeof ConnectionGroupSchema>, 'id'> & { id?: string };
 
+const FILE_MODE = 0o600;
+
 /**
- * Groups and connection profiles in `profiles.json` under the data dir,
- * through `conf` — the store electron-store extends, so the desktop app and
- * the CLI read and write the same file. Profiles hold no secrets.
+ * Groups and connection profiles in `profiles.json` under the data dir, in
+ * the file format of `conf` (the store electron-store extends: one JSON
+ * object, tab-indented) so files written by either stay readable by both.
+ *
+ * Unlike conf, which reads and parses the whole file on every get and
+ * re-serializes all of it on every set, this keeps the parsed file in memory
+ * while the file on disk is unchanged (checked by a stat per access, so the
+ * CLI and the desktop app still see each other's writes), and remembers each
+ * entry's serialized text, so saving one profile among 10,000 serializes one
+ * profile. Writes are atomic (temporary file, fsync, rename). Profiles hold no
+ * secrets. Returned objects are shared with the cache: treat them as read-only.
  */
 export class ProfileStore {
-  private readonly conf: Conf<StoreShape>;
+  readonly path: string;
+  private cache?: { data: StoreShape; stamp: string; /** The file itself has both arrays. */ complete: boolean };
+  /** Serialized bytes of each stored entry, indented for its place in the file (slices of the file as read, or stringified once). */
+  private readonly serialized = new WeakMap<object, Buffer>();
 
   constructor(opts: { dataDir: string }) {
-    this.conf = new Conf<StoreShape>({
-      cwd: opts.dataDir,
-      configName: 'profiles',
-      defaults: { groups: [], profiles: [] },
-      accessPropertiesByDotNotation: false,
-      configFileMode: 0o600,
-    });
-  }
-
-  get path(): string {
-    return this.conf.path;
+    this.path = join(opts.dataDir, 'profiles.json');
+    // Like conf: the file exists, with its defaults, once the store is opened.
+    const data = this.load();
+    if (!this.cache?.complete) this.write(data);
   }
 
   listGroups(): ConnectionGroup[] {
-    return this.conf.get('groups');
+    return [...this.load().groups];
   }
 
   saveGroup(input: GroupSaveInput): ConnectionGroup {
     const parsed = ConnectionGroupSchema.safeParse({ ...input, id: input.id ?? randomUUID() });
     if (!parsed.success) throw new WorkbenchError('INVALID_INPUT', `invalid group: ${describeIssues(parsed.error)}`);
-    const groups = this.listGroups();
+    const data = this.load();
+    const groups = [...data.groups];
     const index = groups.findIndex((g) => g.id === parsed.data.id);
     if (index >= 0) groups[index] = parsed.data;
     else groups.push(parsed.data);
-    this.conf.set('groups', groups);
+    this.write({ ...data, groups });
     return parsed.data;
   }
 
   /** Deletes a group; its profiles move out of it (they are never deleted implicitly). */
   deleteGroup(id: string): void {
-    const groups = this.listGroups();
-    if (!groups.some((g) => g.id === id)) throw new WorkbenchError('NOT_FOUND', `no group with id ${id}`);
-    const profiles = this.listProfiles().map((p) => (p.groupId === id ? { ...p, groupId: undefined } : p));
-    this.conf.store = { groups: groups.filter((g) => g.id !== id), profiles };
+    const data = this.load();
+    if (!data.groups.some((g) => g.id === id)) throw new WorkbenchError('NOT_FOUND', `no group with id ${id}`);
+    const profiles = data.profiles.map((p) => (p.groupId === id ? { ...p, groupId: undefined } : p));
+    this.write({ ...data, groups: data.groups.filter((g) => g.id !== id), profiles });
   }
 
   listProfiles(): ConnectionProfile[] {
-    return this.conf.get('profiles');
+    return [...this.load().profiles];
   }
 
   /** Finds a profile by id, else by exact name. */
   getProfile(idOrName: string): ConnectionProfile | undefined {
-    const profiles = this.listProfiles();
+    const profiles = this.load().profiles;
     return profiles.find((p) => p.id === idOrName) ?? profiles.find((p) => p.name === idOrName);
   }
 
   saveProfile(input: ProfileSaveInput): ConnectionProfile {
     const now = new Date().toISOString();
-    const profiles = this.listProfiles();
+    const data = this.load();
     const id = input.id ?? randomUUID();
-    const existing = profiles.findIndex((p) => p.id === id);
+    const existing = data.profiles.findIndex((p) => p.id === id);
     const parsed = ConnectionProfileSchema.safeParse({
       ...input,
       id,
-      createdAt: existing >= 0 ? profiles[existing]?.createdAt : (input.createdAt ?? now),
+      createdAt: existing >= 0 ? data.profiles[existing]?.createdAt : (input.createdAt ?? now),
       updatedAt: now,
     });
     if (!parsed.success) throw new WorkbenchError('INVALID_PROFILE', `invalid profile: ${describeIssues(parsed.error)}`);
     const profile = parsed.data;
-    if (profile.groupId && !this.listGroups().some((g) => g.id === profile.groupId))
+    if (profile.groupId && !data.groups.some((g) => g.id === profile.groupId))
       throw new WorkbenchError('INVALID_PROFILE', `invalid profile: group ${profile.groupId} does not exist`);
-    if (profiles.some((p) => p.name === profile.name && p.id !== id && p.groupId === profile.groupId))
+    if (data.profiles.some((p) => p.name === profile.name && p.id !== id && p.groupId === profile.groupId))
       throw new WorkbenchError('ALREADY_EXISTS', `a profile named "${profile.name}" already exists in that group`);
+    const profiles = [...data.profiles];
     if (existing >= 0) profiles[existing] = profile;
     else profiles.push(profile);
-    this.conf.set('profiles', profiles);
+    this.write({ ...data, profiles });
     return profile;
   }
 
   deleteProfile(id: string): void {
-    const profiles = this.listProfiles();
-    if (!profiles.some((p) => p.id === id)) throw new WorkbenchError('NOT_FOUND', `no profile with id ${id}`);
-    this.conf.set(
-      'profiles',
-      profiles.filter((p) => p.id !== id),
-    );
+    const data = this.load();
+    if (!data.profiles.some((p) => p.id === id)) throw new WorkbenchError('NOT_FOUND', `no profile with id ${id}`);
+    this.write({
+      ...data,
+      profiles: data.profiles.filter((p) => p.id !== id),
+    });
   }
+
+  /** The file's contents, parsed again only when the file changed since the last read or write. */
+  private load(): StoreShape {
+    const st = statOrUndefined(this.path);
+    if (!st) {
+      this.cache = undefined;
+      return { groups: [], profiles: [] };
+    }
+    const stamp = stampOf(st);
+    if (this.cache?.stamp === stamp) return this.cache.data;
+    let parsed: unknown;
+    const bytes = readFileSync(this.path);
+    const text = bytes.toString('utf8');
+    try {
+      parsed = text.trim() === '' ? {} : JSON.parse(text);
+    } catch (err) {
+      throw new WorkbenchError('INVALID_INPUT', `${this.path} is not valid JSON: ${(err as Error).message}`, { cause: err });
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new WorkbenchError('INVALID_INPUT', `${this.path} does not hold a JSON object`);
+    const obj = parsed as Record<string, unknown>;
+    // Defaults first, then the file's members in the file's order, so a rewrite keeps the layout.
+    const data = { groups: [], profiles: [], ...obj } as StoreShape;
+    const complete = Array.isArray(obj.groups) && Array.isArray(obj.profiles);
+    if (!Array.isArray(data.groups)) data.groups = [];
+    if (!Array.isArray(data.profiles)) data.profiles = [];
+    this.cache = { data, stamp, complete };
+    // Each entry's bytes as they are in the file: the first save after opening need not stringify 10,000 profiles.
+    for (const key of ['groups', 'profiles'] as const) {
+      const spans = entrySpans(bytes, key);
+      const entries: Array<{ id?: unknown }> = data[key];
+      if (spans?.length === entries.length && sameId(spans[0], entries[0]) && sameId(spans[spans.length - 1], entries[entries.length - 1]))
+        entries.forEach((entry, i) => this.serialized.set(entry, spans[i] as Buffer));
+    }
+    return data;
+  }
+
+  private write(data: StoreShape): void {
+    const bytes = this.serialize(data);
+    mkdirSync(dirname(this.path), { recursive: true });
+    const tmp = `${this.path}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+    try {
+      const fd = openSync(tmp, 'w', FILE_MODE);
+      try {
+        writeSync(fd, bytes);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, this.path);
+    } catch (err) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // nothing was left behind
+      }
+      throw new WorkbenchError('INTERNAL', `cannot write ${this.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+    }
+    const st = statOrUndefined(this.path);
+    this.cache = st ? { data, stamp: stampOf(st), complete: true } : undefined;
+  }
+
+  /**
+   * Exactly `JSON.stringify(data, undefined, '\t')` (conf's format), built
+   * from each entry's remembered text: entries are immutable once stored
+   * (a save replaces the object), so an entry's text never goes stale.
+   */
+  private serialize(data: StoreShape): Buffer {
+    const parts: Buffer[] = [];
+    const members = Object.entries(data).filter(([, v]) => v !== undefined);
+    if (members.length === 0) return Buffer.from('{}');
+    parts.push(Buffer.from('{\n'));
+    members.forEach(([key, value], m) => {
+      const name = JSON.stringify(key);
+      if ((key === 'groups' || key === 'profiles') && Array.isArray(value) && value.length > 0) {
+        parts.push(Buffer.from(`\t${name}: [\n`));
+        value.forEach((entry: object, i) => {
+          if (i > 0) parts.push(ENTRY_SEPARATOR);
+          parts.push(this.entryBytes(entry));
+        });
+        parts.push(Buffer.from('\n\t]'));
+      } else {
+        parts.push(Buffer.from(`\t${name}: ${JSON.stringify(value, undefined, '\t').replace(/\n/g, '\n\t')}`));
+      }
+      parts.push(Buffer.from(m < members.length - 1 ? ',\n' : '\n}'));
+    });
+    return Buffer.concat(parts);
+  }
+
+  private entryBytes(entry: object): Buffer {
+    let bytes = this.serialized.get(entry);
+    if (bytes === undefined) {
+      bytes = Buffer.from(`\t\t${JSON.stringify(entry, undefined, '\t').replace(/\n/g, '\n\t\t')}`);
+      this.serialized.set(entry, bytes);
+    }
+    return bytes;
+  }
+}
+
+const ENTRY_SEPARATOR = Buffer.from(',\n');
+const ENTRY_OPEN = Buffer.from('\n\t\t{');
+const ENTRY_CLOSE = Buffer.from('\n\t\t}');
+
+/**
+ * The byte spans of the entries of a top-level array in conf's tab-indented
+ * layout: each entry opens with "\t\t{" and closes with "\t\t}" at the start
+ * of a line, and nothing deeper sits at two tabs (JSON strings hold no raw
+ * newlines). Undefined when the file is laid out otherwise; the caller then
+ * stringifies entries itself.
+ */
+function entrySpans(bytes: Buffer, key: string): Buffer[] | undefined {
+  const header = Buffer.from(`\n\t${JSON.stringify(key)}: [`);
+  const start = bytes.indexOf(header);
+  if (start < 0 || bytes[start + header.length] !== 0x0a) return undefined;
+  const end = bytes.indexOf('\n\t]', start + header.length);
+  if (end < 0) return undefined;
+  const spans: Buffer[] = [];
+  let at = start + header.length;
+  for (;;) {
+    const open = bytes.indexOf(ENTRY_OPEN, at);
+    if (open < 0 || open > end) break;
+    const close = bytes.indexOf(ENTRY_CLOSE, open + ENTRY_OPEN.length);
+    if (close < 0 || close > end) return undefined;
+    spans.push(bytes.subarray(open + 1, close + ENTRY_CLOSE.length));
+    at = close + ENTRY_CLOSE.length;
+  }
+  return spans;
+}
+
+/** A spot check that the spans line up with the parsed entries. */
+function sameId(span: Buffer | undefined, entry: { id?: unknown } | undefined): boolean {
+  if (!span || !entry) return span === entry;
+  try {
+    return (JSON.parse(span.toString('utf8')) as { id?: unknown }).id === entry.id;
+  } catch {
+    return false;
+  }
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/** Identity of one version of the file: a rename (our writes, conf's) changes the inode; an in-place edit changes mtime or size. */
+function stampOf(st: Stats): string {
+  return `${st.ino}:${st.size}:${st.mtimeMs}`;
 }
