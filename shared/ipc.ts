@@ -255,7 +255,8 @@ export const operations = {
   refresh: op(z.object({ runId: RunId, profileId: Id, historyId: Id.optional() }).strict()).returns<RunSummary>(),
   cancelRun: op(z.object({ runId: RunId }).strict()).returns<{ cancelled: boolean }>(),
 
-  inspectToken: op(z.object({ profileId: Id.optional(), historyId: Id.optional(), token: z.string().min(1).max(256 * 1024), kind: z.enum(['access', 'id', 'refresh']) }).strict()).returns<TokenInspection>(),
+  // Up to the decoder's own limit (MAX_TOKEN_LENGTH in token/decode, not imported: it would pull jose into the preload).
+  inspectToken: op(z.object({ profileId: Id.optional(), historyId: Id.optional(), token: z.string().min(1).max(1024 * 1024), kind: z.enum(['access', 'id', 'refresh']) }).strict()).returns<TokenInspection>(),
   introspect: op(HistoryRef.extend({ which: z.enum(['access', 'refresh']) }).strict()).returns<IntrospectResult>(),
   revoke: op(HistoryRef.extend({ which: z.enum(['access', 'refresh']) }).strict()).returns<HttpCallResult>(),
   userinfo: op(HistoryRef).returns<HttpCallResult>(),

@@ -19,7 +19,7 @@ export function stats(samples: number[]): Stats {
 export interface Contender {
   name: string;
   /** One measured operation; returns its duration in ms (or undefined to let the harness time it). */
-  run: () => Promise<unknown>;
+  run: () => unknown;
 }
 
 /**

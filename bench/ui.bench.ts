@@ -1,0 +1,197 @@
+// (3, UI side) filter keystrokes with 10,000 profiles, (4) a 1 MB JWT in the
+// token view, (5) renderer weight and time to an interactive profile list —
+// browser mode (npm run web's server, in-process) in Debian's Chromium.
+import { randomUUID, sign } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Page } from 'playwright-core';
+import { openAppService } from '../electron/app/open';
+import { startWebServer } from '../electron/web/server';
+import { absBar, flush, quick, record, stats } from './lib/measure';
+import { GROUPS, PROFILES, workspaceJson } from './profile-store.bench';
+
+const RENDERER = resolve('dist/renderer');
+
+// ---- (5) weight: what index.html loads before anything else, gzipped as a server would send it.
+{
+  const html = readFileSync(join(RENDERER, 'index.html'), 'utf8');
+  const initial = [...html.matchAll(/<script[^>]+src="([^"]+)"|<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g)].map((m) => (m[1] ?? m[2]) as string);
+  const gz = (f: string) => gzipSync(readFileSync(join(RENDERER, f))).length / 1024;
+  const initialKb = initial.reduce((sum, f) => sum + gz(f.replace(/^\.\//, '')), 0);
+  const assets = readdirSync(join(RENDERER, 'assets')).filter((f) => f.endsWith('.js'));
+  const allKb = assets.reduce((sum, f) => sum + gz(`assets/${f}`), 0);
+  const one = (v: number) => ({ median: v, min: v, max: v, n: 1 });
+  record({ suite: 'ui', metric: `renderer initial JavaScript, gzipped (${initial.length} file${initial.length === 1 ? '' : 's'})`, unit: 'KB', stats: one(initialKb), bar: absBar(Math.round(initialKb * 10) / 10, 250, 'KB') });
+  record({ suite: 'ui', metric: `renderer JavaScript in all (${assets.length} files, lazy chunks included), gzipped`, unit: 'KB', stats: one(allKb) });
+}
+
+// ---- A token endpoint that issues a 1 MB JWT, for the token view.
+const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+function bigJwt(): string {
+  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  // ~1 MB encoded: many ordinary claims plus one large one, as bloated group/entitlement tokens look.
+  const claims: Record<string, unknown> = { iss: 'https://big.example', sub: 'bench-user', aud: 'api', iat: now, exp: now + 3600, bench_marker: 'large-token' };
+  claims.groups = Array.from({ length: 10_000 }, (_, i) => `group-${i}-${randomUUID()}`);
+  // Padded so the whole JWT is 1,000,000 characters (the decoder's limit is 1 MiB).
+  const bare = b64(claims).length;
+  claims.note = 'x'.repeat(Math.floor((1_000_000 - 86 - 40 - bare) * 0.75));
+  const input = `${b64({ alg: 'ES256', typ: 'JWT' })}.${b64(claims)}`;
+  return `${input}.${sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+}
+const token = bigJwt();
+if (token.length > 1024 * 1024) throw new Error(`the large token is ${token.length} characters, over the decoder's 1 MiB limit`);
+const tokenServer = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: 3600 }));
+  });
+});
+await new Promise<void>((r) => tokenServer.listen(0, '127.0.0.1', r));
+const tokenUrl = `http://127.0.0.1:${(tokenServer.address() as AddressInfo).port}/token`;
+
+// ---- Browser mode over a data directory with 10,000 profiles in 500 groups.
+const dir = mkdtempSync(join(tmpdir(), 'tokenbench-bench-ui-'));
+mkdirSync(join(dir, 'data'));
+writeFileSync(join(dir, 'data', 'profiles.json'), workspaceJson(), { mode: 0o600 });
+const service = openAppService({ dataDir: join(dir, 'data'), mode: 'web', version: 'bench', keychainService: `tokenbench-bench-${randomUUID()}`, openBrowser: async () => undefined });
+const big = await service.handlers.saveProfile({ name: 'zz large token', grantType: 'client_credentials', clientId: 'big', discovery: false, endpoints: { token: tokenUrl }, clientAuth: { method: 'client_secret_basic' } } as never);
+await service.handlers.setProfileSecret({ profileId: big.id, name: 'clientSecret', value: 'bench-secret-value' });
+const server = await startWebServer({ service, rendererDir: RENDERER });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+/** In the page before any script: long tasks, first profile row, and per-keystroke timings of the filter. */
+const INIT = `(() => {
+  const b = (window.__bench = { longtasks: [], firstRowAt: undefined, echo: [], list: [] });
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) b.longtasks.push({ start: e.startTime, duration: e.duration }); }).observe({ type: 'longtask', buffered: true });
+  new MutationObserver((_, obs) => {
+    if (document.querySelector('[data-testid="profile-row"]')) {
+      obs.disconnect();
+      // The row is in the DOM; the frame that shows it follows this animation frame.
+      requestAnimationFrame(() => setTimeout(() => (b.firstRowAt = performance.now()), 0));
+    }
+  }).observe(document, { childList: true, subtree: true });
+  document.addEventListener('input', (e) => {
+    const t = e.target;
+    if (!(t instanceof HTMLInputElement) || t.getAttribute('aria-label') !== 'Filter profiles') return;
+    const t0 = e.timeStamp;
+    const count = document.querySelector('[data-testid="profile-count"]');
+    const before = count ? count.textContent : '';
+    // Keystroke to the next frame: the input shows the character.
+    requestAnimationFrame(() => setTimeout(() => b.echo.push(performance.now() - t0), 0));
+    // Keystroke to the frame that shows the filtered list (the count changes with it).
+    const started = performance.now();
+    const poll = () => {
+      if (count && count.textContent !== before) { requestAnimationFrame(() => setTimeout(() => b.list.push(performance.now() - t0), 0)); return; }
+      if (performance.now() - started < 2000) requestAnimationFrame(poll);
+    };
+    requestAnimationFrame(poll);
+  }, true);
+})();`;
+
+async function freshPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 960 } });
+  await context.addInitScript(INIT);
+  return context.newPage();
+}
+// Functions, not strings: the renderer's CSP forbids eval, and Playwright calls functions without it.
+type BenchState = { longtasks: Array<{ start: number; duration: number }>; firstRowAt?: number; echo: number[]; list: number[] };
+const state = (page: Page) => page.evaluate(() => (globalThis as unknown as { __bench: BenchState }).__bench);
+const now = (page: Page) => page.evaluate(() => performance.now());
+const waitForList = (page: Page) => page.waitForFunction(() => (globalThis as unknown as { __bench: BenchState }).__bench.firstRowAt !== undefined, undefined, { timeout: 60_000 });
+const longest = (tasks: BenchState['longtasks'], from: number, to = Infinity) => Math.max(0, ...tasks.filter((t) => t.start >= from && t.start < to).map((t) => t.duration));
+
+// ---- (5) navigation to an interactive profile list, 10,000 profiles.
+const tti: number[] = [];
+const ttiLongest: number[] = [];
+for (let i = 0; i < (quick ? 3 : 8); i++) {
+  const page = await freshPage();
+  await page.goto(server.url);
+  await waitForList(page);
+  const b = await state(page);
+  tti.push(b.firstRowAt as number);
+  ttiLongest.push(longest(b.longtasks, 0, b.firstRowAt));
+  await page.context().close();
+}
+record({ suite: 'ui', metric: `navigation to the profile list painted, ${PROFILES} profiles / ${GROUPS} groups`, unit: 'ms', stats: stats(tti) });
+record({ suite: 'ui', metric: 'longest main-thread task before the list shows', unit: 'ms', stats: stats(ttiLongest) });
+
+// ---- (3) filter keystrokes.
+{
+  const page = await freshPage();
+  await page.goto(server.url);
+  await waitForList(page);
+  const filter = page.getByLabel('Filter profiles');
+  for (let round = 0; round < (quick ? 2 : 6); round++) {
+    await filter.click();
+    for (const ch of '4217 prod') {
+      await page.keyboard.type(ch);
+      await page.waitForTimeout(120);
+    }
+    for (let i = 0; i < 9; i++) {
+      await page.keyboard.press('Backspace');
+      await page.waitForTimeout(120);
+    }
+  }
+  await page.waitForTimeout(500);
+  const b = await state(page);
+  const echo = b.echo;
+  const list = b.list;
+  const worst = longest(b.longtasks, (b.firstRowAt as number) + 1000);
+  const e = stats(echo);
+  record({ suite: 'ui', metric: `filter keystroke to next frame, ${PROFILES} profiles (typing and deleting "4217 prod")`, unit: 'ms', stats: e, bar: absBar(e.median, 16, 'ms') });
+  record({ suite: 'ui', metric: 'filter keystroke to the filtered list painted', unit: 'ms', stats: stats(list), bar: absBar(stats(list).median, 16, 'ms') });
+  record({ suite: 'ui', metric: 'longest main-thread task while filtering', unit: 'ms', stats: { median: worst, min: worst, max: worst, n: 1 } });
+  await page.context().close();
+}
+
+// ---- (4) a 1 MB JWT: get it, decode it, render it; the main thread must never block > 100 ms.
+{
+  const blocking: number[] = [];
+  const shown: number[] = [];
+  for (let i = 0; i < (quick ? 2 : 5); i++) {
+    const page = await freshPage();
+    await page.goto(server.url);
+    await waitForList(page);
+    await page.getByLabel('Filter profiles').fill('zz large token');
+    await page.getByTestId('profile-row').filter({ hasText: 'zz large token' }).first().click();
+    await page.getByTestId('profile-title').filter({ hasText: 'zz large token' }).waitFor();
+    await page.waitForTimeout(300);
+    const t0 = await now(page);
+    await page.keyboard.press('Control+Enter');
+    await page
+      .getByTestId('payload-claims')
+      .getByText('bench_marker')
+      .waitFor({ timeout: 60_000 })
+      .catch(async (err: unknown) => {
+        await page.screenshot({ path: join(tmpdir(), 'tokenbench-bench-ui-failure.png') });
+        throw err;
+      });
+    shown.push((await now(page)) - t0);
+    await page.waitForTimeout(500);
+    blocking.push(longest((await state(page)).longtasks, t0));
+    await page.context().close();
+  }
+  const kb = Math.round(token.length / 1024);
+  record({ suite: 'ui', metric: `${kb} KB JWT: longest main-thread block while getting, decoding and rendering it`, unit: 'ms', stats: stats(blocking), bar: absBar(stats(blocking).median, 100, 'ms') });
+  record({ suite: 'ui', metric: `${kb} KB JWT: Get token to decoded claims shown`, unit: 'ms', stats: stats(shown) });
+}
+
+flush();
+await browser.close();
+await service.handlers.clearHistory({}).catch(() => undefined);
+await service.handlers.deleteProfile({ profileId: big.id }).catch(() => undefined);
+await server.close();
+await service.close();
+tokenServer.close();
+rmSync(dir, { recursive: true, force: true });
+process.exit(0);
