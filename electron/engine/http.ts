@@ -172,8 +172,8 @@ const sharedDispatchers = new Map<string, Dispatcher>();
 /**
  * What decides how a request reaches a server: proxy (the profile's, or the
  * environment's), trust, client certificate, verification. Two runs with the
- * same key may share connections and discovery results; the key is a digest,
- * so private keys never become map keys.
+ * same key may share connections and discovery results. The key is a digest
+ * (safe to keep in caches and show in diagnostics, unlike the PEMs it covers).
  */
 export function networkKey(settings: NetworkSettings = {}): string {
   const env = process.env;
@@ -186,8 +186,16 @@ export function networkKey(settings: NetworkSettings = {}): string {
     tls.key ?? null,
     tls.insecure === true,
   ]);
-  return createHash('sha256').update(material).digest('base64url');
+  // Hashing is most of the cost and runs twice per run (connections, discovery): remember recent results.
+  let key = networkKeys.get(material);
+  if (key === undefined) {
+    key = createHash('sha256').update(material).digest('base64url');
+    if (networkKeys.size >= 64) networkKeys.delete(networkKeys.keys().next().value as string);
+    networkKeys.set(material, key);
+  }
+  return key;
 }
+const networkKeys = new Map<string, string>();
 
 /** One kept-alive dispatcher per distinct network settings, so repeated runs skip TCP and TLS set-up. */
 function sharedDispatcher(settings: NetworkSettings): Dispatcher {
