@@ -71,7 +71,9 @@ export function TokenView(props: { profile: ConnectionProfile; current: CurrentT
       {token ? (
         <>
           <div className="token-raw">
-            <code data-testid="raw-token">{token}</code>
+            <code data-testid="raw-token">
+              <LongText text={token} />
+            </code>
             <button onClick={() => void copyText(token)}>Copy</button>
           </div>
           <Lifetime payload={inspection?.payload} obtainedAt={kind === 'access' ? entry.obtainedAt : undefined} expiresAt={kind === 'access' ? entry.expiresAt : undefined} />
@@ -204,7 +206,7 @@ function ClaimTable({ title, values, describe, testId }: { title: string; values
                   </span>
                 </td>
                 <td className="mono">
-                  {typeof value === 'string' ? value : JSON.stringify(value)}
+                  <LongText text={typeof value === 'string' ? value : JSON.stringify(value)} />
                   {isTime ? <span className="muted"> · {new Date((value as number) * 1000).toLocaleString()}</span> : null}
                 </td>
               </tr>
@@ -213,6 +215,23 @@ function ClaimTable({ title, values, describe, testId }: { title: string; values
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** Beyond this many characters a value is cut until asked for: laying out a megabyte of text blocks the UI for a long moment. */
+const LONG_TEXT_CHARS = 16 * 1024;
+
+function LongText({ text }: { text: string }) {
+  const [all, setAll] = useState(false);
+  if (all || text.length <= LONG_TEXT_CHARS) return <>{text}</>;
+  return (
+    <>
+      {text.slice(0, LONG_TEXT_CHARS)}
+      <span className="muted">… </span>
+      <button className="link" onClick={() => setAll(true)}>
+        show all {Math.round(text.length / 1024)} KB
+      </button>
+    </>
   );
 }
 
