@@ -67,6 +67,11 @@ const r = await alternate(
     { name: 'flags', run: () => run([cli, 'token', '--token-url', tokenUrl, '--client-id', 'sandbox-basic', '--client-secret', secret, '--grant-type', 'client_credentials', '--silent']) },
     { name: 'discovery', run: () => run([cli, 'token', '--profile', 'cc-discovery', '--silent']) },
     { name: 'node', run: () => run(['-e', 'process.stdout.write("access_token")']) },
+    // What a saved profile's keychain secret costs on its own: loading keytar and one read over D-Bus.
+    {
+      name: 'keytar',
+      run: () => run(['--input-type=module', '-e', 'const k = (await import("keytar")).default; await k.getPassword("tokenbench-bench", "none"); process.stdout.write("access_token")']),
+    },
   ],
   { warmup: 2, rounds: ROUNDS },
 );
@@ -76,6 +81,7 @@ record({ suite: 'cli-start', metric: 'tokenbench token with flags only (no profi
 record({ suite: 'cli-start', metric: 'tokenbench token --profile (discovery: 2 requests, secret in keychain) --silent', unit: 'ms', stats: r.discovery!, versus: { name: 'bare node', median: b.median } });
 record({ suite: 'cli-start', metric: 'bare node script, same single request (node:http)', unit: 'ms', stats: b });
 record({ suite: 'cli-start', metric: 'node start, empty script', unit: 'ms', stats: r.node! });
+record({ suite: 'cli-start', metric: 'node start + load keytar + one keychain read', unit: 'ms', stats: r.keytar!, versus: { name: 'node start', median: r.node!.median } });
 
 flush();
 await sandbox.close();

@@ -77,10 +77,10 @@ process.stdout.write(`\n${md}`);
 
 mkdirSync(RESULTS, { recursive: true });
 const json = { commit, env, quick, suites, failed, rows: rows.map(({ stats, ...r }) => ({ ...r, stats: { median: stats.median, min: stats.min, max: stats.max, n: stats.n } })) };
-// A partial run (some suites only) never replaces the full table.
-const name = wanted.length ? `partial-${suites.join('-')}` : 'latest';
-writeFileSync(join(RESULTS, `${name}.md`), md);
-writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
+// A partial run (some suites only) never replaces the full table, and is not kept in git (*.tmp).
+const [mdName, jsonName] = wanted.length ? [`partial-${suites.join('-')}.md.tmp`, `partial-${suites.join('-')}.json.tmp`] : ['latest.md', 'latest.json'];
+writeFileSync(join(RESULTS, mdName), md);
+writeFileSync(join(RESULTS, jsonName), `${JSON.stringify(json, null, 2)}\n`);
 // BENCH_SAVE_BEFORE=1 records this run as the baseline ("Before" column), suite by suite.
 if (process.env.BENCH_SAVE_BEFORE === '1') {
   const kept = (before?.rows ?? []).filter((r) => !suites.includes(r.suite));
