@@ -1,4 +1,4 @@
-import { constants, KeyObject as NodeKeyObject, randomUUID, sign as nodeSign } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { SignJWT, type CryptoKey, type JWTHeaderParameters, type KeyObject } from 'jose';
 import { WorkbenchError } from '../../shared/errors';
 import { HMAC_ALGS } from '../../shared/grants';
@@ -90,53 +90,10 @@ export async function signAssertion(spec: AssertionSpec, signer: AssertionSigner
   if (!secret && signer.alg.startsWith('HS')) throw new WorkbenchError('INVALID_INPUT', `${signer.alg} needs a shared secret, not a key pair`);
   const { header, payload } = previewAssertion(spec, secret ? { alg: signer.alg, kid: signer.kid } : signer, now);
   const key = secret ? new TextEncoder().encode(signer.secret) : signer.key;
-  if (!secret) {
-    const fast = signWithNodeCrypto(header, payload, signer.key, signer.alg);
-    if (fast) return fast;
-  }
   try {
     return await new SignJWT(payload).setProtectedHeader(header).sign(key);
   } catch (err) {
     throw new WorkbenchError('SIGNING_FAILED', `cannot sign with ${signer.alg}: ${(err as Error).message}`, { cause: err });
-  }
-}
-
-const CURVE_OF: Record<string, string> = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' };
-
-/**
- * The common case — a Node KeyObject (keystore, key file) that fits its
- * algorithm — signed synchronously with node:crypto. jose 6 signs through
- * WebCrypto, whose asynchronous round trip cost more than the rest of a
- * token request's client-side work (bench/engine). Anything else (a
- * CryptoKey, a key that does not fit the algorithm) returns undefined and
- * goes through jose, which also produces the errors.
- */
-function signWithNodeCrypto(header: JWTHeaderParameters, payload: Record<string, unknown>, key: SigningKey['key'], alg: string): string | undefined {
-  if (!(key instanceof NodeKeyObject) || key.type !== 'private') return undefined;
-  const type = key.asymmetricKeyType;
-  const details = key.asymmetricKeyDetails ?? {};
-  let hash: string | null;
-  let options: Parameters<typeof nodeSign>[2];
-  if (/^RS(256|384|512)$/.test(alg) || /^PS(256|384|512)$/.test(alg)) {
-    if (type !== 'rsa' || (details.modulusLength ?? 0) < 2048) return undefined;
-    hash = `sha${alg.slice(2)}`;
-    options = alg.startsWith('PS') ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: Number(alg.slice(2)) / 8 } : key;
-  } else if (CURVE_OF[alg]) {
-    if (type !== 'ec' || details.namedCurve !== CURVE_OF[alg]) return undefined;
-    hash = `sha${alg.slice(2)}`;
-    options = { key, dsaEncoding: 'ieee-p1363' };
-  } else if (alg === 'EdDSA' || alg === 'Ed25519') {
-    if (type !== 'ed25519' && !(alg === 'EdDSA' && type === 'ed448')) return undefined;
-    hash = null;
-    options = key;
-  } else {
-    return undefined;
-  }
-  const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
-  try {
-    return `${input}.${nodeSign(hash, Buffer.from(input), options).toString('base64url')}`;
-  } catch (err) {
-    throw new WorkbenchError('SIGNING_FAILED', `cannot sign with ${alg}: ${(err as Error).message}`, { cause: err });
   }
 }
 
