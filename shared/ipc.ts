@@ -1,3 +1,5 @@
+import type { CertificateInfo } from './keys';
+import type { AuthorizationServerMetadata, TokenResponse } from './oauth';
 import { z } from 'zod';
 import type { Result } from './errors';
 import { ASYMMETRIC_SIGNING_ALGS, AUTH_METHODS, GRANT_TYPES } from './grants';
@@ -48,42 +50,15 @@ export interface SecretStatus {
   masked?: string;
 }
 
-/** What discovery found, trimmed to what the request panel shows. */
-export interface ServerMetadata {
-  issuer: string;
-  authorization_endpoint?: string;
-  token_endpoint?: string;
-  device_authorization_endpoint?: string;
-  introspection_endpoint?: string;
-  revocation_endpoint?: string;
-  userinfo_endpoint?: string;
-  end_session_endpoint?: string;
-  jwks_uri?: string;
-  grant_types_supported?: string[];
-  response_types_supported?: string[];
-  token_endpoint_auth_methods_supported?: string[];
-  token_endpoint_auth_signing_alg_values_supported?: string[];
-  code_challenge_methods_supported?: string[];
-  scopes_supported?: string[];
-  id_token_signing_alg_values_supported?: string[];
-  [key: string]: unknown;
-}
+/** What discovery found. */
+export type ServerMetadata = AuthorizationServerMetadata;
 
 export interface DiscoverResult {
   metadata: ServerMetadata;
   transcript: TranscriptEntry[];
 }
 
-export interface TokenSet {
-  access_token: string;
-  token_type: string;
-  expires_in?: number;
-  refresh_token?: string;
-  id_token?: string;
-  scope?: string;
-  issued_token_type?: string;
-  [key: string]: unknown;
-}
+export type TokenSet = TokenResponse;
 
 export interface HistoryEntry {
   id: string;
@@ -153,19 +128,7 @@ export interface ApiCallResult extends HttpCallResult {
 }
 
 /** A certificate as the keystore describes it: public information only. */
-export interface CertificateSummary {
-  subject: string;
-  issuer: string;
-  serialNumber: string;
-  notBefore: string;
-  notAfter: string;
-  selfIssued: boolean;
-  /** base64url SHA-1 / SHA-256 of the DER (x5t / x5t#S256). */
-  x5t: string;
-  x5tS256: string;
-  sha1Fingerprint: string;
-  sha256Fingerprint: string;
-}
+export type CertificateSummary = CertificateInfo;
 
 /** A keystore entry: metadata and the public key; the private key never leaves main. */
 export interface KeyInfo {

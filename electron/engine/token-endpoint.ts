@@ -1,20 +1,11 @@
 import { WorkbenchError } from '../../shared/errors';
+import type { TokenResponse } from '../../shared/oauth';
 import type { Param } from '../../shared/profile';
 import type { ClientAuth, ClientAuthContext } from './client-auth';
 import type { HttpResponse, PreparedRequest } from './http';
 import { optionalNumber, optionalString, parseJsonObject, requiredString } from './response';
 
-/** A successful token endpoint response (RFC 6749 §5.1, RFC 8693 §2.2.1); unknown members kept. */
-export interface TokenResponse {
-  access_token: string;
-  token_type: string;
-  expires_in?: number;
-  refresh_token?: string;
-  id_token?: string;
-  scope?: string;
-  issued_token_type?: string;
-  [key: string]: unknown;
-}
+export type { TokenResponse };
 
 /** Parameters sent with a request: pairs, so `resource` can repeat. */
 export type FormParams = Array<[string, string]>;

@@ -1,26 +1,12 @@
 import { createHash, createPublicKey, randomBytes, webcrypto, type KeyObject } from 'node:crypto';
 import { base64url } from 'jose';
 import { WorkbenchError } from '../../shared/errors';
+import type { CertificateInfo } from '../../shared/keys';
 import type { KeyKind } from './algorithms';
 import { findPemBlocks, toPem } from './pem';
 import { x509 } from './x509';
 
-/** What the UI and CLI show for a certificate; public information only. */
-export interface CertificateInfo {
-  subject: string;
-  issuer: string;
-  /** Hex, as the certificate encodes it. */
-  serialNumber: string;
-  notBefore: string;
-  notAfter: string;
-  selfIssued: boolean;
-  /** Base64url SHA-1 / SHA-256 of the DER, as JOSE's `x5t` / `x5t#S256`. */
-  x5t: string;
-  x5tS256: string;
-  /** Colon-separated upper-case hex, as `openssl x509 -fingerprint` prints. */
-  sha1Fingerprint: string;
-  sha256Fingerprint: string;
-}
+export type { CertificateInfo };
 
 function parseDer(der: Uint8Array): x509.X509Certificate {
   try {
