@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
-import { WorkbenchError } from '../../shared/errors';
+import { toErrorInfo, WorkbenchError } from '../../shared/errors';
 import type {
   ApiCallResult,
   HistoryEntry,
@@ -21,7 +21,7 @@ import type { BrowserOpener } from '../engine/browser';
 import { clientAuthFor, usesMutualTls, type ClientAuth } from '../engine/client-auth';
 import { endpointsFromMetadata } from '../engine/endpoints';
 import { discover } from '../engine/discovery';
-import { runFlow, type FlowProgress, type FlowResult } from '../engine/flow';
+import { runFlow, transcriptOfFailure, type FlowProgress, type FlowResult } from '../engine/flow';
 import { closeSharedConnections, HttpClient, type HttpResponse, type NetworkSettings, type PreparedRequest } from '../engine/http';
 import { discoveryCache } from '../engine/discovery-cache';
 import { Transcript } from '../engine/transcript';
@@ -182,7 +182,7 @@ export function createAppService(options: AppServiceOptions): AppService {
     if (!tokens?.refresh_token) throw new WorkbenchError('MISSING_CONFIGURATION', 'these tokens came without a refresh token (ask for the offline_access scope?)');
     const refreshProfile: ConnectionProfile = { ...profile, grantType: 'refresh_token' };
     const config = await resolveFlowConfig(refreshProfile, stores(), { refreshToken: tokens.refresh_token, interactionTimeoutMs: options.interactionTimeoutMs });
-    return withRun(runId, async (signal) => recordRun(runId, profile, await runFlow(config, flowDeps(runId, signal))));
+    return withRun(runId, async (signal) => recordRun(runId, profile, await runFlow(config, flowDeps(runId, signal)).catch(withFailedTranscript)));
   };
 
   /** What calls on stored tokens need: the tokens, the endpoints the flow used, and the client's authentication. */
@@ -354,7 +354,7 @@ export function createAppService(options: AppServiceOptions): AppService {
       const profile = effective(profileOrThrow(profileId));
       const given = Object.fromEntries(Object.entries(inputs ?? {}).filter(([, v]) => typeof v === 'string' && v.trim() !== ''));
       const config = await resolveFlowConfig(profile, stores(), { ...given, interactionTimeoutMs: options.interactionTimeoutMs });
-      return withRun(runId, async (signal) => recordRun(runId, profile, await runFlow(config, flowDeps(runId, signal))));
+      return withRun(runId, async (signal) => recordRun(runId, profile, await runFlow(config, flowDeps(runId, signal)).catch(withFailedTranscript)));
     },
     refresh: async ({ runId, profileId, historyId }) => refreshRun(runId, profileId, historyId),
     cancelRun: async ({ runId }) => {
@@ -434,8 +434,7 @@ export function createAppService(options: AppServiceOptions): AppService {
       const h: Record<string, string> = {};
       for (const { name, value } of headers) h[name.toLowerCase()] = value;
       h.authorization ??= `${/^dpop$/i.test(tokens.token_type) ? 'DPoP' : 'Bearer'} ${tokens.access_token}`;
-      // HttpClient's type names GET/POST (all the engine needs); undici sends any method as given.
-      const req = { method: method as PreparedRequest['method'], url, headers: h, ...(body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body } : {}) };
+      const req: PreparedRequest = { method, url, headers: h, ...(body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body } : {}) };
       const result = await send(http, transcript, req, 'API request', 'resource_server');
       return { ...result, ...(refreshed ? { refreshed } : {}) };
     },
@@ -518,6 +517,14 @@ function publicEntry(e: StoredHistoryEntry): HistoryEntry {
 }
 
 /** Enough to tell two secrets apart, never enough to use one. */
+/** A failed run's exchanges travel with its error (already redacted), so the exchange view can show why it failed. */
+function withFailedTranscript(err: unknown): never {
+  const transcript = transcriptOfFailure(err);
+  if (!transcript?.length) throw err;
+  const info = toErrorInfo(err);
+  throw new WorkbenchError(info.code, info.message, { details: { ...info.details, transcript }, cause: err });
+}
+
 export function mask(value: string): string {
   if (value.length < 12) return '•'.repeat(8);
   return `${'•'.repeat(8)}${value.slice(-2)}`;

@@ -29,7 +29,7 @@ export interface NetworkSettings {
 
 /** A request built as data, before anything is sent. */
 export interface PreparedRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
   url: string;
   headers: Record<string, string>;
   body?: string;

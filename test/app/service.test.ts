@@ -179,6 +179,10 @@ describe('tokens against the sandbox', () => {
     if (!result.ok) {
       expect(result.error.code).toBe('OAUTH_ERROR');
       expect(result.error.details?.error).toBe('invalid_client');
+      // The failed run's exchanges come along, redacted, for the exchange view.
+      const transcript = result.error.details?.transcript as Array<{ kind: string; label: string; response?: { status: number } }>;
+      expect(transcript.find((e) => e.label === 'token request')?.response?.status).toBe(401);
+      expect(JSON.stringify(transcript)).not.toContain('definitely-not-the-secret');
     }
   });
 

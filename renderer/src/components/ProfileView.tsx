@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { HistoryEntry, KeyInfo, RunProgress, RunSummary, SecretName, SecretStatus, ServerMetadata, TokenSet } from '../../../shared/ipc';
 import type { ConnectionGroup, ConnectionProfile } from '../../../shared/profile';
 import type { TranscriptEntry } from '../../../shared/transcript';
-import { call, newRunId, onEvent } from '../api';
+import { ApiError, call, newRunId, onEvent } from '../api';
 import { formatDuration, useNow } from '../lib/hooks';
 import { missingFields, type RunInputs } from '../lib/profile-rules';
 import { ApiPanel } from './ApiPanel';
@@ -32,6 +32,8 @@ export function ProfileView({ profile, group, reload }: { profile: ConnectionPro
   const [keys, setKeys] = useState<KeyInfo[]>([]);
   const [run, setRun] = useState<{ runId: string; label: string; progress?: RunProgress } | null>(null);
   const [runError, setRunError] = useState<unknown>(null);
+  /** What a failed run sent and got back, so the exchange view can show why it failed. */
+  const [failedTranscript, setFailedTranscript] = useState<TranscriptEntry[] | null>(null);
   const [showMissing, setShowMissing] = useState(false);
   const [current, setCurrent] = useState<CurrentTokens | null>(null);
   const [tab, setTab] = useState<'tokens' | 'exchange' | 'api'>('tokens');
@@ -124,6 +126,7 @@ export function ProfileView({ profile, group, reload }: { profile: ConnectionPro
     if (run) return;
     const runId = newRunId();
     setRunError(null);
+    setFailedTranscript(null);
     setRun({ runId, label });
     try {
       const summary = await work(runId);
@@ -131,6 +134,8 @@ export function ProfileView({ profile, group, reload }: { profile: ConnectionPro
       setTab('tokens');
     } catch (err) {
       setRunError(err);
+      const transcript = err instanceof ApiError ? err.info.details?.transcript : undefined;
+      if (Array.isArray(transcript) && transcript.length) setFailedTranscript(transcript as TranscriptEntry[]);
     } finally {
       setRun(null);
     }
@@ -232,7 +237,7 @@ export function ProfileView({ profile, group, reload }: { profile: ConnectionPro
                 <div className="empty">No token yet. Fill in the request and press Get token (Ctrl/Cmd+Enter).</div>
               )
             ) : null}
-            {tab === 'exchange' ? <ExchangeView transcript={current?.transcript ?? []} /> : null}
+            {tab === 'exchange' ? <ExchangeView transcript={failedTranscript ?? current?.transcript ?? []} /> : null}
             {tab === 'api' ? <ApiPanel profileId={profile.id} historyId={current?.entry.id} onRefreshed={(entry) => void call('getHistoryTokens', { historyId: entry.id }).then((tokens) => setCurrent({ entry, tokens }))} /> : null}
           </div>
         </div>
