@@ -1,7 +1,7 @@
 // Builds what runs outside vitest: the CLI (and, when present, the Electron shell and the renderer).
 // Runs on `npm install` (prepare) so `npx tokenbench` works from a fresh clone.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 
 const common = {
   bundle: true,
@@ -12,6 +12,9 @@ const common = {
   sourcemap: 'linked',
   logLevel: 'warning',
 };
+
+// Chunk names carry content hashes: start clean so old chunks do not pile up.
+rmSync('dist/cli', { recursive: true, force: true });
 
 await build({
   ...common,
