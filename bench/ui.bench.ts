@@ -84,19 +84,23 @@ const INIT = `(() => {
     const t = e.target;
     if (!(t instanceof HTMLInputElement) || t.getAttribute('aria-label') !== 'Filter profiles') return;
     const t0 = e.timeStamp;
+    const wanted = t.value;
     const count = document.querySelector('[data-testid="profile-count"]');
-    const before = count ? count.textContent : '';
     // Keystroke to the next frame: the input shows the character.
     requestAnimationFrame(() => setTimeout(() => b.echo.push(performance.now() - t0), 0));
-    // Keystroke to the frame that shows the filtered list (the count changes in the same commit).
+    // Keystroke to the frame that shows the list for this very input value (the count carries the filter it reflects).
     if (!count) return;
-    const mo = new MutationObserver(() => {
-      if (count.textContent === before) return;
-      mo.disconnect();
+    const done = () => {
       b.listCommit.push(performance.now() - t0);
       requestAnimationFrame(() => setTimeout(() => b.list.push(performance.now() - t0), 0));
+    };
+    if (count.getAttribute('data-filter') === wanted) return done();
+    const mo = new MutationObserver(() => {
+      if (count.getAttribute('data-filter') !== wanted) return;
+      mo.disconnect();
+      done();
     });
-    mo.observe(count, { childList: true, characterData: true, subtree: true });
+    mo.observe(count, { attributes: true, attributeFilter: ['data-filter'] });
     setTimeout(() => mo.disconnect(), 2000);
   }, true);
 })();`;

@@ -121,7 +121,8 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
           <button onClick={() => setDialog({ kind: 'newGroup' })}>+ Group</button>
           <button onClick={() => setDialog({ kind: 'newProfile' })}>+ Profile</button>
           <span className="spacer" />
-          <span className="muted" data-testid="profile-count">
+          {/* data-filter names the filter the rendered list reflects: benchmarks and tests wait on it. */}
+          <span className="muted" data-testid="profile-count" data-filter={deferredFilter}>
             {deferredFilter ? `${matchCount} of ${workspace.profiles.length}` : `${workspace.profiles.length} profiles`}
           </span>
         </div>
