@@ -1,10 +1,10 @@
 import * as electron from 'electron';
-import { readFile } from 'node:fs/promises';
-import { dirname, extname, join, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { channelOf, EVENT_CHANNEL, OPERATION_NAMES } from '../../shared/ipc-names';
 import { dispatch } from '../app/dispatch';
 import { openAppService } from '../app/open';
+import { readRendererFile } from '../app/renderer-files';
 import type { AppService } from '../app/service';
 import { dataDir } from '../storage/paths';
 import { CONTENT_SECURITY_POLICY, createMainWindow, isSameOrigin, isTrustedSender } from './window';
@@ -103,38 +103,21 @@ async function start(): Promise<void> {
   for (const url of earlyRedirects.splice(0)) handleRedirectUrl(url);
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
 
 /** app://bundle/<path> → dist/renderer/<path>, never outside it. */
 async function serveRenderer(request: Request): Promise<Response> {
   const url = new URL(request.url);
   if (url.host !== 'bundle') return new Response('not found', { status: 404 });
-  const relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
-  const file = resolve(rendererDir, `.${relative}`);
-  if (!file.startsWith(rendererDir + sep)) return new Response('not found', { status: 404 });
-  try {
-    const body = await readFile(file);
-    return new Response(body, {
-      headers: {
-        'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-        'content-security-policy': CONTENT_SECURITY_POLICY,
-        'x-content-type-options': 'nosniff',
-        'cache-control': 'no-store',
-      },
-    });
-  } catch {
-    return new Response('not found', { status: 404 });
-  }
+  const file = await readRendererFile(rendererDir, url.pathname);
+  if (!file) return new Response('not found', { status: 404 });
+  return new Response(file.body, {
+    headers: {
+      'content-type': file.contentType,
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+    },
+  });
 }
 
 /** Private-use URI schemes (RFC 8252 §7.1) of profiles with a custom-scheme redirect. */

@@ -1,10 +1,10 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import type { WorkbenchEvent } from '../../shared/ipc';
 import { dispatch } from '../app/dispatch';
+import { readRendererFile } from '../app/renderer-files';
 import type { AppService } from '../app/service';
 import { CONTENT_SECURITY_POLICY } from '../shell/window';
 
@@ -28,17 +28,6 @@ export interface WebServer {
 }
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
 const SECURITY_HEADERS = {
   'content-security-policy': CONTENT_SECURITY_POLICY,
   'x-content-type-options': 'nosniff',
@@ -124,22 +113,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   }
 
   async function serveStatic(res: ServerResponse, pathname: string): Promise<void> {
-    let relative: string;
-    try {
-      relative = decodeURIComponent(pathname === '/' ? '/index.html' : pathname);
-    } catch {
-      return text(res, 400, 'bad path');
-    }
-    const file = resolve(rendererDir, `.${relative}`);
-    if (!file.startsWith(rendererDir + sep)) return text(res, 404, 'not found');
-    let body: Buffer;
-    try {
-      body = await readFile(file);
-    } catch {
-      return text(res, 404, 'not found');
-    }
-    res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': body.length });
-    res.end(body);
+    const file = await readRendererFile(rendererDir, pathname);
+    if (!file) return text(res, 404, 'not found');
+    res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': file.contentType, 'content-length': file.body.length });
+    res.end(file.body);
   }
 
   // Interactive flows keep a request open while the user signs in.
