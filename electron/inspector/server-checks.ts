@@ -35,15 +35,20 @@ const IntrospectionSchema = z.looseObject({
 
 export type IntrospectionResponse = z.infer<typeof IntrospectionSchema>;
 
+/** RFC 7662 §2.1 and RFC 7009 §2.1 send the same form: the token and an optional hint. */
+function tokenFormRequest(ctx: ClientAuthContext, auth: ClientAuth, token: string, opts: { tokenTypeHint?: TokenTypeHint; extra?: FormParams }): Promise<PreparedRequest> {
+  const params: FormParams = [['token', token]];
+  if (opts.tokenTypeHint) params.push(['token_type_hint', opts.tokenTypeHint]);
+  return buildFormRequest(ctx, auth, params, opts.extra);
+}
+
 export function introspectionRequest(
   ctx: ClientAuthContext,
   auth: ClientAuth,
   token: string,
   opts: { tokenTypeHint?: TokenTypeHint; extra?: FormParams } = {},
 ): Promise<PreparedRequest> {
-  const params: FormParams = [['token', token]];
-  if (opts.tokenTypeHint) params.push(['token_type_hint', opts.tokenTypeHint]);
-  return buildFormRequest(ctx, auth, params, opts.extra);
+  return tokenFormRequest(ctx, auth, token, opts);
 }
 
 export function processIntrospectionResponse(res: HttpResponse): IntrospectionResponse {
@@ -64,9 +69,7 @@ export function revocationRequest(
   token: string,
   opts: { tokenTypeHint?: TokenTypeHint; extra?: FormParams } = {},
 ): Promise<PreparedRequest> {
-  const params: FormParams = [['token', token]];
-  if (opts.tokenTypeHint) params.push(['token_type_hint', opts.tokenTypeHint]);
-  return buildFormRequest(ctx, auth, params, opts.extra);
+  return tokenFormRequest(ctx, auth, token, opts);
 }
 
 /** RFC 7009 §2.2: HTTP 200 means revoked (or already invalid); the body, if any, is meaningless. */
