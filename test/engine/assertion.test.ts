@@ -1,23 +1,9 @@
 import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseLifetime, previewAssertion, signAssertion, type AssertionSpec } from '../../electron/engine/assertion';
-import { Keystore } from '../../electron/keystore/keystore';
-import { createOpensslFixtures, type OpensslFixtures } from '../keystore/openssl-fixtures';
-import { createKeychainEnv, type KeychainEnv } from '../secrets/keychain-env';
+import { useKeystoreFixture } from '../keystore/keystore-fixture';
 
-let fx: OpensslFixtures;
-let env: KeychainEnv;
-let keystore: Keystore;
-
-beforeAll(() => {
-  fx = createOpensslFixtures();
-});
-afterAll(() => fx.cleanup());
-beforeEach(async () => {
-  env = await createKeychainEnv();
-  keystore = new Keystore({ dataDir: env.dataDir, secrets: env.secrets });
-});
-afterEach(async () => env.cleanup());
+const k = useKeystoreFixture();
 
 const now = new Date('2030-01-02T03:04:05Z');
 const iat = Math.floor(now.getTime() / 1000);
@@ -28,8 +14,8 @@ const SECRET = 'a-shared-client-secret-of-at-least-64-bytes-for-hs512-0123456789
 
 describe('preview', () => {
   it('shows exactly the header and payload that get signed', async () => {
-    await keystore.generate({ alias: 'ec', alg: 'ES256' });
-    const signing = await keystore.getSigningKey('ec');
+    await k.keystore.generate({ alias: 'ec', alg: 'ES256' });
+    const signing = await k.keystore.getSigningKey('ec');
     const preview = previewAssertion(spec, signing, now);
     const jwt = await signAssertion(spec, signing, now);
     expect(decodeProtectedHeader(jwt)).toEqual(preview.header);
@@ -64,31 +50,31 @@ describe('preview', () => {
 
 describe('certificate headers from a keystore key', () => {
   it('fills x5t, x5t#S256 and x5c from the attached certificate', async () => {
-    await keystore.import({ data: fx.text('rsa.pem') + fx.text('rsa.crt'), alias: 'rsa' });
-    const signing = await keystore.getSigningKey('rsa', 'PS256');
+    await k.keystore.import({ data: k.fx.text('rsa.pem') + k.fx.text('rsa.crt'), alias: 'rsa' });
+    const signing = await k.keystore.getSigningKey('rsa', 'PS256');
     const jwt = await signAssertion({ ...spec, header: { x5t: true, x5tS256: true, x5c: true } }, signing, now);
-    const { protectedHeader } = await jwtVerify(jwt, await importJWK(await keystore.exportPublicJwk('rsa'), 'PS256'), { currentDate: now });
+    const { protectedHeader } = await jwtVerify(jwt, await importJWK(await k.keystore.exportPublicJwk('rsa'), 'PS256'), { currentDate: now });
     expect(protectedHeader).toEqual({
       alg: 'PS256',
       typ: 'JWT',
       kid: signing.kid,
-      x5t: fx.x5t('rsa.crt'),
-      'x5t#S256': fx.x5tS256('rsa.crt'),
-      x5c: [fx.read('rsa.der').toString('base64')],
+      x5t: k.fx.x5t('rsa.crt'),
+      'x5t#S256': k.fx.x5tS256('rsa.crt'),
+      x5c: [k.fx.read('rsa.der').toString('base64')],
     });
   });
 
   it('includes only the certificate headers asked for', async () => {
-    await keystore.import({ data: fx.text('rsa.pem') + fx.text('rsa.crt'), alias: 'rsa' });
-    const { header } = previewAssertion({ header: { x5t: true }, claims: {} }, await keystore.getSigningKey('rsa'));
-    expect(header).toHaveProperty('x5t', fx.x5t('rsa.crt'));
+    await k.keystore.import({ data: k.fx.text('rsa.pem') + k.fx.text('rsa.crt'), alias: 'rsa' });
+    const { header } = previewAssertion({ header: { x5t: true }, claims: {} }, await k.keystore.getSigningKey('rsa'));
+    expect(header).toHaveProperty('x5t', k.fx.x5t('rsa.crt'));
     expect(header).not.toHaveProperty('x5t#S256');
     expect(header).not.toHaveProperty('x5c');
   });
 
   it('x5t-requested-for-a-key-without-certificate-fails', async () => {
-    await keystore.generate({ alias: 'bare', alg: 'ES256' });
-    await expect(signAssertion({ header: { x5t: true }, claims: {} }, await keystore.getSigningKey('bare'))).rejects.toMatchObject({
+    await k.keystore.generate({ alias: 'bare', alg: 'ES256' });
+    await expect(signAssertion({ header: { x5t: true }, claims: {} }, await k.keystore.getSigningKey('bare'))).rejects.toMatchObject({
       code: 'MISSING_CONFIGURATION',
     });
   });
@@ -104,8 +90,8 @@ describe('shared-secret signing (client_secret_jwt)', () => {
   });
 
   it('hs-alg-with-a-key-pair-is-refused', async () => {
-    await keystore.generate({ alias: 'rsa', alg: 'RS256' });
-    const signing = await keystore.getSigningKey('rsa');
+    await k.keystore.generate({ alias: 'rsa', alg: 'RS256' });
+    const signing = await k.keystore.getSigningKey('rsa');
     await expect(signAssertion(spec, { ...signing, alg: 'HS256' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
@@ -115,8 +101,8 @@ describe('shared-secret signing (client_secret_jwt)', () => {
   });
 
   it('key-that-does-not-fit-the-alg-fails-with-SIGNING_FAILED', async () => {
-    await keystore.generate({ alias: 'ec', alg: 'ES256' });
-    const signing = await keystore.getSigningKey('ec');
+    await k.keystore.generate({ alias: 'ec', alg: 'ES256' });
+    const signing = await k.keystore.getSigningKey('ec');
     await expect(signAssertion(spec, { ...signing, alg: 'RS256' })).rejects.toMatchObject({ code: 'SIGNING_FAILED' });
   });
 });
