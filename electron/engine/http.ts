@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
-import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, ProxyAgent, request, type Dispatcher } from './undici-parts';
 import { WorkbenchError } from '../../shared/errors';
 import type { Party } from '../../shared/transcript';
 import type { Transcript } from './transcript';
@@ -103,7 +103,7 @@ export class HttpClient {
     let responseHeaders: Record<string, string> = {};
     try {
       if (reason) throw new Error('aborted before start');
-      const res = await this.dispatcher.request({
+      const res = await request(this.dispatcher, {
         origin: new URL(req.url).origin,
         path: pathOf(req.url),
         method: req.method,

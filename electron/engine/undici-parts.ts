@@ -1,0 +1,24 @@
+// The parts of undici the engine uses, loaded from undici's own modules instead of its index.
+//
+// undici's index loads everything it has (fetch, WebSocket, caches, mocks, interceptors): on
+// Node 20 that was ~60 ms of every CLI start (bench/cli-start) for three dispatchers and
+// `request()`. These are the same classes the index exports; the index also mixes the request
+// API into Dispatcher.prototype, which is why `request` is called here as a function.
+// undici is pinned to one version in package.json because these paths are not its public API;
+// every engine test goes through them.
+/// <reference path="../env/undici-lib.d.ts" />
+import type { Dispatcher } from 'undici';
+import AgentImpl from 'undici/lib/dispatcher/agent.js';
+import EnvHttpProxyAgentImpl from 'undici/lib/dispatcher/env-http-proxy-agent.js';
+import ProxyAgentImpl from 'undici/lib/dispatcher/proxy-agent.js';
+import requestImpl from 'undici/lib/api/api-request.js';
+
+export type { Dispatcher };
+export const Agent = AgentImpl;
+export const EnvHttpProxyAgent = EnvHttpProxyAgentImpl;
+export const ProxyAgent = ProxyAgentImpl;
+
+/** undici's `dispatcher.request(options)`. */
+export function request(dispatcher: Dispatcher, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData> {
+  return requestImpl.call(dispatcher, options);
+}
