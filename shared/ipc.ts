@@ -1,6 +1,6 @@
 import type { CertificateInfo } from './keys';
 import type { AuthorizationServerMetadata, TokenResponse } from './oauth';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Result } from './errors';
 import { ASYMMETRIC_SIGNING_ALGS, AUTH_METHODS, GRANT_TYPES } from './grants';
 import { OPERATION_NAMES, type OperationName } from './ipc-names';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { WorkbenchError } from '../../shared/errors';
 import { SECRET_NAMES, type ImportReport, type SecretName } from '../../shared/ipc';
 import { ConnectionGroupSchema, ConnectionProfileSchema, describeIssues, type ConnectionGroup, type ConnectionProfile } from '../../shared/profile';

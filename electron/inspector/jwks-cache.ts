@@ -1,5 +1,5 @@
 import type { JWK } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { WorkbenchError } from '../../shared/errors';
 import { discover } from '../engine/discovery';
 import type { HttpClient } from '../engine/http';

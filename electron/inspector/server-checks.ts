@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ResponseBodyError, WorkbenchError } from '../../shared/errors';
 import { decodeToken } from '../../shared/token/decode';
 import type { ClientAuth, ClientAuthContext } from '../engine/client-auth';

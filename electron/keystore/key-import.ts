@@ -1,6 +1,6 @@
 import { createPrivateKey, KeyObject } from 'node:crypto';
 import { importJWK, type JWK } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { WorkbenchError } from '../../shared/errors';
 import { importAlgForJwk } from './algorithms';
 import { readCertificates } from './certificates';

@@ -1,5 +1,5 @@
 import Conf from 'conf';
-import { z } from 'zod';
+import * as z from 'zod';
 import { WorkbenchError } from '../../shared/errors';
 import { ASYMMETRIC_SIGNING_ALGS } from '../../shared/grants';
 import { EC_CURVES } from './algorithms';
