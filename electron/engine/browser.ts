@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { WorkbenchError } from '../../shared/errors';
 
 /** Opens a URL the engine built in the user's browser. Electron passes `shell.openExternal`; the CLI the system opener. */
@@ -19,6 +18,8 @@ export function systemBrowserOpener(env: NodeJS.ProcessEnv = process.env, platfo
         : platform === 'win32'
           ? ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]]
           : ['xdg-open', [url]];
+    // Loaded here, not at the top: node:child_process costs every CLI start ~5 ms and most runs open no browser.
+    const { spawn } = await import('node:child_process');
     await new Promise<void>((resolve, reject) => {
       const child = spawn(command, args, { stdio: 'ignore', detached: true });
       child.once('error', (err) => reject(new WorkbenchError('MISSING_CONFIGURATION', `cannot open a browser with "${command}": ${err.message}; set $BROWSER or open the URL yourself`, { cause: err })));
