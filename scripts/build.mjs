@@ -13,38 +13,60 @@ const common = {
   logLevel: 'warning',
 };
 
-// Chunk names carry content hashes: start clean so old chunks do not pile up.
 rmSync('dist/cli', { recursive: true, force: true });
+
+/**
+ * ES-module-only packages the CLI loads on demand. In a CommonJS bundle their import becomes
+ * require() (Node 20.19+ loads ES modules that way), and esbuild's Node-mode interop would hand
+ * over the whole module namespace as the default export. Each is imported through a small
+ * module that re-exports it with the ES-module interop instead, so `import Conf from 'conf'`
+ * is still Conf.
+ */
+const ESM_ONLY = /^(conf|oidc-provider)(\/.*)?$/;
+const esmOnlyExternals = {
+  name: 'esm-only-externals',
+  setup(b) {
+    b.onResolve({ filter: ESM_ONLY }, (args) =>
+      args.namespace === 'esm-only' ? { path: args.path, external: true } : { path: args.path, namespace: 'esm-only' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'esm-only' }, (args) => ({
+      contents: `export * from ${JSON.stringify(args.path)};\nexport { default } from ${JSON.stringify(args.path)};\n`,
+      loader: 'js',
+    }));
+  },
+};
 
 await build({
   ...common,
-  // The small pure-JS dependencies every `tokenbench token` needs (undici, zod, jose) are bundled
-  // in: resolving and loading their hundreds of files one by one was most of the CLI's start time
-  // (see bench/cli-start). Native, heavy or rarely used ones stay external and load on demand.
+  // One CommonJS file, so bin/tokenbench.js can compile it with V8's code cache (Node 20 has no
+  // compile cache for ES modules). The pure-JS dependencies every `tokenbench token` needs
+  // (undici, zod, jose) are bundled in: resolving and loading their hundreds of files one by one
+  // was most of the CLI's start time (see bench/cli-start). Native, heavy or rarely used ones
+  // stay external and load on demand; code the bundle imports lazily is only initialized (and
+  // only compiled by V8) when a command uses it.
+  format: 'cjs',
+  // import() inside a script compiled from V8's code cache loses Node's loader on Node 20 ("A
+  // dynamic import callback was not specified"): lazy imports become require(), which loads
+  // ES-module-only packages (oidc-provider) too since Node 20.19.
+  supported: { 'dynamic-import': false },
   packages: undefined,
   external: [
     'keytar',
-    'conf',
     'electron',
     'electron-store',
-    'oidc-provider',
-    'oidc-provider/*',
     '@peculiar/x509',
     'reflect-metadata',
     'node-forge',
     'xml-crypto',
     '@xmldom/xmldom',
   ],
-  // undici is CommonJS: in an ES module bundle its require() calls of Node built-ins need a real require.
-  banner: { js: "import { createRequire as __tokenbenchRequire } from 'node:module'; const require = __tokenbenchRequire(import.meta.url);" },
   // Whitespace and syntax only: less source for V8 to parse at every start; names stay readable in stack traces.
   minifyWhitespace: true,
   minifySyntax: true,
   entryPoints: { tokenbench: 'electron/cli/main.ts' },
   outdir: 'dist/cli',
-  // Heavy modules (oidc-provider, X.509) are imported lazily and land in their own chunks.
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: { '.js': '.cjs' },
+  plugins: [esmOnlyExternals],
 });
 
 // `--cli` builds only the CLI (the test suite's global setup uses it).
