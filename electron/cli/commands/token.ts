@@ -2,8 +2,7 @@ import { WorkbenchError } from '../../../shared/errors';
 import type { ConnectionProfile } from '../../../shared/profile';
 import { resolveFlowConfig, type RunOverrides } from '../../app/run-profile';
 import { systemBrowserOpener, type BrowserOpener } from '../../engine/browser';
-import { runFlow, transcriptOfFailure, type FlowProgress } from '../../engine/flow';
-import { closeSharedConnections } from '../../engine/http';
+import type { FlowProgress } from '../../engine/flow';
 import { profileSecretAccount } from '../../secrets/secret-store';
 import { parse, UsageError } from '../args';
 import type { CliContext } from '../context';
@@ -56,11 +55,20 @@ export async function tokenCommand(argv: string[], ctx: CliContext): Promise<num
 
   const needsKeystore = profile.clientAuth.keyAlias !== undefined || profile.clientAuth.tlsKeyAlias !== undefined;
   const needsSecrets = base !== undefined && base.secretRefs.length > 0;
-  const config = await resolveFlowConfig(
+  const resolving = resolveFlowConfig(
     profile,
     { secrets: needsSecrets ? await ctx.secrets() : undefined, keystore: needsKeystore ? await ctx.keystore() : undefined },
     overrides,
   );
+  // Awaited below; a failure must not count as unhandled while the engine loads.
+  resolving.catch(() => undefined);
+  // The engine (undici, jose) loads while the keychain answers over D-Bus, not after it: one turn
+  // of the event loop lets the keychain read reach its worker thread before the engine's
+  // synchronous initialization holds this one.
+  if (needsSecrets) await new Promise((resolve) => setImmediate(resolve));
+  const { runFlow, transcriptOfFailure } = await import('../../engine/flow');
+  const { closeSharedConnections } = await import('../../engine/http');
+  const config = await resolving;
 
   const silent = flags.silent ?? false;
   const controller = new AbortController();
