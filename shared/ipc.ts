@@ -1,6 +1,8 @@
 import type { CertificateInfo } from './keys';
 import type { AuthorizationServerMetadata, TokenResponse } from './oauth';
 import * as z from 'zod';
+// The profile schemas are zod/mini ones (shared/profile.ts); they are derived with its functions.
+import * as zm from 'zod/mini';
 import type { Result } from './errors';
 import { ASYMMETRIC_SIGNING_ALGS, AUTH_METHODS, GRANT_TYPES } from './grants';
 import { OPERATION_NAMES, type OperationName } from './ipc-names';
@@ -173,10 +175,10 @@ const RunId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'run id must be 8–64 U
 const Alias = z.string().trim().min(1).max(200);
 
 /** A profile as the renderer edits it: the store fills timestamps (and an id when new). */
-export const ProfileDraftSchema = ConnectionProfileSchema.omit({ createdAt: true, updatedAt: true }).extend({ id: Id.optional() });
-export const GroupDraftSchema = ConnectionGroupSchema.extend({ id: Id.optional() });
+export const ProfileDraftSchema = zm.extend(zm.omit(ConnectionProfileSchema, { createdAt: true, updatedAt: true }), { id: Id.optional() });
+export const GroupDraftSchema = zm.extend(ConnectionGroupSchema, { id: Id.optional() });
 
-function op<A extends z.ZodType>(arg: A) {
+function op<A extends z.core.$ZodType>(arg: A) {
   return { returns: <R>() => ({ arg, result: undefined as unknown as R }) };
 }
 
@@ -262,7 +264,7 @@ export const operations = {
   /** Public material only: JWK, a one-key JWKS, the SPKI PEM or the certificate chain PEM. */
   exportKey: op(z.object({ alias: Alias, format: z.enum(['jwk', 'jwks', 'pem', 'certificate']) }).strict()).returns<{ text: string; filename: string }>(),
   deleteKey: op(z.object({ alias: Alias }).strict()).returns<void>(),
-} satisfies Record<OperationName, { arg: z.ZodType; result: unknown }>;
+} satisfies Record<OperationName, { arg: z.core.$ZodType; result: unknown }>;
 
 // A key in `operations` that is not in OPERATION_NAMES fails here (the `satisfies` above catches the reverse).
 type _NoExtraOperations = Exclude<keyof typeof operations, OperationName> extends never ? true : never;
@@ -286,8 +288,8 @@ export interface PreloadBridge extends WorkbenchApi {
 }
 
 /** Parses an argument against its operation's schema. */
-export function parseArg<N extends OperationName>(name: N, arg: unknown): ReturnType<Operations[N]['arg']['safeParse']> {
-  return operations[name].arg.safeParse(arg) as ReturnType<Operations[N]['arg']['safeParse']>;
+export function parseArg<N extends OperationName>(name: N, arg: unknown): z.ZodSafeParseResult<ParsedArg<N>> {
+  return z.safeParse(operations[name].arg, arg) as z.ZodSafeParseResult<ParsedArg<N>>;
 }
 
 export function isOperationName(name: string): name is OperationName {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import * as zm from 'zod/mini';
 import { WorkbenchError } from '../../shared/errors';
 import { SECRET_NAMES, type ImportReport, type SecretName } from '../../shared/ipc';
 import { ConnectionGroupSchema, ConnectionProfileSchema, describeIssues, type ConnectionGroup, type ConnectionProfile } from '../../shared/profile';
@@ -29,7 +30,7 @@ export function exportConnections(groups: ConnectionGroup[], profiles: Connectio
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
-const ImportProfileSchema = ConnectionProfileSchema.extend({
+const ImportProfileSchema = zm.extend(ConnectionProfileSchema, {
   secrets: z.partialRecord(z.enum(SECRET_NAMES), z.string().max(16_384)).optional(),
 });
 

@@ -1,5 +1,5 @@
 import { toErrorInfo, type Result } from '../../shared/errors';
-import { isOperationName, operations, type OperationName, type OperationResult, type ParsedArg } from '../../shared/ipc';
+import { isOperationName, parseArg, type OperationName, type OperationResult, type ParsedArg } from '../../shared/ipc';
 import { describeIssues } from '../../shared/profile';
 
 /**
@@ -16,7 +16,7 @@ export type Handlers = { [N in OperationName]: (arg: ParsedArg<N>) => Promise<Op
  */
 export async function dispatch(handlers: Handlers, name: string, arg: unknown): Promise<Result<unknown>> {
   if (!isOperationName(name)) return { ok: false, error: { code: 'NOT_FOUND', message: `unknown operation "${name.slice(0, 100)}"` } };
-  const parsed = operations[name].arg.safeParse(arg);
+  const parsed = parseArg(name, arg);
   if (!parsed.success) return { ok: false, error: { code: 'INVALID_INPUT', message: `${name}: ${describeIssues(parsed.error)}` } };
   try {
     const handler = handlers[name] as (a: unknown) => Promise<unknown>;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { createAppService } from '../../electron/app/service';
 import type { SecretStore } from '../../electron/secrets/secret-store';
-import { OPERATION_NAMES, operations } from '../../shared/ipc';
+import { OPERATION_NAMES, operations, parseArg } from '../../shared/ipc';
 import { channelOf } from '../../shared/ipc-names';
 
 describe('IPC contract', () => {
@@ -27,14 +27,14 @@ describe('IPC contract', () => {
 
   test('ensure-every-operation-rejects-unknown-argument-members', () => {
     for (const name of OPERATION_NAMES) {
-      const result = operations[name].arg.safeParse({ __proto_pollution__: 1 });
+      const result = parseArg(name, { __proto_pollution__: 1 });
       expect(result.success, name).toBe(false);
     }
   });
 
   test('ensure-every-operation-rejects-non-object-arguments', () => {
     for (const name of OPERATION_NAMES) {
-      for (const bad of [null, 'x', 42, [], undefined]) expect(operations[name].arg.safeParse(bad).success, `${name} ${String(bad)}`).toBe(false);
+      for (const bad of [null, 'x', 42, [], undefined]) expect(parseArg(name, bad).success, `${name} ${String(bad)}`).toBe(false);
     }
   });
 
