@@ -8,10 +8,16 @@
 // every engine test goes through them.
 /// <reference path="../env/undici-lib.d.ts" />
 import type { Dispatcher } from 'undici';
+import connect from 'undici/lib/api/api-connect.js';
 import AgentImpl from 'undici/lib/dispatcher/agent.js';
+import DispatcherBaseClass from 'undici/lib/dispatcher/dispatcher.js';
 import EnvHttpProxyAgentImpl from 'undici/lib/dispatcher/env-http-proxy-agent.js';
 import ProxyAgentImpl from 'undici/lib/dispatcher/proxy-agent.js';
 import requestImpl from 'undici/lib/api/api-request.js';
+
+// ProxyAgent opens its tunnels with `connect()`, one of the methods undici's index mixes into every
+// dispatcher; it is mixed in here the same way (the index, if anything loads it, assigns the same function).
+(DispatcherBaseClass.prototype as { connect?: unknown }).connect ??= connect;
 
 export type { Dispatcher };
 export const Agent = AgentImpl;
