@@ -162,10 +162,14 @@ class FlowRun {
         tokens = await this.directGrant(auth);
     }
     const verification = await this.verifyReceived(tokens, nonce);
+    const transcript = this.transcript;
     return {
       grantType: p.grantType,
       tokens,
-      transcript: this.transcript.entries,
+      // Redacted when read: a caller that never shows the transcript never pays for it.
+      get transcript() {
+        return transcript.entries;
+      },
       obtainedAt: new Date().toISOString(),
       endpoints: this.endpoints,
       ...(this.metadata ? { metadata: this.metadata } : {}),

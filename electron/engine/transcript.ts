@@ -18,34 +18,67 @@ export interface RedactionPolicy {
   hideTokens: boolean;
 }
 
+interface RecordedHttp {
+  label: string;
+  from?: Party;
+  to?: Party;
+  startedAt: Date;
+  durationMs: number;
+  request: TranscriptHttpRequest;
+  response?: TranscriptHttpResponse;
+  error?: { code: string; message: string };
+}
+
+/** What was recorded, before redaction. */
+type Recorded = { kind: 'http'; entry: RecordedHttp } | { kind: 'event'; label: string; from: Party; to: Party; at: Date; detail?: string };
+
 /**
- * Collects what one run did, redacting as it records: the stored transcript
- * never holds a client secret, a password, an assertion's signature or a
- * registered secret value, whatever parameter it travelled in.
+ * Collects what one run did. What leaves it (`entries`) never holds a client
+ * secret, a password, an assertion's signature or a registered secret value,
+ * whatever parameter it travelled in.
+ *
+ * Redaction happens when the entries are first read, not as exchanges are
+ * recorded: a run whose transcript nobody looks at (`tokenbench token
+ * --silent`, a script) does not pay for it, and a secret registered late in a
+ * run is still hidden in the exchanges recorded before it. Until then the raw
+ * exchanges stay in this object, in the engine's process, like the secrets it
+ * already holds.
  */
 export class Transcript {
-  readonly entries: TranscriptEntry[] = [];
-  /** Each secret with the encodings it may travel in, computed once instead of at every scrub. */
-  private readonly secrets = new Map<string, string[]>();
+  private readonly recorded: Recorded[] = [];
+  /** Redacted forms of the first recorded entries, kept until a new secret makes them stale. */
+  private redacted: TranscriptEntry[] = [];
+  private readonly secretValues = new Set<string>();
+  /** Each secret with the encodings it may travel in; computed when first needed. */
+  private secretVariants?: string[][];
   constructor(private readonly policy: RedactionPolicy = { hideTokens: false }) {}
+
+  /** The run so far, redacted, in order. */
+  get entries(): TranscriptEntry[] {
+    for (let i = this.redacted.length; i < this.recorded.length; i++) this.redacted.push(this.redact(this.recorded[i]!));
+    return this.redacted.slice();
+  }
 
   /** Registers a value that must never appear in the transcript (e.g. a client secret). */
   addSecret(value: string | undefined): void {
-    if (!value || value.length < 4 || this.secrets.has(value)) return;
-    const variants = new Set([value, encodeURIComponent(value), new URLSearchParams([['', value]]).toString().slice(1)]);
-    this.secrets.set(value, [...variants].filter(Boolean));
+    if (!value || value.length < 4 || this.secretValues.has(value)) return;
+    this.secretValues.add(value);
+    this.secretVariants = undefined;
+    // Entries already read are redacted again, with this secret too, when next read.
+    this.redacted = [];
   }
 
-  recordHttp(entry: {
-    label: string;
-    from?: Party;
-    to?: Party;
-    startedAt: Date;
-    durationMs: number;
-    request: TranscriptHttpRequest;
-    response?: TranscriptHttpResponse;
-    error?: { code: string; message: string };
-  }): HttpExchange {
+  recordHttp(entry: RecordedHttp): void {
+    this.recorded.push({ kind: 'http', entry });
+  }
+
+  event(label: string, from: Party, to: Party, detail?: string): void {
+    this.recorded.push({ kind: 'event', label, from, to, at: new Date(), ...(detail ? { detail } : {}) });
+  }
+
+  private redact(r: Recorded): TranscriptEntry {
+    if (r.kind === 'event') return { kind: 'event', label: r.label, from: r.from, to: r.to, at: r.at.toISOString(), ...(r.detail ? { detail: this.redactText(r.detail) } : {}) };
+    const entry = r.entry;
     const exchange: HttpExchange = {
       kind: 'http',
       label: entry.label,
@@ -57,12 +90,7 @@ export class Transcript {
       ...(entry.response ? { response: this.redactResponse(entry.response) } : {}),
       ...(entry.error ? { error: { code: entry.error.code, message: this.scrub(entry.error.message) } } : {}),
     };
-    this.entries.push(exchange);
     return exchange;
-  }
-
-  event(label: string, from: Party, to: Party, detail?: string): void {
-    this.entries.push({ kind: 'event', label, from, to, at: new Date().toISOString(), ...(detail ? { detail: this.redactText(detail) } : {}) });
   }
 
   redactRequest(req: TranscriptHttpRequest): TranscriptHttpRequest {
@@ -164,7 +192,10 @@ export class Transcript {
   /** Replaces every registered secret value, raw or form/URL-encoded, wherever it appears. */
   scrub(text: string): string {
     let out = text;
-    for (const variants of this.secrets.values()) {
+    this.secretVariants ??= [...this.secretValues].map((value) => [
+      ...new Set([value, encodeURIComponent(value), new URLSearchParams([['', value]]).toString().slice(1)].filter(Boolean)),
+    ]);
+    for (const variants of this.secretVariants) {
       for (const variant of variants) if (out.includes(variant)) out = out.split(variant).join(REDACTED);
     }
     return out;
