@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
-import { Agent, EnvHttpProxyAgent, ProxyAgent, request, type Dispatcher } from './undici-parts';
+import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from './undici-parts';
 import { WorkbenchError } from '../../shared/errors';
 import type { Party } from '../../shared/transcript';
 import type { Transcript } from './transcript';
@@ -86,51 +86,16 @@ export class HttpClient {
     const started = new Date();
     const t0 = performance.now();
     const headers = { 'user-agent': USER_AGENT, ...req.headers };
-    const controller = new AbortController();
-    let reason: 'timeout' | 'cancelled' | undefined;
-    const timer = setTimeout(() => {
-      reason = 'timeout';
-      controller.abort();
-    }, this.timeoutMs);
-    const onCancel = () => {
-      reason = 'cancelled';
-      controller.abort();
-    };
-    if (options.signal?.aborted) onCancel();
-    options.signal?.addEventListener('abort', onCancel, { once: true });
-
-    let status = 0;
-    let responseHeaders: Record<string, string> = {};
+    const state: ExchangeState = { status: 0, headers: {} };
     try {
-      if (reason) throw new Error('aborted before start');
-      const res = await request(this.dispatcher, {
-        origin: new URL(req.url).origin,
-        path: pathOf(req.url),
-        method: req.method,
-        headers,
-        body: req.body,
-        signal: controller.signal,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-      });
-      status = res.statusCode;
-      responseHeaders = flattenHeaders(res.headers);
-      const declared = Number(responseHeaders['content-length']);
-      if (Number.isFinite(declared) && declared > this.maxResponseBytes) {
-        res.body.destroy();
-        throw tooLarge(this.maxResponseBytes);
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of res.body as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > this.maxResponseBytes) {
-          res.body.destroy();
-          throw tooLarge(this.maxResponseBytes);
-        }
-        chunks.push(chunk);
-      }
-      const body = Buffer.concat(chunks).toString('utf8');
+      const url = new URL(req.url);
+      const bytes = await exchange(
+        this.dispatcher,
+        { origin: url.origin, path: `${url.pathname}${url.search}`, method: req.method, headers, body: req.body },
+        { timeoutMs: this.timeoutMs, maxBytes: this.maxResponseBytes, signal: options.signal },
+        state,
+      );
+      const body = bytes.toString('utf8');
       const durationMs = performance.now() - t0;
       this.transcript?.recordHttp({
         label: options.label,
@@ -138,24 +103,21 @@ export class HttpClient {
         startedAt: started,
         durationMs,
         request: { ...req, headers },
-        response: { status, headers: responseHeaders, body },
+        response: { status: state.status, headers: state.headers, body },
       });
-      return { status, headers: responseHeaders, body, url: req.url, durationMs };
+      return { status: state.status, headers: state.headers, body, url: req.url, durationMs };
     } catch (err) {
-      const error = classifyTransportError(err, reason, req.url, this.timeoutMs);
+      const error = classifyTransportError(err, state.stopped, req.url, this.timeoutMs);
       this.transcript?.recordHttp({
         label: options.label,
         to: options.to,
         startedAt: started,
         durationMs: performance.now() - t0,
         request: { ...req, headers },
-        ...(status ? { response: { status, headers: responseHeaders, body: '' } } : {}),
+        ...(state.status ? { response: { status: state.status, headers: state.headers, body: '' } } : {}),
         error: { code: error.code, message: error.message },
       });
       throw error;
-    } finally {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onCancel);
     }
   }
 
@@ -176,6 +138,10 @@ const sharedDispatchers = new Map<string, Dispatcher>();
  * (safe to keep in caches and show in diagnostics, unlike the PEMs it covers).
  */
 export function networkKey(settings: NetworkSettings = {}): string {
+  // Asked twice per run (connections, discovery) with the run's one settings object: worked out once
+  // per object (every run builds its own, and does not change it), the proxy environment included.
+  const known = keysBySettings.get(settings);
+  if (known !== undefined) return known;
   const env = process.env;
   const tls = settings.tls ?? {};
   const material = JSON.stringify([
@@ -193,9 +159,11 @@ export function networkKey(settings: NetworkSettings = {}): string {
     if (networkKeys.size >= 64) networkKeys.delete(networkKeys.keys().next().value as string);
     networkKeys.set(material, key);
   }
+  keysBySettings.set(settings, key);
   return key;
 }
 const networkKeys = new Map<string, string>();
+const keysBySettings = new WeakMap<NetworkSettings, string>();
 
 /** One kept-alive dispatcher per distinct network settings, so repeated runs skip TCP and TLS set-up. */
 function sharedDispatcher(settings: NetworkSettings): Dispatcher {
@@ -240,16 +208,93 @@ function createDispatcher(settings: NetworkSettings): Dispatcher {
 }
 
 
-function pathOf(url: string): string {
-  const u = new URL(url);
-  return `${u.pathname}${u.search}`;
+interface ExchangeState {
+  /** Status and headers of the final (non-1xx) response, once they arrived. */
+  status: number;
+  headers: Record<string, string>;
+  /** Set when the deadline or the caller stopped the exchange. */
+  stopped?: 'timeout' | 'cancelled';
 }
 
+/**
+ * One request through undici's dispatch API: the body collected as it arrives and refused past
+ * the cap, one deadline over the whole exchange, and the caller's signal to cancel it. Both stop
+ * the request through the controller undici hands the handler; an AbortSignal given to undici's
+ * request() for the deadline cost ~50 µs per request to watch (bench/engine). As with a signal, a
+ * request still connecting is aborted as soon as undici starts it, but the caller is answered at
+ * once.
+ */
+function exchange(
+  dispatcher: Dispatcher,
+  options: Dispatcher.DispatchOptions,
+  limits: { timeoutMs: number; maxBytes: number; signal?: AbortSignal },
+  state: ExchangeState,
+): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    let controller: Dispatcher.DispatchController | undefined;
+    let done = false;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const { signal } = limits;
+    const finish = (err?: Error): boolean => {
+      if (done) return false;
+      done = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onCancel);
+      if (err) {
+        if (controller && !controller.aborted) controller.abort(err);
+        reject(err);
+      }
+      return true;
+    };
+    const stop = (why: 'timeout' | 'cancelled') => {
+      state.stopped ??= why;
+      finish(new Error(`request stopped: ${why}`));
+    };
+    const onCancel = () => stop('cancelled');
+    const timer = setTimeout(stop, limits.timeoutMs, 'timeout');
+    if (signal?.aborted) return onCancel();
+    signal?.addEventListener('abort', onCancel, { once: true });
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(c) {
+        controller = c;
+        if (done) c.abort(new Error('request stopped'));
+      },
+      onResponseStart(_c, statusCode, headers) {
+        // 1xx responses are informational; the final one follows.
+        if (done || statusCode < 200) return;
+        state.status = statusCode;
+        state.headers = flattenHeaders(headers);
+        const declared = Number(state.headers['content-length']);
+        if (Number.isFinite(declared) && declared > limits.maxBytes) finish(tooLarge(limits.maxBytes));
+      },
+      onResponseData(_c, chunk) {
+        if (done) return;
+        size += chunk.length;
+        if (size > limits.maxBytes) finish(tooLarge(limits.maxBytes));
+        else chunks.push(chunk);
+      },
+      onResponseEnd() {
+        if (finish()) resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+      },
+      onResponseError(_c, err) {
+        finish(err);
+      },
+    };
+    try {
+      dispatcher.dispatch({ ...options, headersTimeout: limits.timeoutMs, bodyTimeout: limits.timeoutMs }, handler);
+    } catch (err) {
+      finish(err as Error);
+    }
+  });
+}
+
+/** undici's header names are already lower case; repeated headers come as arrays. */
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) {
-    if (v === undefined) continue;
-    out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  for (const k of Object.keys(headers)) {
+    const v = headers[k];
+    if (v !== undefined) out[k] = typeof v === 'string' ? v : v.join(', ');
   }
   return out;
 }

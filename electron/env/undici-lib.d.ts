@@ -1,5 +1,5 @@
 // Types for the undici modules electron/engine/undici-parts.ts loads directly (undici ships
-// types for its index only). They are the classes and function the index re-exports.
+// types for its index only). They are what the index re-exports or mixes in.
 declare module 'undici/lib/dispatcher/agent.js' {
   import { Agent } from 'undici';
   export default Agent;
@@ -11,10 +11,6 @@ declare module 'undici/lib/dispatcher/proxy-agent.js' {
 declare module 'undici/lib/dispatcher/env-http-proxy-agent.js' {
   import { EnvHttpProxyAgent } from 'undici';
   export default EnvHttpProxyAgent;
-}
-declare module 'undici/lib/api/api-request.js' {
-  import type { Dispatcher } from 'undici';
-  export default function request(this: Dispatcher, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData>;
 }
 declare module 'undici/lib/dispatcher/dispatcher.js' {
   import { Dispatcher } from 'undici';
