@@ -21,8 +21,10 @@ export type ClientAuth = (ctx: ClientAuthContext, body: URLSearchParams, headers
 
 /** RFC 6749 §2.3.1: id and secret are form-urlencoded before base64 (oauth4webapi's formUrlEncode). */
 function formUrlEncode(value: string): string {
-  return encodeURIComponent(value).replace(/(?:[-_.!~*'()]|%20)/g, (c) => (c === '%20' ? '+' : `%${c.charCodeAt(0).toString(16).toUpperCase()}`));
+  return encodeURIComponent(value).replace(/(?:[-_.!~*'()]|%20)/g, (c) => FORM_ESCAPES[c] as string);
 }
+const FORM_ESCAPES: Record<string, string> = { '%20': '+' };
+for (const c of "-_.!~*'()") FORM_ESCAPES[c] = `%${c.charCodeAt(0).toString(16).toUpperCase()}`;
 
 export function ClientSecretBasic(secret: string): ClientAuth {
   return (ctx, _body, headers) => {

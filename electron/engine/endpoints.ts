@@ -68,5 +68,7 @@ export function requireEndpoint(resolved: ResolvedEndpoints, name: keyof Endpoin
 }
 
 export function stripUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const out = {} as T;
+  for (const key of Object.keys(o) as Array<keyof T>) if (o[key] !== undefined) out[key] = o[key];
+  return out;
 }
