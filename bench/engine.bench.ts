@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as oidc from 'openid-client';
 import { Agent, request } from 'undici';
 import { resolveFlowConfig } from '../electron/app/run-profile';
-import type { SigningKey } from '../electron/engine/assertion';
+import { signAssertion, type SigningKey } from '../electron/engine/assertion';
 import { runFlow, type FlowConfig } from '../electron/engine/flow';
 import { Keystore } from '../electron/keystore/keystore';
 import { openSecretStore } from '../electron/secrets/open-secret-store';
@@ -73,7 +73,10 @@ async function openidClientConfig(m: Method, signing?: SigningKey): Promise<oidc
 
 const b64url = (s: string | Buffer) => Buffer.from(s).toString('base64url');
 
-/** The floor: the request prepared once, an assertion signed with node:crypto where needed, sent with undici. */
+/**
+ * The floor: the request prepared once, an assertion signed with node:crypto where needed, sent
+ * with undici's one-call request() API (the engine uses dispatch() with its own handler).
+ */
 function floorSender(m: Method, tokenEndpoint: string, signing?: SigningKey): () => Promise<unknown> {
   const agent = new Agent();
   const url = new URL(tokenEndpoint);
@@ -129,6 +132,34 @@ for (const m of METHODS) {
   record({ suite: 'engine', metric: `${m.label}: engine per token`, unit: 'ms', stats: e, versus: { name: 'floor', median: f.median }, bar: ratioBar(e.median, f.median, 1.1) });
   record({ suite: 'engine', metric: `${m.label}: openid-client per token`, unit: 'ms', stats: o });
   record({ suite: 'engine', metric: `${m.label}: floor (undici only) per token`, unit: 'ms', stats: f });
+}
+
+// What is left between the engine and the floor for private_key_jwt: signing the assertion. The
+// engine signs with jose (WebCrypto, asynchronous on Node 20); the floor with node:crypto's
+// synchronous sign(). Measured alone, same key, same claims, alternating.
+for (const m of METHODS.filter((x) => x.alias)) {
+  const signing = (await engineConfig(m)).inputs.signingKey as SigningKey;
+  const header = b64url(JSON.stringify({ alg: signing.alg, typ: 'JWT', kid: signing.kid }));
+  const claims = () => {
+    const now = Math.floor(Date.now() / 1000);
+    return { iss: m.clientId, sub: m.clientId, aud: tokenEndpoint, jti: randomUUID(), iat: now, exp: now + 60 };
+  };
+  const r = await alternate(
+    [
+      { name: 'jose', run: () => signAssertion({ claims: { iss: m.clientId, sub: m.clientId, aud: tokenEndpoint, lifetimeSeconds: 60 } }, signing) },
+      {
+        name: 'node:crypto',
+        run: async () => {
+          const input = `${header}.${b64url(JSON.stringify(claims()))}`;
+          return `${input}.${b64url(cryptoSign('sha256', Buffer.from(input), signing.alg === 'ES256' ? { key: signing.key as KeyObject, dsaEncoding: 'ieee-p1363' } : (signing.key as KeyObject)))}`;
+        },
+      },
+    ],
+    { warmup: WARMUP, rounds: ROUNDS },
+  );
+  const nodeSign = r['node:crypto']!;
+  record({ suite: 'engine', metric: `${m.label}: assertion signed by the engine (jose, WebCrypto)`, unit: 'ms', stats: r.jose!, versus: { name: 'node:crypto sign (the floor)', median: nodeSign.median } });
+  record({ suite: 'engine', metric: `${m.label}: assertion signed by the floor (node:crypto, synchronous)`, unit: 'ms', stats: nodeSign });
 }
 
 /** tokens/second: BATCH tokens, CONCURRENCY at a time. */
