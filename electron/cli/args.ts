@@ -50,3 +50,13 @@ export function parseJsonObjectArg(text: string, what: string): Record<string, u
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new WorkbenchError('INVALID_INPUT', `${what} must be a JSON object`);
   return value as Record<string, unknown>;
 }
+
+/** Parses "5m", "300s", "300", "1h" into seconds (--assertion-lifetime, --timeout, --lifetime). */
+export function parseLifetime(value: string): number {
+  const m = /^(\d+)\s*([smh]?)$/.exec(value.trim());
+  if (!m) throw new WorkbenchError('INVALID_INPUT', `lifetime "${value}" is not like 300, 300s, 5m or 1h`);
+  const n = Number(m[1]);
+  const seconds = m[2] === 'h' ? n * 3600 : m[2] === 'm' ? n * 60 : n;
+  if (seconds < 1 || seconds > 86_400 * 366) throw new WorkbenchError('INVALID_INPUT', `lifetime ${value} is out of range`);
+  return seconds;
+}

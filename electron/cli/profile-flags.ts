@@ -3,8 +3,7 @@ import { WorkbenchError } from '../../shared/errors';
 import { AUTH_METHODS, parseGrantType, parseTokenType, type AuthMethod } from '../../shared/grants';
 import { ConnectionProfileSchema, describeIssues, type ConnectionProfile, type ConnectionProfileInput } from '../../shared/profile';
 import type { RunOverrides } from '../app/run-profile';
-import { parseLifetime } from '../engine/assertion';
-import { keyValues, parseJsonObjectArg, UsageError, type Options } from './args';
+import { keyValues, parseJsonObjectArg, parseLifetime, UsageError, type Options } from './args';
 
 /** The flags of `token` (and `profiles save`), named after oauth2c's where it has them. */
 export const PROFILE_OPTIONS = {

@@ -96,13 +96,3 @@ export async function signAssertion(spec: AssertionSpec, signer: AssertionSigner
     throw new WorkbenchError('SIGNING_FAILED', `cannot sign with ${signer.alg}: ${(err as Error).message}`, { cause: err });
   }
 }
-
-/** Parses "5m", "300s", "300", "1h" into seconds. */
-export function parseLifetime(value: string): number {
-  const m = /^(\d+)\s*([smh]?)$/.exec(value.trim());
-  if (!m) throw new WorkbenchError('INVALID_INPUT', `lifetime "${value}" is not like 300, 300s, 5m or 1h`);
-  const n = Number(m[1]);
-  const seconds = m[2] === 'h' ? n * 3600 : m[2] === 'm' ? n * 60 : n;
-  if (seconds < 1 || seconds > 86_400 * 366) throw new WorkbenchError('INVALID_INPUT', `lifetime ${value} is out of range`);
-  return seconds;
-}

@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { parseLifetime, previewAssertion, signAssertion, type AssertionSpec } from '../../electron/engine/assertion';
+import { previewAssertion, signAssertion, type AssertionSpec } from '../../electron/engine/assertion';
 import { useKeystoreFixture } from '../keystore/keystore-fixture';
 
 const k = useKeystoreFixture();
@@ -104,19 +104,5 @@ describe('shared-secret signing (client_secret_jwt)', () => {
     await k.keystore.generate({ alias: 'ec', alg: 'ES256' });
     const signing = await k.keystore.getSigningKey('ec');
     await expect(signAssertion(spec, { ...signing, alg: 'RS256' })).rejects.toMatchObject({ code: 'SIGNING_FAILED' });
-  });
-});
-
-describe('parseLifetime', () => {
-  it.each([
-    ['300', 300],
-    ['300s', 300],
-    ['5m', 300],
-    ['1h', 3600],
-    [' 10 m ', 600],
-  ])('reads %j as %i seconds', (text, seconds) => expect(parseLifetime(text)).toBe(seconds));
-
-  it.each(['', '0', '5d', '-5m', '1.5m', 'soon', `${86_400 * 367}`])('lifetime-%j-is-refused', (text) => {
-    expect(() => parseLifetime(text)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
   });
 });

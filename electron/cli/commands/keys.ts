@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { WorkbenchError } from '../../../shared/errors';
 import { ASYMMETRIC_SIGNING_ALGS, HMAC_ALGS, type AsymmetricAlg } from '../../../shared/grants';
-import { parseLifetime, previewAssertion, signAssertion, type AssertionSigner } from '../../engine/assertion';
+import { previewAssertion, signAssertion, type AssertionSigner } from '../../engine/assertion';
 import type { KeyInfo } from '../../keystore/types';
-import { keyValues, parse, parseJsonObjectArg, UsageError } from '../args';
+import { keyValues, parse, parseJsonObjectArg, parseLifetime, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { printJson } from '../output';
 
