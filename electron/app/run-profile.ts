@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { WorkbenchError } from '../../shared/errors';
 import type { ConnectionProfile } from '../../shared/profile';
 import type { AssertionSigner, SigningKey } from '../engine/assertion';
@@ -89,6 +88,8 @@ function jwtBearerSigner(inputs: FlowInputs, key: SigningKey | undefined): Asser
 
 export async function readPem(path: string, what: string): Promise<string> {
   try {
+    // Loaded here: only profiles with a CA bundle file need it, and it costs every CLI start ~3 ms otherwise.
+    const { readFile } = await import('node:fs/promises');
     const text = await readFile(path, 'utf8');
     if (!text.includes('-----BEGIN')) throw new WorkbenchError('INVALID_INPUT', `${what} ${path} is not PEM`);
     return text;
