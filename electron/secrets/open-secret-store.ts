@@ -2,8 +2,7 @@ import { WorkbenchError } from '../../shared/errors';
 import { resolve } from 'node:path';
 import { dataDir } from '../storage/paths';
 import { DEFAULT_KEYCHAIN_SERVICE, KeytarSecretStore } from './keytar-secret-store';
-import type { SecretStore } from './secret-store';
-import { Vault, VAULT_MASTER_KEY_ACCOUNT } from './vault';
+import { VAULT_MASTER_KEY_ACCOUNT, type SecretStore } from './secret-store';
 
 /**
  * Values up to this many UTF-8 bytes go straight into the keychain; larger ones
@@ -80,5 +79,21 @@ export function keychainServiceFor(dir: string, env: NodeJS.ProcessEnv = process
 /** The secret store for the rest of the app: OS keychain, with the vault for values too large for it. */
 export function openSecretStore(options: OpenSecretStoreOptions): SecretStore {
   const keychain = new KeytarSecretStore({ service: options.service ?? keychainServiceFor(options.dataDir) });
-  return new KeychainWithVault(keychain, new Vault({ dataDir: options.dataDir, keychain }));
+  return new KeychainWithVault(keychain, lazyVault({ dataDir: options.dataDir, keychain }));
+}
+
+/**
+ * The vault, loaded when first needed. Most reads find their secret in the keychain and never
+ * touch it, and its module (file and cipher code) delayed every CLI start's keychain read
+ * (bench/cli-start).
+ */
+function lazyVault(options: { dataDir: string; keychain: SecretStore }): SecretStore {
+  let vault: Promise<SecretStore> | undefined;
+  const load = () => (vault ??= import('./vault').then(({ Vault }) => new Vault(options)));
+  return {
+    get: async (account) => (await load()).get(account),
+    set: async (account, value) => (await load()).set(account, value),
+    delete: async (account) => (await load()).delete(account),
+    list: async () => (await load()).list(),
+  };
 }

@@ -4,10 +4,9 @@ import { dirname, join } from 'node:path';
 import * as z from 'zod/mini';
 import { WorkbenchError } from '../../shared/errors';
 import '../../shared/zod-messages';
-import type { SecretStore } from './secret-store';
+import { VAULT_MASTER_KEY_ACCOUNT, type SecretStore } from './secret-store';
 
-/** Keychain account holding the vault's master key; reserved so no caller can overwrite it. */
-export const VAULT_MASTER_KEY_ACCOUNT = 'tokenbench:vault-master-key';
+export { VAULT_MASTER_KEY_ACCOUNT };
 export const VAULT_FILE_NAME = 'vault.json';
 
 const IV_BYTES = 12;

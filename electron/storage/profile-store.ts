@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { WorkbenchError } from '../../shared/errors';
@@ -35,6 +34,8 @@ const FILE_MODE = 0o600;
  * entry's serialized text, so saving one profile among 10,000 serializes one
  * profile. Writes are atomic (temporary file, fsync, rename). Profiles hold no
  * secrets. Returned objects are shared with the cache: treat them as read-only.
+ * IDs come from the global Web Crypto `crypto.randomUUID()` (node:crypto's generator, loaded when
+ * an ID is made), so opening the store to read one profile does not load the crypto module first.
  */
 export class ProfileStore {
   readonly path: string;
@@ -54,7 +55,7 @@ export class ProfileStore {
   }
 
   saveGroup(input: GroupSaveInput): ConnectionGroup {
-    const parsed = ConnectionGroupSchema.safeParse({ ...input, id: input.id ?? randomUUID() });
+    const parsed = ConnectionGroupSchema.safeParse({ ...input, id: input.id ?? crypto.randomUUID() });
     if (!parsed.success) throw new WorkbenchError('INVALID_INPUT', `invalid group: ${describeIssues(parsed.error)}`);
     const data = this.load();
     const groups = [...data.groups];
@@ -86,7 +87,7 @@ export class ProfileStore {
   saveProfile(input: ProfileSaveInput): ConnectionProfile {
     const now = new Date().toISOString();
     const data = this.load();
-    const id = input.id ?? randomUUID();
+    const id = input.id ?? crypto.randomUUID();
     const existing = data.profiles.findIndex((p) => p.id === id);
     const parsed = ConnectionProfileSchema.safeParse({
       ...input,
@@ -154,7 +155,7 @@ export class ProfileStore {
   private write(data: StoreShape): void {
     const bytes = this.serialize(data);
     mkdirSync(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+    const tmp = `${this.path}.${process.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
     try {
       const fd = openSync(tmp, 'w', FILE_MODE);
       try {
