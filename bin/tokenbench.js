@@ -12,7 +12,6 @@
 //   optimization: missing, unwritable, corrupt or from another build, it is ignored and rewritten.
 // - This file is CommonJS (bin/package.json): an ES module entry costs Node ~7 ms more to start.
 'use strict';
-const { createHash } = require('node:crypto');
 const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const { homedir } = require('node:os');
@@ -32,7 +31,7 @@ try {
 }
 
 const source = bytes.latin1Slice(0, bytes.length);
-const cacheFile = codeCacheFile(bytes, process.argv[2]);
+const cacheFile = codeCacheFile(source, process.argv[2]);
 let cachedData;
 if (cacheFile) {
   try {
@@ -56,8 +55,10 @@ function codeCacheFile(code, command) {
   const root = cacheRoot();
   if (!root) return undefined;
   // V8 checks a cache against the source's length only: a rebuilt bundle of the same length must not
-  // meet the old cache, so the file is named after the bundle's content.
-  const build = createHash('sha1').update(code).digest('hex').slice(0, 16);
+  // meet the old cache, so the file is named after the bundle's content. The build writes a digest of
+  // it into the bundle (scripts/build.mjs); a bundle without one is not cached.
+  const build = /\/\/# tokenbench-build=([0-9a-f]{16})\n/.exec(code.slice(-300))?.[1];
+  if (!build) return undefined;
   const name = /^[a-z-]{1,20}$/.test(command ?? '') ? command : 'other';
   return join(root, 'tokenbench', 'code-cache', `${build}-${process.version}-${process.arch}-${name}.bin`);
 }

@@ -78,3 +78,12 @@ describe('CLI code cache', () => {
     expect(readdirSync(root)).toEqual([]);
   });
 });
+
+describe('CLI bundle', () => {
+  it('is ASCII and names its build, as the loader expects', () => {
+    const bytes = readFileSync('dist/cli/tokenbench.cjs');
+    // bin/tokenbench.js decodes it as latin1, exact only for ASCII.
+    expect(bytes.findIndex((b) => b > 0x7f)).toBe(-1);
+    expect(bytes.toString('latin1')).toMatch(/\/\/# tokenbench-build=[0-9a-f]{16}\n\/\/# sourceMappingURL=tokenbench\.cjs\.map\s*$/);
+  });
+});
