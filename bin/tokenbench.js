@@ -30,7 +30,9 @@ try {
   process.exit(2);
 }
 
-const source = bytes.latin1Slice(0, bytes.length);
+// The bundle is ASCII (esbuild escapes the rest; license notices are in a file of their own), so
+// latin1 is an exact decoding, and a faster one than UTF-8.
+const source = bytes.toString('latin1');
 const cacheFile = codeCacheFile(source, process.argv[2]);
 let cachedData;
 if (cacheFile) {
