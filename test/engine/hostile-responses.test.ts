@@ -93,6 +93,22 @@ describe('hostile token endpoint responses get typed errors', () => {
     expect(JSON.stringify(transcript)).not.toContain('the-secret-value');
   });
 
+  it('ensure-informational-response-is-skipped-for-the-final-one', async () => {
+    const result = await tokenFrom(hostile.url(HOSTILE_ROUTES.earlyHints));
+    expect(result).toMatchObject({ tokens: { access_token: 'after-the-hints' } });
+  });
+
+  it('ensure-request-cancelled-before-it-starts-is-never-sent', async () => {
+    const http = new HttpClient();
+    const before = hostile.requests.length;
+    const err = await http
+      .send({ method: 'GET', url: hostile.url(HOSTILE_ROUTES.oauthError), headers: {} }, { label: 'x', signal: AbortSignal.abort() })
+      .catch((e: unknown) => e);
+    await http.close();
+    expect(codeOf(err)).toBe('CANCELLED');
+    expect(hostile.requests.length).toBe(before);
+  });
+
   it('cancel aborts a request in flight', async () => {
     const http = new HttpClient({ timeoutMs: 60_000 });
     const controller = new AbortController();

@@ -31,6 +31,8 @@ export const HOSTILE_ROUTES = {
   mismatchedAuthorizationServerMetadata: '/.well-known/oauth-authorization-server',
   /** 400 with an RFC 6749 §5.2 error body. */
   oauthError: '/oauth-error',
+  /** A 103 Early Hints response first, then a 200 token response: informational responses are to be skipped. */
+  earlyHints: '/early-hints',
 } as const;
 
 export const DEFAULT_LARGE_BYTES = 5 * 1024 * 1024 + 1;
@@ -121,6 +123,9 @@ export async function startHostileServer(): Promise<HostileServer> {
         );
       case HOSTILE_ROUTES.oauthError:
         return send(res, 400, 'application/json', JSON.stringify({ error: 'invalid_grant', error_description: 'the hostile server refuses', error_uri: 'https://errors.example/invalid_grant' }));
+      case HOSTILE_ROUTES.earlyHints:
+        res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+        return send(res, 200, 'application/json', JSON.stringify({ access_token: 'after-the-hints', token_type: 'Bearer' }));
       default:
         return send(res, 404, 'text/plain', 'no such hostile route');
     }
