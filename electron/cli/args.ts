@@ -13,10 +13,49 @@ export type Options = NonNullable<ParseArgsConfig['options']>;
 
 export function parse<O extends Options>(argv: string[], options: O, allowPositionals = true) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+    return parseArgs({ args: withDashValues(argv, options), options, allowPositionals, strict: true });
   } catch (err) {
     throw new UsageError((err as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
   }
+}
+
+/**
+ * Tokens, secrets and assertions are base64url: one in 64 starts with "-". node:util's parseArgs
+ * takes `--refresh-token -7ab…` for a missing value and a positional `-7ab…` for an unknown option.
+ * So a known option's value is attached with "=", and the positionals are passed after "--", in
+ * their order: a value or positional that starts with "-" reaches the command as it is. A known
+ * option where a value should be is still reported as a missing value, and unknown options as
+ * unknown.
+ */
+export function withDashValues(argv: string[], options: Options): string[] {
+  const shortNames = new Map<string, string>(Object.entries(options).flatMap(([name, o]) => (o.short ? [[`-${o.short}`, name] as const] : [])));
+  const optionName = (arg: string): string | undefined => {
+    if (arg.startsWith('--')) {
+      const name = arg.slice(2).split('=')[0] as string;
+      return name in options ? name : undefined;
+    }
+    return shortNames.get(arg);
+  };
+  const flags: string[] = [];
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    const name = optionName(arg);
+    if (name !== undefined) {
+      const next = argv[i + 1];
+      const takesValue = options[name]?.type === 'string' && !arg.includes('=');
+      if (takesValue && next !== undefined && next !== '--' && optionName(next) === undefined) {
+        flags.push(`--${name}=${next}`);
+        i++;
+      } else flags.push(arg);
+    } else if (arg.startsWith('--')) flags.push(arg);
+    else positionals.push(arg);
+  }
+  return positionals.length > 0 ? [...flags, '--', ...positionals] : flags;
 }
 
 /** `k=v` pairs from repeatable flags such as --param. */

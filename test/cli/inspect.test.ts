@@ -79,6 +79,14 @@ describe('tokenbench introspect, userinfo, revoke, logout-url', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ active: true });
   });
 
+  it('a token that starts with a dash is a token, not an option (one in 64 base64url tokens does)', async () => {
+    const rs = sandbox.resourceServer;
+    const run = await runCli(['introspect', sandbox.issuer, '-7unknownTokenValue', '--resource-server-id', rs.client_id, '--resource-server-secret', rs.client_secret, '--silent'], { home });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ active: false });
+  });
+
   it('userinfo checks sub against the ID token', async () => {
     const run = await runCli(['userinfo', sandbox.issuer, tokens.access_token, '--id-token', tokens.id_token, '--silent'], { home });
     expect(run.code).toBe(0);
