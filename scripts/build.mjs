@@ -4,16 +4,6 @@ import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  packages: 'external',
-  sourcemap: 'linked',
-  logLevel: 'warning',
-};
-
 rmSync('dist/cli', { recursive: true, force: true });
 
 /**
@@ -38,7 +28,11 @@ const esmOnlyExternals = {
 };
 
 await build({
-  ...common,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  logLevel: 'warning',
   // One CommonJS file, so bin/tokenbench.js can compile it with V8's code cache (Node 20 has no
   // compile cache for ES modules). The pure-JS dependencies every `tokenbench token` needs
   // (undici, zod, jose) are bundled in: resolving and loading their hundreds of files one by one
@@ -50,7 +44,6 @@ await build({
   // dynamic import callback was not specified"): lazy imports become require(), which loads
   // ES-module-only packages (oidc-provider) too since Node 20.19.
   supported: { 'dynamic-import': false },
-  packages: undefined,
   external: [
     'keytar',
     'electron',
