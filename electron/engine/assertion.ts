@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { SignJWT, type CryptoKey, type JWTHeaderParameters, type KeyObject } from 'jose';
 import { WorkbenchError } from '../../shared/errors';
 import { HMAC_ALGS } from '../../shared/grants';
@@ -75,7 +74,8 @@ export function previewAssertion(spec: AssertionSpec, signer: Pick<SigningKey, '
   if (c.iss !== undefined) payload.iss = c.iss;
   if (c.sub !== undefined) payload.sub = c.sub;
   if (c.aud !== undefined) payload.aud = c.aud;
-  if (c.jti !== false) payload.jti = typeof c.jti === 'string' ? c.jti : randomUUID();
+  // The global Web Crypto's randomUUID (node:crypto's generator), so importing this module loads no crypto code.
+  if (c.jti !== false) payload.jti = typeof c.jti === 'string' ? c.jti : crypto.randomUUID();
   if (c.iat !== false) payload.iat = iat;
   if (c.nbf) payload.nbf = iat;
   if (c.lifetimeSeconds !== undefined) payload.exp = iat + c.lifetimeSeconds;

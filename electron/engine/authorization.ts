@@ -1,11 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { base64url, decodeJwt } from 'jose';
 import { ResponseBodyError, WorkbenchError } from '../../shared/errors';
 import type { FormParams } from './token-endpoint';
 
+// node:crypto is loaded when a flow needs state, a nonce or PKCE, not at every CLI start (bench/cli-start).
+const nodeCrypto = () => process.getBuiltinModule('node:crypto');
+
 /** 32 bytes from the CSPRNG, base64url: state, nonce and PKCE verifiers. */
 export function randomToken(): string {
-  return base64url.encode(randomBytes(32));
+  return base64url.encode(nodeCrypto().randomBytes(32));
 }
 
 export type PkceMethod = 'S256' | 'plain';
@@ -18,7 +20,7 @@ export interface Pkce {
 
 export function createPkce(method: PkceMethod): Pkce {
   const verifier = randomToken();
-  const challenge = method === 'S256' ? base64url.encode(createHash('sha256').update(verifier).digest()) : verifier;
+  const challenge = method === 'S256' ? base64url.encode(nodeCrypto().createHash('sha256').update(verifier).digest()) : verifier;
   return { method, verifier, challenge };
 }
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from './undici-parts';
 import { WorkbenchError } from '../../shared/errors';
 import type { Party } from '../../shared/transcript';
@@ -154,7 +153,8 @@ export function networkKey(settings: NetworkSettings = {}): string {
   // Hashing is most of the cost and runs twice per run (connections, discovery): remember recent results.
   let key = networkKeys.get(material);
   if (key === undefined) {
-    key = createHash('sha256').update(material).digest('base64url');
+    // Straight to the server, nothing to hide: no digest, and no node:crypto loaded for it at a CLI start.
+    key = material === DIRECT ? 'direct' : process.getBuiltinModule('node:crypto').createHash('sha256').update(material).digest('base64url');
     if (networkKeys.size >= 64) networkKeys.delete(networkKeys.keys().next().value as string);
     networkKeys.set(material, key);
   }
@@ -162,6 +162,8 @@ export function networkKey(settings: NetworkSettings = {}): string {
   return key;
 }
 const networkKeys = new Map<string, string>();
+/** The material of settings with no proxy (the profile's or the environment's) and no TLS options. */
+const DIRECT = JSON.stringify([null, [null, null, null], null, null, null, false]);
 const keysBySettings = new WeakMap<NetworkSettings, string>();
 
 /** One kept-alive dispatcher per distinct network settings, so repeated runs skip TCP and TLS set-up. */
