@@ -27,6 +27,24 @@ const esmOnlyExternals = {
   },
 };
 
+/**
+ * undici's HTTP/2 client loads node:http2 (and with it node:tls) when it is first required, ~12 ms
+ * of every CLI start, though HTTP/2 is used only when a dispatcher is created with allowH2, which
+ * the engine never does. undici falls back to running without HTTP/2 when node:http2 cannot be
+ * loaded (lib/dispatcher/client-h2.js); in the CLI bundle it cannot. The app and the tests load
+ * undici unbundled, with node:http2.
+ */
+const withoutHttp2 = {
+  name: 'without-http2',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?http2$/ }, () => ({ path: 'http2', namespace: 'without-http2' }));
+    b.onLoad({ filter: /.*/, namespace: 'without-http2' }, () => ({
+      contents: "throw new Error('the tokenbench CLI does not use HTTP/2');\n",
+      loader: 'js',
+    }));
+  },
+};
+
 await build({
   bundle: true,
   platform: 'node',
@@ -63,7 +81,7 @@ await build({
   // The bundled packages' license notices go to tokenbench.cjs.LEGAL.txt, which keeps the bundle
   // ASCII (bin/tokenbench.js decodes it as latin1, the fastest exact decoding for ASCII).
   legalComments: 'linked',
-  plugins: [esmOnlyExternals],
+  plugins: [esmOnlyExternals, withoutHttp2],
 });
 
 // The bundle names its own content, so bin/tokenbench.js can tell its code caches apart without
