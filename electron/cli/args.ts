@@ -32,7 +32,7 @@ export function withDashValues(argv: string[], options: Options): string[] {
   const optionName = (arg: string): string | undefined => {
     if (arg.startsWith('--')) {
       const name = arg.slice(2).split('=')[0] as string;
-      return name in options ? name : undefined;
+      return Object.hasOwn(options, name) ? name : undefined;
     }
     return shortNames.get(arg);
   };
