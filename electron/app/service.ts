@@ -19,7 +19,7 @@ import type { ConnectionGroup, ConnectionProfile, Endpoints } from '../../shared
 import { decodeToken } from '../../shared/token/decode';
 import type { BrowserOpener } from '../engine/browser';
 import { clientAuthFor, usesMutualTls, type ClientAuth } from '../engine/client-auth';
-import { endpointsFromMetadata } from '../engine/endpoints';
+import { endpointsFromMetadata, stripUndefined } from '../engine/endpoints';
 import { discover } from '../engine/discovery';
 import { runFlow, transcriptOfFailure, type FlowProgress, type FlowResult } from '../engine/flow';
 import { closeSharedConnections, HttpClient, type HttpResponse, type NetworkSettings, type PreparedRequest } from '../engine/http';
@@ -528,10 +528,6 @@ function withFailedTranscript(err: unknown): never {
 export function mask(value: string): string {
   if (value.length < 12) return '•'.repeat(8);
   return `${'•'.repeat(8)}${value.slice(-2)}`;
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 export type { ConnectionGroup };

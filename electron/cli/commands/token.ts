@@ -95,7 +95,7 @@ export async function tokenCommand(argv: string[], ctx: CliContext): Promise<num
       await secrets.set(profileSecretAccount(base.id, 'refreshToken'), result.tokens.refresh_token);
       if (!base.secretRefs.includes('refreshToken')) (await ctx.profiles()).saveProfile({ ...base, secretRefs: [...base.secretRefs, 'refreshToken'] });
     }
-    printJson(stripUndefined(result.tokens));
+    printJson(result.tokens);
     return 0;
   } finally {
     process.off('SIGINT', onSigint);
@@ -127,8 +127,4 @@ function printProgress(p: FlowProgress): void {
     default:
       break;
   }
-}
-
-function stripUndefined<T extends object>(o: T): T {
-  return JSON.parse(JSON.stringify(o)) as T;
 }
