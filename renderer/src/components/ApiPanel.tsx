@@ -4,6 +4,7 @@ import type { Param } from '../../../shared/profile';
 import { call } from '../api';
 import { ErrorBox } from './ErrorBox';
 import { Field, ParamTable } from './FormBits';
+import { HeaderTable } from './HeaderTable';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 
@@ -64,18 +65,7 @@ export function ApiPanel(props: { profileId: string; historyId?: string; onRefre
           <h3>
             Response <span className={result.status < 400 ? 'status-2xx' : 'status-bad'}>{result.status}</span> <span className="muted">· {result.durationMs} ms</span>
           </h3>
-          <table>
-            <tbody>
-              {Object.entries(result.headers).map(([k, v]) => (
-                <tr key={k}>
-                  <td className="mono" style={{ width: 180 }}>
-                    {k}
-                  </td>
-                  <td className="mono">{v}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <HeaderTable headers={result.headers} />
           <pre style={{ marginTop: 6 }}>{prettyBody(result)}</pre>
         </div>
       ) : null}

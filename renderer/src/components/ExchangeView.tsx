@@ -2,6 +2,7 @@ import { Fragment, useState } from 'react';
 import type { HttpExchange, Party, TranscriptEntry } from '../../../shared/transcript';
 import { toCurl } from '../lib/curl';
 import { copyText } from '../lib/hooks';
+import { HeaderTable } from './HeaderTable';
 
 const LANE_ORDER: Party[] = ['user', 'browser', 'authorization_server', 'workbench', 'loopback', 'resource_server'];
 const LANE_LABEL: Record<Party, string> = {
@@ -112,7 +113,7 @@ function ExchangeDetail({ exchange: e }: { exchange: HttpExchange }) {
         started {new Date(e.startedAt).toLocaleTimeString()} · {e.durationMs} ms
       </div>
       <h3>Request headers</h3>
-      <Headers headers={e.request.headers} />
+      <HeaderTable headers={e.request.headers} />
       {e.request.body !== undefined ? (
         <>
           <h3>Request body</h3>
@@ -124,7 +125,7 @@ function ExchangeDetail({ exchange: e }: { exchange: HttpExchange }) {
           <h3>
             Response <span className={e.response.status < 400 ? 'status-2xx' : 'status-bad'}>{e.response.status}</span>
           </h3>
-          <Headers headers={e.response.headers} />
+          <HeaderTable headers={e.response.headers} />
           <pre style={{ marginTop: 6 }}>{e.response.body || '(empty body)'}</pre>
         </>
       ) : null}
@@ -134,23 +135,6 @@ function ExchangeDetail({ exchange: e }: { exchange: HttpExchange }) {
         </div>
       ) : null}
     </div>
-  );
-}
-
-function Headers({ headers }: { headers: Record<string, string> }) {
-  return (
-    <table>
-      <tbody>
-        {Object.entries(headers).map(([k, v]) => (
-          <tr key={k}>
-            <td className="mono" style={{ width: 180 }}>
-              {k}
-            </td>
-            <td className="mono">{v}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }
 
