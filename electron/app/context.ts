@@ -1,0 +1,261 @@
+import { WorkbenchError, toErrorInfo } from '../../shared/errors';
+import type { HistoryEntry, HttpCallResult, RunSummary, TokenSet, WorkbenchEvent } from '../../shared/ipc';
+import type { ConnectionProfile, Endpoints } from '../../shared/profile';
+import { decodeToken } from '../../shared/token/decode';
+import type { BrowserOpener } from '../engine/browser';
+import { clientAuthFor, usesMutualTls, type ClientAuth } from '../engine/client-auth';
+import { discover } from '../engine/discovery';
+import { endpointsFromMetadata, stripUndefined } from '../engine/endpoints';
+import { runFlow, transcriptOfFailure, type FlowProgress, type FlowResult } from '../engine/flow';
+import { HttpClient, type HttpResponse, type NetworkSettings, type PreparedRequest } from '../engine/http';
+import { Transcript } from '../engine/transcript';
+import type { Keystore } from '../keystore/keystore';
+import type { SecretStore } from '../secrets/secret-store';
+import type { ProfileStore } from '../storage/profile-store';
+import type { HistoryStore, StoredHistoryEntry } from './history';
+import type { RedirectBroker } from './redirects';
+import { readPem, resolveFlowConfig } from './run-profile';
+
+export interface AppServiceOptions {
+  dataDir: string;
+  mode: 'electron' | 'web';
+  version: string;
+  /** Opens URLs the engine built (authorization, verification, logout) in the user's browser. */
+  openBrowser: BrowserOpener;
+  secrets: SecretStore;
+  keystore?: Keystore;
+  /** How long an interactive flow waits for the user (default: the engine's 5 minutes). */
+  interactionTimeoutMs?: number;
+}
+
+/**
+ * What every domain's handlers share: the stores, the event emitter, the
+ * runs in flight, and the few helpers more than one domain needs (a
+ * profile with its group's defaults, a run's bookkeeping, the context of a
+ * call on stored tokens). Built once by createAppService.
+ */
+export interface ServiceContext {
+  options: AppServiceOptions;
+  store: ProfileStore;
+  secrets: SecretStore;
+  history: HistoryStore;
+  broker: RedirectBroker;
+  runs: Map<string, AbortController>;
+  emit(event: WorkbenchEvent): void;
+  /** Adds a listener of pushed events; returns its removal. */
+  subscribe(listener: (event: WorkbenchEvent) => void): () => void;
+  dropListeners(): void;
+  profileOrThrow(id: string): ConnectionProfile;
+  /** The profile with its group's defaults (issuer, proxy, CA, TLS) filled in where it leaves them unset. */
+  effective(p: ConnectionProfile): ConnectionProfile;
+  networkOf(p: ConnectionProfile | undefined): Promise<NetworkSettings>;
+  keystoreOrThrow(): Keystore;
+  /** Runs a flow under a run id the renderer chose, so it can show progress and cancel before the call returns. */
+  withRun<T>(runId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  flowDeps(runId: string, signal: AbortSignal): Parameters<typeof runFlow>[1];
+  stores(): { secrets: SecretStore; keystore?: Keystore };
+  recordRun(runId: string, profile: ConnectionProfile, result: FlowResult): Promise<RunSummary>;
+  refreshRun(runId: string, profileId: string, historyId?: string): Promise<RunSummary>;
+  tokenContext(profileId: string, historyId: string | undefined): Promise<TokenContext>;
+  /** Sends, lets the inspector's processor judge the response (it throws the server's error), and returns it for display. */
+  send(
+    http: HttpClient,
+    transcript: Transcript,
+    req: PreparedRequest,
+    label: string,
+    to?: 'authorization_server' | 'resource_server',
+    check?: (res: HttpResponse) => void,
+  ): Promise<HttpCallResult>;
+}
+
+/** What calls on stored tokens need: the tokens, the endpoints the flow used, and the client's authentication. */
+export interface TokenContext {
+  profile: ConnectionProfile;
+  entry: StoredHistoryEntry;
+  tokens: TokenSet;
+  http: HttpClient;
+  transcript: Transcript;
+  endpoints: Endpoints;
+  auth(): ClientAuth;
+  endpoint(name: keyof Endpoints, what: string): string;
+  ctx(url: string): { clientId: string; issuer: string | undefined; endpoint: string; tokenEndpoint: string | undefined; transcript: Transcript };
+}
+
+export function createServiceContext(
+  options: AppServiceOptions,
+  parts: { store: ProfileStore; history: HistoryStore; broker: RedirectBroker },
+): ServiceContext {
+  const { store, history, broker } = parts;
+  const secrets = options.secrets;
+  const listeners = new Set<(event: WorkbenchEvent) => void>();
+  const runs = new Map<string, AbortController>();
+
+  const c: ServiceContext = {
+    options,
+    store,
+    secrets,
+    history,
+    broker,
+    runs,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    dropListeners: () => listeners.clear(),
+    emit(event) {
+      for (const l of listeners) {
+        try {
+          l(event);
+        } catch {
+          // A broken listener (a closed window, a dropped SSE client) must not break the operation.
+        }
+      }
+    },
+    profileOrThrow(id) {
+      const p = store.listProfiles().find((x) => x.id === id);
+      if (!p) throw new WorkbenchError('NOT_FOUND', `no profile with id ${id}`);
+      return p;
+    },
+    effective(p) {
+      const group = p.groupId ? store.listGroups().find((g) => g.id === p.groupId) : undefined;
+      if (!group) return p;
+      const d = group.defaults;
+      return {
+        ...p,
+        issuer: p.issuer ?? d.issuer,
+        network: {
+          ...p.network,
+          proxy: p.network.proxy ?? d.network?.proxy,
+          caFile: p.network.caFile ?? d.network?.caFile,
+          insecureSkipTlsVerify: p.network.insecureSkipTlsVerify || (d.network?.insecureSkipTlsVerify ?? false),
+        },
+      };
+    },
+    async networkOf(p) {
+      if (!p) return {};
+      return {
+        proxy: p.network.proxy,
+        timeoutMs: p.network.timeoutMs,
+        tls: {
+          ...(p.network.caFile ? { ca: await readPem(p.network.caFile, 'CA bundle') } : {}),
+          ...(p.network.insecureSkipTlsVerify ? { insecure: true } : {}),
+        },
+      };
+    },
+    keystoreOrThrow() {
+      if (!options.keystore) throw new WorkbenchError('KEYCHAIN_UNAVAILABLE', 'the keystore is not available');
+      return options.keystore;
+    },
+    async withRun(runId, work) {
+      if (runs.has(runId)) throw new WorkbenchError('ALREADY_EXISTS', `run ${runId} is already running`);
+      const controller = new AbortController();
+      runs.set(runId, controller);
+      try {
+        return await work(controller.signal);
+      } finally {
+        runs.delete(runId);
+      }
+    },
+    flowDeps(runId, signal) {
+      return {
+        openBrowser: options.openBrowser,
+        signal,
+        receiveRedirect: broker.receive,
+        onProgress: (progress: FlowProgress) => c.emit({ type: 'run.progress', runId, progress }),
+      };
+    },
+    stores: () => ({ secrets, ...(options.keystore ? { keystore: options.keystore } : {}) }),
+    async recordRun(runId, profile, result) {
+      const tokens = result.tokens as TokenSet;
+      const entry = await history.add(
+        {
+          profileId: profile.id,
+          profileName: profile.name,
+          grantType: result.grantType,
+          obtainedAt: result.obtainedAt,
+          endpoints: result.endpoints,
+          ...(result.nonce ? { nonce: result.nonce } : {}),
+          ...(result.metadata?.issuer ?? profile.issuer ? { issuer: result.metadata?.issuer ?? profile.issuer } : {}),
+        },
+        tokens,
+      );
+      c.emit({ type: 'history.changed', profileId: profile.id });
+      return { runId, profileId: profile.id, grantType: result.grantType, obtainedAt: result.obtainedAt, history: publicEntry(entry), tokens, transcript: result.transcript };
+    },
+    async refreshRun(runId, profileId, historyId) {
+      const profile = c.effective(c.profileOrThrow(profileId));
+      const entry = historyId ? history.get(historyId) : history.latest(profileId, { withRefresh: true });
+      if (!entry || entry.profileId !== profileId) throw new WorkbenchError('NOT_FOUND', 'no stored tokens with a refresh token for this profile — get a token first');
+      const tokens = await history.tokens(entry.id);
+      if (!tokens?.refresh_token) throw new WorkbenchError('MISSING_CONFIGURATION', 'these tokens came without a refresh token (ask for the offline_access scope?)');
+      const refreshProfile: ConnectionProfile = { ...profile, grantType: 'refresh_token' };
+      const config = await resolveFlowConfig(refreshProfile, c.stores(), { refreshToken: tokens.refresh_token, interactionTimeoutMs: options.interactionTimeoutMs });
+      return c.withRun(runId, async (signal) => c.recordRun(runId, profile, await runFlow(config, c.flowDeps(runId, signal)).catch(withFailedTranscript)));
+    },
+    async tokenContext(profileId, historyId) {
+      const profile = c.effective(c.profileOrThrow(profileId));
+      const entry = historyId ? history.get(historyId) : history.latest(profileId);
+      if (!entry || entry.profileId !== profileId) throw new WorkbenchError('NOT_FOUND', 'no stored tokens for this profile — get a token first');
+      const tokens = await history.tokens(entry.id);
+      if (!tokens) throw new WorkbenchError('NOT_FOUND', 'the tokens of this history entry were cleared from the keychain');
+      const config = await resolveFlowConfig(profile, c.stores(), {});
+      const transcript = new Transcript();
+      for (const s of [config.inputs.clientSecret]) transcript.addSecret(s);
+      const http = new HttpClient(config.network, transcript);
+      let endpoints: Endpoints = { ...(entry.endpoints ?? {}) };
+      if (Object.keys(endpoints).length === 0 && profile.issuer && profile.discovery) {
+        endpoints = endpointsFromMetadata(await discover(http, profile.issuer), usesMutualTls(profile.clientAuth.method));
+      }
+      endpoints = { ...endpoints, ...stripUndefined(profile.endpoints) };
+      const auth = (): ClientAuth =>
+        clientAuthFor({
+          method: profile.clientAuth.method,
+          clientSecret: config.inputs.clientSecret,
+          signingKey: config.inputs.signingKey,
+          signingAlg: profile.clientAuth.signingAlg,
+          assertion: { audience: profile.clientAuth.assertionAudience, lifetimeSeconds: profile.clientAuth.assertionLifetime, x5t: profile.clientAuth.x5t },
+        });
+      const endpoint = (name: keyof Endpoints, what: string) => {
+        const url = endpoints[name];
+        if (!url) throw new WorkbenchError('MISSING_CONFIGURATION', `no ${what} endpoint: the server does not publish one; type it in the profile`);
+        return url;
+      };
+      const ctx = (url: string) => ({ clientId: profile.clientId, issuer: entry.issuer ?? profile.issuer, endpoint: url, tokenEndpoint: endpoints.token, transcript });
+      return { profile, entry, tokens, http, transcript, endpoints, auth, endpoint, ctx };
+    },
+    async send(http, transcript, req, label, to = 'authorization_server', check) {
+      try {
+        const res = await http.send(req, { label, to });
+        check?.(res);
+        return { status: res.status, headers: res.headers, body: res.body, durationMs: Math.round(res.durationMs), transcript: transcript.entries };
+      } finally {
+        await http.close();
+      }
+    },
+  };
+  return c;
+}
+
+export function publicEntry(e: StoredHistoryEntry): HistoryEntry {
+  const { endpoints: _e, issuer: _i, nonce: _n, ...rest } = e;
+  return rest;
+}
+
+/** A failed run's exchanges travel with its error (already redacted), so the exchange view can show why it failed. */
+export function withFailedTranscript(err: unknown): never {
+  const transcript = transcriptOfFailure(err);
+  if (!transcript?.length) throw err;
+  const info = toErrorInfo(err);
+  throw new WorkbenchError(info.code, info.message, { details: { ...info.details, transcript }, cause: err });
+}
+
+export function subjectOf(jwt: string): string | undefined {
+  const decoded = decodeToken(jwt);
+  return decoded.ok && decoded.format === 'jws' && typeof decoded.payload.sub === 'string' ? decoded.payload.sub : undefined;
+}
+
+/** Enough to tell two secrets apart, never enough to use one. */
+export function mask(value: string): string {
+  if (value.length < 12) return '•'.repeat(8);
+  return `${'•'.repeat(8)}${value.slice(-2)}`;
+}
