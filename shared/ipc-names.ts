@@ -43,6 +43,16 @@ export const OPERATION_NAMES = [
   'generateCertificate',
   'exportKey',
   'deleteKey',
+  // Environments and variables (issue 13 §3): secret variable values in the keychain
+  'getEnvironmentSecrets',
+  'setEnvironmentSecret',
+  'clearEnvironmentSecret',
+  // Provider presets and importers (issue 13 §2, §4)
+  'listPresets',
+  'profileFromPreset',
+  'convertImport',
+  // Exports as commands (issue 13 §4, issue 12 item 12)
+  'exportCommand',
 ] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];

@@ -164,6 +164,46 @@ export interface ImportReport {
   needSecrets: Array<{ profileId: string; name: string; secrets: SecretName[] }>;
 }
 
+// --- Environments, presets, importers, command exports (issue 13 §2–§4) ---------------------------
+export interface SecretVariableStatus {
+  name: string;
+  set: boolean;
+  masked?: string;
+}
+
+export interface PresetSummary {
+  id: string;
+  name: string;
+  docs: readonly string[];
+  inputs: ReadonlyArray<{ name: string; label: string; required?: boolean; default?: string; choices?: readonly string[]; help?: string }>;
+}
+
+export const IMPORT_FORMATS = ['postman', 'insomnia', 'bruno', 'curl'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+export interface ConvertedImport {
+  format: ImportFormat;
+  /** A Token Workbench connections document: hand it to importConnections (the normal import path). */
+  json: string;
+  groups: number;
+  profiles: number;
+  /** What could not be mapped, one line each ("Request 'x': auth type awsv4 is not OAuth"). */
+  unmapped: string[];
+  /** Secrets found in the file: left out, to be set after the import. */
+  needsSecret: Array<{ profile: string; secret: string }>;
+}
+
+export const COMMAND_KINDS = ['tokenbench', 'oauth2c', 'curl'] as const;
+export type CommandKind = (typeof COMMAND_KINDS)[number];
+
+export interface ExportedCommand {
+  text: string;
+  /** Environment variables the command expects (CLIENT_SECRET, …). Empty when real values were asked for. */
+  env: string[];
+  notes: string[];
+}
+// ------------------------------------------------------------------------------------------------
+
 // ---------------------------------------------------------------------------
 // Argument schemas
 
@@ -173,6 +213,7 @@ const ProfileRef = z.object({ profileId: Id }).strict();
 const HistoryRef = z.object({ profileId: Id, historyId: Id.optional() }).strict();
 const RunId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'run id must be 8–64 URL-safe characters');
 const Alias = z.string().trim().min(1).max(200);
+const VariableName = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - (up to 100)');
 
 /** A profile as the renderer edits it: the store fills timestamps (and an id when new). */
 export const ProfileDraftSchema = zm.extend(zm.omit(ConnectionProfileSchema, { createdAt: true, updatedAt: true }), { id: Id.optional() });
@@ -264,6 +305,34 @@ export const operations = {
   /** Public material only: JWK, a one-key JWKS, the SPKI PEM or the certificate chain PEM. */
   exportKey: op(z.object({ alias: Alias, format: z.enum(['jwk', 'jwks', 'pem', 'certificate']) }).strict()).returns<{ text: string; filename: string }>(),
   deleteKey: op(z.object({ alias: Alias }).strict()).returns<void>(),
+
+  // Environments and variables (issue 13 §3): values of secret variables, in the keychain only.
+  getEnvironmentSecrets: op(z.object({ groupId: Id, envId: Id }).strict()).returns<SecretVariableStatus[]>(),
+  setEnvironmentSecret: op(z.object({ groupId: Id, envId: Id, name: VariableName, value: z.string().min(1).max(16_384) }).strict()).returns<SecretVariableStatus>(),
+  clearEnvironmentSecret: op(z.object({ groupId: Id, envId: Id, name: VariableName }).strict()).returns<SecretVariableStatus>(),
+  // Provider presets (issue 13 §2)
+  listPresets: op(Empty).returns<PresetSummary[]>(),
+  profileFromPreset: op(
+    z
+      .object({
+        presetId: z.string().min(1).max(50),
+        name: z.string().trim().min(1).max(200),
+        groupId: Id.optional(),
+        inputs: z.record(z.string().max(100), z.string().max(2048)),
+      })
+      .strict(),
+  ).returns<{ profile: ConnectionProfile; notes: string[] }>(),
+  // Importers (issue 13 §4): a foreign file becomes a connections document; importConnections takes it from there.
+  convertImport: op(
+    z
+      .object({
+        format: z.enum(IMPORT_FORMATS).optional(),
+        files: z.array(z.object({ name: z.string().max(1024), text: z.string().max(20 * 1024 * 1024) }).strict()).min(1).max(5000),
+      })
+      .strict(),
+  ).returns<ConvertedImport>(),
+  // Exports as commands (issue 13 §4, issue 12 item 12); real secret values only when asked for.
+  exportCommand: op(z.object({ profileId: Id, kind: z.enum(COMMAND_KINDS), revealSecrets: z.boolean().default(false) }).strict()).returns<ExportedCommand>(),
 } satisfies Record<OperationName, { arg: z.core.$ZodType; result: unknown }>;
 
 // A key in `operations` that is not in OPERATION_NAMES fails here (the `satisfies` above catches the reverse).

@@ -15,6 +15,8 @@ import './zod-messages';
 const httpUrl = z.string().check(
   z.trim(),
   z.refine((v) => {
+    // Environments: a URL built from {{variables}} is checked once they are resolved (shared/environments.ts).
+    if (/\{\{\s*[A-Za-z0-9_.-]+\s*\}\}/.test(v)) return true;
     try {
       const u = new URL(v);
       return u.protocol === 'https:' || u.protocol === 'http:';
@@ -115,11 +117,37 @@ export const ConnectionProfileSchema = z.strictObject({
 export type ConnectionProfile = z.infer<typeof ConnectionProfileSchema>;
 export type ConnectionProfileInput = z.input<typeof ConnectionProfileSchema>;
 
+// --- Environments and variables (issue 13 §3) --------------------------------------------------
+/** A variable's name as `{{name}}` refers to it. */
+export const VARIABLE_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+export const EnvironmentVariableSchema = z
+  .strictObject({
+    name: z.string().check(z.regex(VARIABLE_NAME, 'letters, digits, _ . - (up to 100)')),
+    /** Plain variables only: a secret variable's value lives in the keychain (env:<groupId>:<envId>:<name>). */
+    value: z.optional(text(8192)),
+    secret: z._default(z.boolean(), false),
+  })
+  .check(z.refine((v) => !(v.secret && v.value !== undefined), { message: 'a secret variable keeps its value in the keychain, not in the profile file', path: ['value'] }));
+export type EnvironmentVariable = z.infer<typeof EnvironmentVariableSchema>;
+
+export const EnvironmentSchema = z.strictObject({
+  id: nonEmpty(100),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+  /** Production: shown with a warning label (not only a colour) wherever the environment is active. */
+  production: z.optional(z.boolean()),
+  variables: z._default(z.array(EnvironmentVariableSchema).check(z.maxLength(500)), []),
+});
+export type Environment = z.infer<typeof EnvironmentSchema>;
+// ------------------------------------------------------------------------------------------------
+
 export const ConnectionGroupSchema = z.strictObject({
   id: nonEmpty(100),
   name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
   /** Defaults inherited by the group's profiles. */
   defaults: z._default(z.strictObject({ issuer: z.optional(httpUrl), network: z.optional(z.partial(NetworkSchema)) }), {}),
+  /** Named environments (dev/test/prod) whose variables fill `{{name}}` in the group's profiles. */
+  environments: z.optional(z.array(EnvironmentSchema).check(z.maxLength(50))),
+  activeEnvironmentId: z.optional(text(100)),
 });
 export type ConnectionGroup = z.infer<typeof ConnectionGroupSchema>;
 

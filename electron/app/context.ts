@@ -12,6 +12,7 @@ import { Transcript } from '../engine/transcript';
 import type { Keystore } from '../keystore/keystore';
 import type { SecretStore } from '../secrets/secret-store';
 import type { ProfileStore } from '../storage/profile-store';
+import { applyEnvironment, type ProfileInEnvironment } from './environments';
 import type { HistoryStore, StoredHistoryEntry } from './history';
 import type { RedirectBroker } from './redirects';
 import { readPem, resolveFlowConfig } from './run-profile';
@@ -48,6 +49,8 @@ export interface ServiceContext {
   profileOrThrow(id: string): ConnectionProfile;
   /** The profile with its group's defaults (issuer, proxy, CA, TLS) filled in where it leaves them unset. */
   effective(p: ConnectionProfile): ConnectionProfile;
+  /** Environments: the effective profile with `{{name}}` filled from its group's active environment. */
+  inEnvironment(p: ConnectionProfile): Promise<ProfileInEnvironment>;
   networkOf(p: ConnectionProfile | undefined): Promise<NetworkSettings>;
   keystoreOrThrow(): Keystore;
   /** Runs a flow under a run id the renderer chose, so it can show progress and cancel before the call returns. */
@@ -131,6 +134,7 @@ export function createServiceContext(
         },
       };
     },
+    inEnvironment: (p) => applyEnvironment(c.effective(p), store.listGroups(), secrets),
     async networkOf(p) {
       if (!p) return {};
       return {
@@ -183,24 +187,24 @@ export function createServiceContext(
       return { runId, profileId: profile.id, grantType: result.grantType, obtainedAt: result.obtainedAt, history: publicEntry(entry), tokens, transcript: result.transcript };
     },
     async refreshRun(runId, profileId, historyId) {
-      const profile = c.effective(c.profileOrThrow(profileId));
+      const { profile, variables } = await c.inEnvironment(c.profileOrThrow(profileId));
       const entry = historyId ? history.get(historyId) : history.latest(profileId, { withRefresh: true });
       if (!entry || entry.profileId !== profileId) throw new WorkbenchError('NOT_FOUND', 'no stored tokens with a refresh token for this profile — get a token first');
       const tokens = await history.tokens(entry.id);
       if (!tokens?.refresh_token) throw new WorkbenchError('MISSING_CONFIGURATION', 'these tokens came without a refresh token (ask for the offline_access scope?)');
       const refreshProfile: ConnectionProfile = { ...profile, grantType: 'refresh_token' };
-      const config = await resolveFlowConfig(refreshProfile, c.stores(), { refreshToken: tokens.refresh_token, interactionTimeoutMs: options.interactionTimeoutMs });
+      const config = await resolveFlowConfig(refreshProfile, c.stores(), { refreshToken: tokens.refresh_token, interactionTimeoutMs: options.interactionTimeoutMs, variables });
       return c.withRun(runId, async (signal) => c.recordRun(runId, profile, await runFlow(config, c.flowDeps(runId, signal)).catch(withFailedTranscript)));
     },
     async tokenContext(profileId, historyId) {
-      const profile = c.effective(c.profileOrThrow(profileId));
+      const { profile, variables } = await c.inEnvironment(c.profileOrThrow(profileId));
       const entry = historyId ? history.get(historyId) : history.latest(profileId);
       if (!entry || entry.profileId !== profileId) throw new WorkbenchError('NOT_FOUND', 'no stored tokens for this profile — get a token first');
       const tokens = await history.tokens(entry.id);
       if (!tokens) throw new WorkbenchError('NOT_FOUND', 'the tokens of this history entry were cleared from the keychain');
-      const config = await resolveFlowConfig(profile, c.stores(), {});
+      const config = await resolveFlowConfig(profile, c.stores(), { ...(variables ? { variables } : {}) });
       const transcript = new Transcript();
-      for (const s of [config.inputs.clientSecret]) transcript.addSecret(s);
+      for (const s of [config.inputs.clientSecret, ...(config.redact ?? [])]) transcript.addSecret(s);
       const http = new HttpClient(config.network, transcript);
       let endpoints: Endpoints = { ...(entry.endpoints ?? {}) };
       if (Object.keys(endpoints).length === 0 && profile.issuer && profile.discovery) {

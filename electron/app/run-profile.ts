@@ -1,3 +1,4 @@
+import { hasVariables, substitute, type ResolvedVariables } from '../../shared/environments';
 import { WorkbenchError } from '../../shared/errors';
 import type { ConnectionProfile } from '../../shared/profile';
 import type { AssertionSigner, SigningKey } from '../engine/assertion';
@@ -19,6 +20,8 @@ export interface RunOverrides extends FlowInputs {
   caPem?: string;
   hideTokens?: boolean;
   interactionTimeoutMs?: number;
+  /** Environments: the active environment's values, for `{{name}}` in stored secrets, and secret values to redact. */
+  variables?: ResolvedVariables;
 }
 
 /**
@@ -30,7 +33,7 @@ export async function resolveFlowConfig(
   stores: { secrets?: SecretStore; keystore?: RunKeystore },
   overrides: RunOverrides = {},
 ): Promise<FlowConfig> {
-  const { tlsCertPem, tlsKeyPem, caPem, hideTokens, interactionTimeoutMs, ...inputOverrides } = overrides;
+  const { tlsCertPem, tlsKeyPem, caPem, hideTokens, interactionTimeoutMs, variables, ...inputOverrides } = overrides;
   const inputs: FlowInputs = { ...inputOverrides };
   const stored = async (name: 'clientSecret' | 'password' | 'refreshToken') => {
     if (!profile.secretRefs.includes(name)) return undefined;
@@ -40,6 +43,10 @@ export async function resolveFlowConfig(
   inputs.clientSecret ??= await stored('clientSecret');
   inputs.password ??= await stored('password');
   if (profile.grantType === 'refresh_token') inputs.refreshToken ??= await stored('refreshToken');
+  // Environments: a stored secret may itself be `{{name}}` of a (secret) variable, per environment.
+  const fill = (value: string | undefined, field: string) => (value !== undefined && hasVariables(value) ? substitute(value, variables?.values ?? {}, field, variables?.envName) : value);
+  inputs.clientSecret = fill(inputs.clientSecret, 'the client secret');
+  inputs.password = fill(inputs.password, 'the password');
 
   const auth = profile.clientAuth;
   const keyFromStore = async (alias: string, alg?: string) => {
@@ -75,6 +82,7 @@ export async function resolveFlowConfig(
     network: { proxy: profile.network.proxy, timeoutMs: profile.network.timeoutMs, tls },
     ...(hideTokens !== undefined ? { hideTokens } : {}),
     ...(interactionTimeoutMs !== undefined ? { interactionTimeoutMs } : {}),
+    ...(variables?.secretValues.length ? { redact: variables.secretValues } : {}),
   };
 }
 

@@ -11,6 +11,9 @@ import { runHandlers } from './handlers/runs';
 import { secretHandlers } from './handlers/secrets';
 import { tokenHandlers } from './handlers/tokens';
 import { workspaceHandlers } from './handlers/workspace';
+import { conversionHandlers } from './handlers/conversions';
+import { environmentHandlers } from './handlers/environments';
+import { presetHandlers } from './handlers/presets';
 import { HistoryStore } from './history';
 import { RedirectBroker } from './redirects';
 
@@ -49,6 +52,10 @@ export function createAppService(options: AppServiceOptions): AppService {
     ...apiHandlers(c),
     ...historyHandlers(c),
     ...keystoreHandlers(c),
+    // Issue 13 §2–§4: environments, presets, importers, exports as commands
+    ...environmentHandlers(c),
+    ...presetHandlers(c),
+    ...conversionHandlers(c),
   };
 
   return {

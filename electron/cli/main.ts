@@ -7,6 +7,9 @@ const USAGE = `tokenbench — OAuth 2.0 / OpenID Connect tokens from the command
 Usage:
   tokenbench token [ISSUER_URL] [flags]       get a token (every grant and client-authentication method)
   tokenbench profiles list|show|save|delete   saved connection profiles (shared with the desktop app)
+  tokenbench profiles import FILE [--from F]  import from postman, insomnia, bruno or a curl command
+  tokenbench profiles command NAME --as curl  a profile as a tokenbench, oauth2c or curl command
+  tokenbench presets [show NAME]              provider presets (Entra ID, Okta, Auth0, Keycloak, …)
   tokenbench keys ...                         keystore: generate, import, certificates, JWKS export
   tokenbench assertion --key ALIAS ...        sign a JWT (client assertion, JWT bearer, ad hoc)
   tokenbench decode TOKEN|-                   decode a JWT/JWE
@@ -24,6 +27,7 @@ type Command = (argv: string[], ctx: CliContext) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   token: async () => (await import('./commands/token')).tokenCommand,
   profiles: async () => (await import('./commands/profiles')).profilesCommand,
+  presets: async () => (await import('./commands/presets')).presetsCommand,
   sandbox: async () => (await import('./commands/sandbox')).sandboxCommand,
   keys: async () => (await import('./commands/keys')).keysCommand,
   assertion: async () => (await import('./commands/keys')).assertionCommand,

@@ -63,6 +63,8 @@ export interface FlowConfig {
   discoveryCache?: DiscoveryCacheMode;
   /** Reuse kept-alive connections across runs with the same network settings (default true). */
   shareConnections?: boolean;
+  /** Environments: values of secret variables filled into the profile, redacted like the client secret. */
+  redact?: string[];
 }
 
 export type FlowProgress =
@@ -136,7 +138,7 @@ class FlowRun {
 
   async run(): Promise<FlowResult> {
     const p = this.profile;
-    for (const secret of [this.config.inputs.clientSecret, this.config.inputs.password]) this.transcript.addSecret(secret);
+    for (const secret of [this.config.inputs.clientSecret, this.config.inputs.password, ...(this.config.redact ?? [])]) this.transcript.addSecret(secret);
     if (usesMutualTls(p.clientAuth.method) && !this.config.network.tls?.cert)
       throw new WorkbenchError('MISSING_CONFIGURATION', `${p.clientAuth.method} needs a client certificate and key (a keystore alias with a certificate, or --tls-cert/--tls-key)`);
     await this.resolveEndpoints();

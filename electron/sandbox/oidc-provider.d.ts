@@ -89,6 +89,8 @@ declare module 'oidc-provider' {
     readonly issuer: string;
     proxy: boolean;
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
+    /** Koa middleware around every route (quirk clients of issue 13 §2). */
+    use(middleware: (ctx: KoaContextWithOIDC, next: () => Promise<void>) => Promise<void>): void;
     registerGrantType(
       name: string,
       handler: (ctx: KoaContextWithOIDC) => Promise<void>,

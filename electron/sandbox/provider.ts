@@ -13,6 +13,7 @@ import { createInteractionHandler, INTERACTION_PREFIX } from './interactions';
 import { listenHttp, listenMutualTls, type Listener } from './listeners';
 import { loadOidcProvider } from './loader';
 import { createCertificateAuthority, createRsaSigningCertificate, createSelfSignedCertificate, generateSigningKey } from './pki';
+import { quirkClients, quirkMiddleware } from './quirks';
 import { resourceServerInfo, SANDBOX_RESOURCE } from './resources';
 import { mintAssertion, type SamlIdentityProvider } from './saml';
 import type { SandboxHandle, SandboxOptions, TrustedIssuer } from './types';
@@ -65,6 +66,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const mtlsOrigin = `https://127.0.0.1:${mtlsListener.port}`;
 
     const { metadata, clients, resourceServer } = await buildClients({ selfSigned, tlsClient, ...(options.clientJwks ? { clientJwks: options.clientJwks } : {}) });
+    // Provider presets (issue 13 §2): clients that behave like a real provider's quirk.
+    const quirks = quirkClients(metadata.find((m) => m.client_id === 'sandbox-private-key-jwt')?.jwks as JSONWebKeySet | undefined);
+    metadata.push(...quirks.metadata);
+    for (const q of quirks.clients) clients[q.client_id] = q;
     const clientJwks = new Map<string, JSONWebKeySet>();
     for (const m of metadata) if (m.jwks) clientJwks.set(String(m.client_id), m.jwks as JSONWebKeySet);
 
@@ -100,6 +105,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ];
     for (const grant of grants) provider.registerGrantType(grant.name, grant.handler, grant.params, ['resource']);
 
+    provider.use(quirkMiddleware());
     const providerCallback = provider.callback();
     const interactions = createInteractionHandler(provider, accounts);
     dispatch = (req, res) => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hasVariables, substitute } from '../../../shared/environments';
 import { WorkbenchError } from '../../../shared/errors';
 import type { ApiCallResult, HistoryEntry } from '../../../shared/ipc';
 import { HttpClient, type PreparedRequest } from '../../engine/http';
@@ -23,11 +24,15 @@ export function apiHandlers(c: ServiceContext): Pick<Handlers, 'callApi'> {
       }
       const tokens = await history.tokens(entry.id);
       if (!tokens) throw new WorkbenchError('NOT_FOUND', 'the tokens of this history entry were cleared from the keychain');
-      const profile = c.effective(c.profileOrThrow(profileId));
+      const { profile, variables } = await c.inEnvironment(c.profileOrThrow(profileId));
+      // Environments: `{{name}}` in the request's headers and body too.
+      const fill = (text: string, field: string) => (hasVariables(text) ? substitute(text, variables?.values ?? {}, field, variables?.envName) : text);
       const transcript = new Transcript();
+      for (const s of variables?.secretValues ?? []) transcript.addSecret(s);
       const http = new HttpClient(await c.networkOf(profile), transcript);
       const h: Record<string, string> = {};
-      for (const { name, value } of headers) h[name.toLowerCase()] = value;
+      for (const { name, value } of headers) h[name.toLowerCase()] = fill(value, `header ${name}`);
+      if (body !== undefined) body = fill(body, 'the request body');
       h.authorization ??= `${/^dpop$/i.test(tokens.token_type) ? 'DPoP' : 'Bearer'} ${tokens.access_token}`;
       const req: PreparedRequest = { method, url, headers: h, ...(body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body } : {}) };
       const result = await c.send(http, transcript, req, 'API request', 'resource_server');

@@ -25,9 +25,9 @@ export function runHandlers(c: ServiceContext): Pick<Handlers, 'discover' | 'get
       }
     },
     getToken: async ({ runId, profileId, inputs }) => {
-      const profile = c.effective(c.profileOrThrow(profileId));
+      const { profile, variables } = await c.inEnvironment(c.profileOrThrow(profileId));
       const given = Object.fromEntries(Object.entries(inputs ?? {}).filter(([, v]) => typeof v === 'string' && v.trim() !== ''));
-      const config = await resolveFlowConfig(profile, c.stores(), { ...given, interactionTimeoutMs: c.options.interactionTimeoutMs });
+      const config = await resolveFlowConfig(profile, c.stores(), { ...given, interactionTimeoutMs: c.options.interactionTimeoutMs, ...(variables ? { variables } : {}) });
       return c.withRun(runId, async (signal) => c.recordRun(runId, profile, await runFlow(config, c.flowDeps(runId, signal)).catch(withFailedTranscript)));
     },
     refresh: async ({ runId, profileId, historyId }) => c.refreshRun(runId, profileId, historyId),

@@ -1,3 +1,4 @@
+import { environmentSecretAccount } from '../../../shared/environments';
 import { SECRET_NAMES } from '../../../shared/ipc';
 import { discoveryCache } from '../../engine/discovery-cache';
 import { profileSecretAccount } from '../../secrets/secret-store';
@@ -19,7 +20,10 @@ export function workspaceHandlers(c: ServiceContext): Pick<Handlers, WorkspaceOp
       return g;
     },
     deleteGroup: async ({ groupId }) => {
+      const envs = store.listGroups().find((g) => g.id === groupId)?.environments ?? [];
       store.deleteGroup(groupId);
+      // Environments: the group's secret variable values go with it.
+      for (const e of envs) for (const v of e.variables) if (v.secret) await secrets.delete(environmentSecretAccount(groupId, e.id, v.name));
       c.emit({ type: 'workspace.changed' });
     },
     saveProfile: async (input) => {

@@ -10,6 +10,15 @@ const HELP = `Usage:
   tokenbench profiles show NAME
   tokenbench profiles save NAME [ISSUER_URL] [token flags]   create, or update with the flags given
   tokenbench profiles delete NAME
+  tokenbench profiles save NAME --preset ID [preset inputs] [token flags]
+                       e.g. --preset entra --tenant contoso.onmicrosoft.com --client-id ID --grant-type client_credentials
+                       (tokenbench presets lists them; presets show ID lists a preset's inputs)
+  tokenbench profiles import FILE... [--from postman|insomnia|bruno|curl] [--dry-run]
+                       a Postman collection v2.1 (+ environment files), an Insomnia v4 JSON / v5 YAML
+                       export, a Bruno collection folder, or a file holding a curl command ("-" reads
+                       stdin); --from is detected when absent. Secrets found are listed, never stored.
+  tokenbench profiles command NAME [--as tokenbench|oauth2c|curl] [--env NAME] [--reveal-secrets]
+                       the profile as a command; secrets as $ENVIRONMENT_VARIABLES unless --reveal-secrets
 
 Secrets given to "save" (--client-secret, --password, --refresh-token) go to the OS keychain,
 never into the profile file. Keys are referenced as --signing-key keystore:ALIAS.
@@ -39,7 +48,12 @@ export async function profilesCommand(argv: string[], ctx: CliContext): Promise<
       printJson(profile);
       return 0;
     }
+    case 'import':
+      return importCommand(rest, ctx);
+    case 'command':
+      return commandCommand(rest, ctx);
     case 'save': {
+      if (rest.some((a) => a === '--preset' || a.startsWith('--preset='))) return saveFromPreset(rest, ctx);
       const { values: flags, positionals } = parse(rest, PROFILE_OPTIONS);
       if (positionals.length < 1 || positionals.length > 2) throw new UsageError('usage: tokenbench profiles save NAME [ISSUER_URL] [flags]');
       const [name, issuer] = positionals as [string, string | undefined];
@@ -84,8 +98,159 @@ export async function profilesCommand(argv: string[], ctx: CliContext): Promise<
       process.stdout.write(HELP);
       return sub ? 0 : 2;
     default:
-      throw new UsageError(`unknown profiles command "${sub}" (list, show, save, delete)`);
+      throw new UsageError(`unknown profiles command "${sub}" (list, show, save, delete, import, command)`);
   }
+}
+
+// --- Provider presets, importers, exports as commands (issue 13 §2, §4) -----------------------------
+
+/** `profiles save NAME --preset ID …`: the preset's inputs as flags, then the usual token flags on top. */
+async function saveFromPreset(argv: string[], ctx: CliContext): Promise<number> {
+  const { PRESETS, presetById, profileFromPreset } = await import('../../../shared/presets');
+  const inputNames = new Set(PRESETS.flatMap((p) => p.inputs.map((i) => i.name)));
+  const extra: Record<string, { type: 'string' }> = {};
+  for (const n of inputNames) if (!(n in PROFILE_OPTIONS)) extra[n] = { type: 'string' };
+  const { values, positionals } = parse(argv, { ...PROFILE_OPTIONS, ...extra, preset: { type: 'string' } });
+  const flags = values as Record<string, string | string[] | boolean | undefined>;
+  if (positionals.length !== 1) throw new UsageError('usage: tokenbench profiles save NAME --preset ID [inputs] [flags]');
+  const name = positionals[0] as string;
+  const preset = presetById(String(flags.preset));
+  if (!preset) throw new WorkbenchError('NOT_FOUND', `no preset "${flags.preset}" (see tokenbench presets)`);
+  // Inputs the preset takes, from their flags; the grant comes from --grant-type (short names).
+  const inputs: Record<string, string> = {};
+  const consumed = new Set<string>(['preset']);
+  for (const i of preset.inputs) {
+    const flag = i.name === 'grant' ? 'grant-type' : i.name;
+    const v = flags[flag];
+    const value = Array.isArray(v) ? v[0] : typeof v === 'string' ? v : undefined;
+    if (value !== undefined) {
+      inputs[i.name] = i.name === 'grant' ? value.replace(/^urn:ietf:params:oauth:grant-type:/, '').replace('jwt-bearer', 'jwt_bearer').replace('token-exchange', 'token_exchange') : value;
+      if (!['client-id', 'grant-type'].includes(flag)) consumed.add(flag);
+    }
+  }
+  const unusedInput = [...inputNames].filter((n) => !(n in PROFILE_OPTIONS) && flags[n] !== undefined && !preset.inputs.some((i) => i.name === n));
+  if (unusedInput.length) throw new UsageError(`${preset.name} does not take ${unusedInput.map((n) => `--${n}`).join(', ')} (tokenbench presets show ${preset.id})`);
+  const draft = profileFromPreset(preset, inputs, name);
+  const rest = Object.fromEntries(Object.entries(values).filter(([k]) => k in PROFILE_OPTIONS && !consumed.has(k) && k !== 'grant-type')) as Parameters<typeof profileFromFlags>[0];
+  const store = await ctx.profiles();
+  const existing = store.getProfile(name);
+  const base = profileFromFlags({}, undefined, { ...draft.profile, id: existing?.id ?? 'preset', secretRefs: [] } as never, name);
+  const built = profileFromFlags(rest, undefined, base, name);
+  const overrides = overridesFromFlags(rest);
+  const toStore = SECRET_FLAGS.filter(([flag]) => rest[flag] !== undefined);
+  const { id: _id, ...body } = built;
+  const saved = store.saveProfile({ ...body, id: existing?.id, name, secretRefs: toStore.map(([, r]) => r) });
+  if (toStore.length) {
+    const secrets = await ctx.secrets();
+    const vals: Record<string, string | undefined> = { clientSecret: overrides.clientSecret, password: overrides.password, refreshToken: overrides.refreshToken };
+    for (const [, ref] of toStore) await secrets.set(profileSecretAccount(saved.id, ref), vals[ref] as string);
+  }
+  process.stderr.write(`saved profile "${saved.name}" from preset ${preset.name}${toStore.length ? ` (${toStore.map(([, r]) => r).join(', ')} in the keychain)` : ''}
+`);
+  for (const n of draft.notes) process.stderr.write(`  - ${n}
+`);
+  return 0;
+}
+
+async function importCommand(argv: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parse(argv, { from: { type: 'string' }, 'dry-run': { type: 'boolean' } });
+  if (!positionals.length) throw new UsageError('usage: tokenbench profiles import FILE... [--from postman|insomnia|bruno|curl]');
+  const { IMPORT_FORMATS } = await import('../../../shared/ipc');
+  if (values.from !== undefined && !(IMPORT_FORMATS as readonly string[]).includes(values.from)) throw new UsageError(`--from is one of ${IMPORT_FORMATS.join(', ')}`);
+  const files = await readImportFiles(positionals);
+  const { convertImportFiles } = await import('../../../shared/importers');
+  const { parse: parseYaml } = await import('yaml');
+  const converted = convertImportFiles(files, values.from as (typeof IMPORT_FORMATS)[number] | undefined, (t) => parseYaml(t, { maxAliasCount: 100 }));
+  if (values['dry-run']) {
+    process.stdout.write(converted.json);
+  } else {
+    // The normal import path (and its trust rules), as the desktop app takes a connections file.
+    const { createAppService } = await import('../../app/service');
+    const service = createAppService({ dataDir: ctx.dataDir, mode: 'web', version: 'cli', openBrowser: async () => undefined, secrets: await ctx.secrets() });
+    try {
+      await service.handlers.importConnections({ json: converted.json } as never);
+    } finally {
+      await service.close();
+    }
+  }
+  process.stderr.write(`${values['dry-run'] ? 'would import' : 'imported'} from ${converted.format}: ${converted.groups} group(s), ${converted.profiles} profile(s)
+`);
+  for (const n of converted.needsSecret) process.stderr.write(`  needs secret: ${n.secret} of "${n.profile}" (not imported: set it with tokenbench profiles save "${n.profile}" --${n.secret === 'clientSecret' ? 'client-secret' : n.secret === 'password' ? 'password' : 'refresh-token'} …)
+`);
+  for (const u of converted.unmapped) process.stderr.write(`  not mapped: ${u}
+`);
+  return 0;
+}
+
+async function readImportFiles(paths: string[]): Promise<Array<{ name: string; text: string }>> {
+  const { readFile, readdir, stat } = await import('node:fs/promises');
+  const { join, relative } = await import('node:path');
+  const files: Array<{ name: string; text: string }> = [];
+  for (const p of paths) {
+    if (p === '-') {
+      const { readStdin } = await import('../args');
+      files.push({ name: 'stdin', text: await readStdin() });
+      continue;
+    }
+    const st = await stat(p).catch(() => undefined);
+    if (!st) throw new WorkbenchError('NOT_FOUND', `no file or folder ${p}`);
+    if (st.isDirectory()) {
+      // A Bruno collection: its .bru files and bruno.json, with paths relative to the folder.
+      const walk = async (dir: string): Promise<void> => {
+        for (const e of await readdir(dir, { withFileTypes: true })) {
+          const full = join(dir, e.name);
+          if (e.isDirectory() && e.name !== 'node_modules' && !e.name.startsWith('.')) await walk(full);
+          else if (e.isFile() && (e.name.endsWith('.bru') || e.name === 'bruno.json')) files.push({ name: relative(p, full).split('\\').join('/'), text: await readFile(full, 'utf8') });
+        }
+      };
+      await walk(p);
+    } else files.push({ name: p, text: await readFile(p, 'utf8') });
+  }
+  return files;
+}
+
+async function commandCommand(argv: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parse(argv, { as: { type: 'string' }, env: { type: 'string' }, 'reveal-secrets': { type: 'boolean' } });
+  const kind = values.as ?? 'tokenbench';
+  if (!['tokenbench', 'oauth2c', 'curl'].includes(kind)) throw new UsageError('--as is tokenbench, oauth2c or curl');
+  const store = await ctx.profiles();
+  const stored = store.getProfile(one(positionals, 'profiles command NAME [--as tokenbench|oauth2c|curl]'));
+  if (!stored) throw new WorkbenchError('NOT_FOUND', `no saved profile "${positionals[0]}"`);
+  const { applyEnvironment } = await import('../../app/environments');
+  const { profile } = await applyEnvironment(stored, store.listGroups(), () => ctx.secrets(), values.env);
+  let secrets: Record<string, string> | undefined;
+  if (values['reveal-secrets']) {
+    secrets = {};
+    const s = await ctx.secrets();
+    for (const ref of profile.secretRefs) {
+      const v = await s.get(profileSecretAccount(profile.id, ref));
+      if (v !== undefined) secrets[ref] = v;
+    }
+  }
+  let tokenEndpoint = profile.endpoints.token;
+  if (!tokenEndpoint && kind === 'curl' && profile.issuer && profile.discovery) {
+    const { discover } = await import('../../engine/discovery');
+    const { HttpClient, closeSharedConnections } = await import('../../engine/http');
+    const { Transcript } = await import('../../engine/transcript');
+    const http = new HttpClient({}, new Transcript());
+    try {
+      tokenEndpoint = (await discover(http, profile.issuer)).token_endpoint;
+    } catch {
+      // $TOKEN_ENDPOINT then.
+    } finally {
+      await http.close();
+      await closeSharedConnections();
+    }
+  }
+  const { buildCommand } = await import('../../../shared/commands');
+  const built = buildCommand(kind as 'tokenbench' | 'oauth2c' | 'curl', profile, { ...(tokenEndpoint ? { tokenEndpoint } : {}), ...(secrets ? { secrets } : {}) });
+  process.stdout.write(`${built.text}
+`);
+  if (built.env.length) process.stderr.write(`set first: ${built.env.map((e) => `$${e}`).join(' ')}
+`);
+  for (const n of built.notes) process.stderr.write(`note: ${n}
+`);
+  return 0;
 }
 
 function one(positionals: string[], usage: string): string {

@@ -1,5 +1,7 @@
 import { WorkbenchError } from '../../../shared/errors';
 import type { ConnectionProfile } from '../../../shared/profile';
+import { profileUsesVariables } from '../../../shared/environments';
+import { applyEnvironment } from '../../app/environments';
 import { resolveFlowConfig, type RunOverrides } from '../../app/run-profile';
 import { systemBrowserOpener, type BrowserOpener } from '../../engine/browser';
 import type { FlowProgress } from '../../engine/flow';
@@ -26,11 +28,13 @@ const HELP = `Usage: tokenbench token [ISSUER_URL] [flags]
   --token-url URL  --authorization-url URL  --device-authorization-url URL   (when there is no discovery)
   --param k=v (token and refresh requests)  --auth-param k=v (authorization request)
   --profile NAME            use a saved profile; flags override it
+  --env NAME                fill {{variables}} from this environment of the profile's group
+                            (default: the group's active environment)
   --silent                  print only the token endpoint's JSON response
   --hide-tokens             redact tokens in the printed exchanges too
 `;
 
-const OPTIONS = { ...PROFILE_OPTIONS, silent: { type: 'boolean' }, 'hide-tokens': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+const OPTIONS = { ...PROFILE_OPTIONS, env: { type: 'string' }, silent: { type: 'boolean' }, 'hide-tokens': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
 export async function tokenCommand(argv: string[], ctx: CliContext): Promise<number> {
   const { values: flags, positionals } = parse(argv, OPTIONS);
@@ -46,8 +50,16 @@ export async function tokenCommand(argv: string[], ctx: CliContext): Promise<num
     base = (await ctx.profiles()).getProfile(flags.profile);
     if (!base) throw new WorkbenchError('NOT_FOUND', `no saved profile "${flags.profile}" (see tokenbench profiles list)`);
   }
-  const profile = profileFromFlags(flags, issuer, base);
+  let profile = profileFromFlags(flags, issuer, base);
   const overrides: RunOverrides = { ...overridesFromFlags(flags), hideTokens: flags['hide-tokens'] ?? false };
+  // Environments (issue 13 §3): {{name}} filled before anything is sent; an unresolved one is an error naming it.
+  if (flags.env !== undefined || profileUsesVariables(profile) || (base?.groupId !== undefined && (await ctx.profiles()).listGroups().some((g) => g.id === base?.groupId && g.activeEnvironmentId))) {
+    if (flags.env !== undefined && !profile.groupId) throw new UsageError('--env needs a saved profile in a group (--profile NAME): environments belong to groups');
+    const groups = profile.groupId ? (await ctx.profiles()).listGroups() : [];
+    const applied = await applyEnvironment(profile, groups, () => ctx.secrets(), flags.env);
+    profile = applied.profile;
+    if (applied.variables) overrides.variables = applied.variables;
+  }
   const signingKeyFlag = flags['signing-key'];
   // Key-file parsing pulls in PKCS#12 and X.509 code: loaded only when a key file is given.
   if (signingKeyFlag && !signingKeyFlag.startsWith('keystore:'))
