@@ -38,9 +38,10 @@ export function parseBru(text: string): Map<string, Block> {
 
 const dict = (b: Block | undefined): Record<string, string> => (b?.kind === 'dict' ? Object.fromEntries(b.entries.filter(([, , off]) => !off).map(([k, v]) => [k, v])) : {});
 
-function profileOfBru(a: Record<string, string>, name: string, where: string, unmapped: string[]): ImportedProfile | undefined {
+function profileOfBru(a: Record<string, string>, name: string, where: string, unmapped: string[], blocks: Map<string, Block>): ImportedProfile | undefined {
+  const rows = (block: string) => Object.entries(dict(blocks.get(block))).map(([k, v]) => ({ name: k, value: v }));
   const grant = a.grant_type;
-  const handled = new Set(['grant_type', 'access_token_url', 'authorization_url', 'callback_url', 'client_id', 'client_secret', 'scope', 'state', 'pkce', 'username', 'password', 'credentials_placement', 'credentials_id', 'token_placement', 'token_header_prefix', 'auto_fetch_token', 'auto_refresh_token', 'refresh_token_url', 'token_query_key']);
+  const handled = new Set(['token_source', 'grant_type', 'access_token_url', 'authorization_url', 'callback_url', 'client_id', 'client_secret', 'scope', 'state', 'pkce', 'username', 'password', 'credentials_placement', 'credentials_id', 'token_placement', 'token_header_prefix', 'auto_fetch_token', 'auto_refresh_token', 'refresh_token_url', 'token_query_key']);
   for (const k of Object.keys(a)) if (!handled.has(k) && a[k]) unmapped.push(`${where}: OAuth 2.0 setting "${k}" has no equivalent here`);
   return profileOfOAuth(
     {
@@ -54,7 +55,10 @@ function profileOfBru(a: Record<string, string>, name: string, where: string, un
       redirectUrl: a.callback_url,
       username: a.username,
       password: a.password,
-      secretInBody: a.credentials_placement === 'body',
+      // Bruno's default placement is the body (bruno-lang bruToJson: credentialsPlacement ?? 'body').
+      secretInBody: a.credentials_placement !== 'basic_auth_header',
+      extraTokenParams: rows('auth:oauth2:additional_params:access_token_req:body'),
+      extraAuthParams: rows('auth:oauth2:additional_params:auth_req:queryparams'),
       ...(grant === 'authorization_code' ? { pkce: a.pkce === 'true' } : {}),
     },
     where,
@@ -98,7 +102,7 @@ export function convertBruno(files: Array<{ name: string; text: string }>): Conv
     const method = ['get', 'post', 'put', 'patch', 'delete', 'options', 'head'].map((m) => dict(blocks.get(m))).find((d) => Object.keys(d).length);
     const mode = isCollection || isFolder ? dict(blocks.get('auth')).mode : method?.auth;
     if (oauth && (mode === 'oauth2' || mode === undefined)) {
-      const p = profileOfBru(dict(oauth), name, path, unmapped);
+      const p = profileOfBru(dict(oauth), name, path, unmapped, blocks);
       if (p) profiles.push(p);
     } else if (mode && !['none', 'inherit', 'oauth2'].includes(mode)) unmapped.push(`${path}: auth mode "${mode}" is not OAuth 2.0`);
   }

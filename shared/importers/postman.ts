@@ -90,14 +90,19 @@ export function convertPostman(files: Array<{ name: string; doc: unknown }>): Co
   for (const f of collections) {
     const doc = f.doc as PostmanItem & { info: { name?: string }; variable?: KV[] };
     const profiles: ImportedProfile[] = [];
-    const groupEnvs = [...envs];
+    // Postman applies collection variables under the active environment: each environment gets them, its own values winning.
+    let groupEnvs = envs;
     if (doc.variable?.length) {
-      const { env, skipped } = environmentOf('Collection variables', doc.variable.filter((v) => v.key && !v.disabled).map((v) => ({ name: String(v.key), value: String(v.value ?? ''), secret: v.type === 'secret' })));
+      const { env: collectionEnv, skipped } = environmentOf('Collection variables', doc.variable.filter((v) => v.key && !v.disabled).map((v) => ({ name: String(v.key), value: String(v.value ?? ''), secret: v.type === 'secret' })));
       conversion.unmapped.push(...skipped);
-      groupEnvs.push(env);
+      groupEnvs = envs.length
+        ? envs.map((e) => ({ ...e, variables: [...collectionEnv.variables.filter((cv) => !e.variables.some((v) => v.name === cv.name)), ...e.variables] }))
+        : [collectionEnv];
     }
     const walk = (item: PostmanItem, inherited: PostmanAuth | null, path: string[]) => {
-      const own = item.auth && item.auth.type !== 'inherit' ? item.auth : undefined;
+      // Folders and the collection carry `auth`; a request carries it in `request.auth`.
+      const declared = item.auth ?? (item.request && typeof item.request === 'object' ? (item.request as { auth?: PostmanAuth | null }).auth : undefined);
+      const own = declared && declared.type !== 'inherit' ? declared : undefined;
       const effective = own ?? inherited;
       const where = path.join(' / ') || doc.info.name || f.name;
       if (own) {
