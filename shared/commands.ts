@@ -150,10 +150,11 @@ export function curlCommand(p: ConnectionProfile, o: CommandOptions = {}): Built
     }
   } else if (method === 'private_key_jwt' || method === 'client_secret_jwt') {
     const aud = url ?? '$TOKEN_ENDPOINT';
-    const signer = method === 'private_key_jwt' ? `--key ${shQuote(p.clientAuth.keyAlias ?? 'KEY_ALIAS')}` : `--secret-file "$CLIENT_SECRET_FILE" --alg ${p.clientAuth.signingAlg ?? 'HS256'}`;
-    if (method === 'client_secret_jwt') env.add('CLIENT_SECRET_FILE');
+    // client_secret_jwt: the secret reaches tokenbench on stdin, never as an argument (ps) or a file.
+    const feed = method === 'client_secret_jwt' ? `printf %s ${secretArg(o.secrets?.clientSecret, 'CLIENT_SECRET', env)} | ` : '';
+    const signer = method === 'private_key_jwt' ? `--key ${shQuote(p.clientAuth.keyAlias ?? 'KEY_ALIAS')}` : `--secret-file /dev/stdin --alg ${p.clientAuth.signingAlg ?? 'HS256'}`;
     lines.push(
-      `CLIENT_ASSERTION=$(tokenbench assertion ${signer} --iss ${shQuote(p.clientId)} --sub ${shQuote(p.clientId)} --aud ${url ? shQuote(aud) : '"$TOKEN_ENDPOINT"'}${p.clientAuth.x5t ? ' --x5t' : ''})`,
+      `CLIENT_ASSERTION=$(${feed}tokenbench assertion ${signer} --iss ${shQuote(p.clientId)} --sub ${shQuote(p.clientId)} --aud ${url ? shQuote(aud) : '"$TOKEN_ENDPOINT"'}${p.clientAuth.x5t ? ' --x5t' : ''})`,
     );
     form('client_id', p.clientId);
     a.push('-d', 'client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer');
@@ -223,4 +224,111 @@ export function curlCommand(p: ConnectionProfile, o: CommandOptions = {}): Built
 
 export function buildCommand(kind: 'tokenbench' | 'oauth2c' | 'curl', p: ConnectionProfile, o: CommandOptions = {}): BuiltCommand {
   return kind === 'tokenbench' ? tokenbenchCommand(p, o) : kind === 'oauth2c' ? oauth2cCommand(p, o) : curlCommand(p, o);
+}
+
+// --- One recorded exchange as curl (the exchange view's "Copy as curl") ---------------------------
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** Header and claims of a JWT whose signature may be redacted; undefined when it is not a JWT. */
+export function decodeJwtParts(value: string): { header: Record<string, unknown>; claims: Record<string, unknown> } | undefined {
+  const parts = value.split('.');
+  if (parts.length !== 3) return undefined;
+  const json = (s: string) => {
+    const b64 = s.replace(/-/g, '+').replace(/_/g, '/');
+    const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+    return JSON.parse(new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)))) as Record<string, unknown>;
+  };
+  try {
+    const header = json(parts[0] as string);
+    const claims = json(parts[1] as string);
+    return header && typeof header === 'object' && claims && typeof claims === 'object' ? { header, claims } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Client assertions and JWT bearer assertions sent in a recorded request body, decoded. */
+export function assertionsIn(body: string | undefined): Array<{ param: string; header: Record<string, unknown>; claims: Record<string, unknown> }> {
+  if (!body) return [];
+  const out: Array<{ param: string; header: Record<string, unknown>; claims: Record<string, unknown> }> = [];
+  for (const [k, v] of new URLSearchParams(body)) {
+    if (k !== 'client_assertion' && k !== 'assertion' && k !== 'request') continue;
+    const d = decodeJwtParts(v);
+    if (d) out.push({ param: k, ...d });
+  }
+  return out;
+}
+
+const SECRET_BODY_VARS: Record<string, string> = {
+  client_secret: 'CLIENT_SECRET',
+  password: 'PASSWORD',
+  refresh_token: 'REFRESH_TOKEN',
+  client_assertion: 'CLIENT_ASSERTION',
+  assertion: 'ASSERTION',
+  code_verifier: 'CODE_VERIFIER',
+  code: 'CODE',
+  subject_token: 'SUBJECT_TOKEN',
+  actor_token: 'ACTOR_TOKEN',
+};
+
+/**
+ * A recorded (already redacted) request as curl with its secrets as environment variables: Basic
+ * credentials as `-u "$CLIENT_ID:$CLIENT_SECRET"`, secret form fields as `"$CLIENT_SECRET"`, a client
+ * assertion as `$CLIENT_ASSERTION` built by `tokenbench assertion` from the decoded claims.
+ */
+export function exchangeAsCurl(r: RecordedRequest): BuiltCommand {
+  const env = new Set<string>();
+  const pre: string[] = [];
+  const a: string[] = [`curl -i${r.method !== 'GET' ? ` -X ${r.method}` : ''} ${shQuote(r.url)}`];
+  for (const [name, value] of Object.entries(r.headers)) {
+    const lower = name.toLowerCase();
+    if (lower === 'content-length' || lower === 'host') continue;
+    if (lower === 'authorization' && /^basic\s/i.test(value)) {
+      env.add('CLIENT_ID');
+      env.add('CLIENT_SECRET');
+      a.push('-u "$CLIENT_ID:$CLIENT_SECRET"');
+      continue;
+    }
+    if (lower === 'authorization' && /\[redacted\]|\S+\.\S+\.\[redacted\]/.test(value)) {
+      env.add('ACCESS_TOKEN');
+      a.push(`-H "${name}: ${value.split(/\s+/)[0]} $ACCESS_TOKEN"`);
+      continue;
+    }
+    if (lower === 'dpop') {
+      env.add('DPOP_PROOF');
+      a.push(`-H "DPoP: $DPOP_PROOF"`);
+      continue;
+    }
+    a.push(`-H ${shQuote(`${name}: ${value}`)}`);
+  }
+  const isForm = /application\/x-www-form-urlencoded/i.test(Object.entries(r.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '');
+  if (r.body !== undefined && isForm) {
+    for (const [k, v] of new URLSearchParams(r.body)) {
+      const variable = SECRET_BODY_VARS[k];
+      if (variable && (v.includes('[redacted]') || k === 'client_secret' || k === 'password')) {
+        env.add(variable);
+        a.push(`--data-urlencode "${k}=$${variable}"`);
+        const d = k === 'client_assertion' || k === 'assertion' ? decodeJwtParts(v) : undefined;
+        if (d) {
+          const c = d.claims;
+          const auds = Array.isArray(c.aud) ? c.aud : [c.aud];
+          env.add('KEY_ALIAS');
+          pre.push(
+            `${variable}=$(tokenbench assertion --key "$KEY_ALIAS" --iss ${shQuote(String(c.iss ?? ''))} --sub ${shQuote(String(c.sub ?? ''))}${auds
+              .filter((x) => x !== undefined)
+              .map((x) => ` --aud ${shQuote(String(x))}`)
+              .join('')}${d.header.x5t ? ' --x5t' : ''})`,
+          );
+          env.delete(variable);
+        }
+      } else a.push(`--data-urlencode ${shQuote(`${k}=${v}`)}`);
+    }
+  } else if (r.body !== undefined) a.push(`--data-raw ${shQuote(r.body)}`);
+  return { text: [...pre, a.join(' \\\n  ')].join('\n'), env: [...env], notes: [] };
 }

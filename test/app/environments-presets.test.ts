@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { exchangeAsCurl } from '../../shared/commands';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,6 +129,22 @@ describe('environments and variables', () => {
     const doc = JSON.parse(exported.json) as { groups: Array<{ environments: Array<{ name: string; variables: unknown[] }> }> };
     expect(doc.groups[0]!.environments.map((e) => e.name)).toEqual(['dev', 'prod']);
     expect(doc.groups[0]!.environments[0]!.variables).toContainEqual({ name: 'secret', secret: true });
+  });
+});
+
+describe('copy as curl of a recorded exchange (issue 12 item 12)', () => {
+  test('the redacted token request, with -u "$CLIENT_ID:$CLIENT_SECRET", runs against the sandbox', async () => {
+    const group = await call('saveGroup', { name: 'curl', defaults: {} });
+    const p = await call('saveProfile', { name: 'basic', groupId: group.id, issuer: sandbox.issuer, grantType: 'client_credentials', clientId: 'sandbox-basic', scopes: ['api:read'] });
+    await call('setProfileSecret', { profileId: p.id, name: 'clientSecret', value: secretOf('sandbox-basic') });
+    const run = await call('getToken', { runId: runId(), profileId: p.id });
+    const exchange = run.transcript.find((e) => e.kind === 'http' && e.label === 'token request');
+    if (exchange?.kind !== 'http') throw new Error('no token request recorded');
+    const curl = exchangeAsCurl(exchange.request);
+    expect(curl.text).toContain('-u "$CLIENT_ID:$CLIENT_SECRET"');
+    expect(curl.text).not.toContain(secretOf('sandbox-basic'));
+    const { stdout } = await promisify(execFile)('/bin/sh', ['-c', curl.text.replace(/^curl -i/, 'curl -sS')], { env: { ...process.env, CLIENT_ID: 'sandbox-basic', CLIENT_SECRET: secretOf('sandbox-basic') } });
+    expect(JSON.parse(stdout)).toHaveProperty('access_token');
   });
 });
 

@@ -47,6 +47,9 @@ describe('request panel rules', () => {
     const curl = toCurl(exchange);
     expect(curl).toContain("-X POST");
     expect(curl).toContain(`'https://idp.example/token?x='\\''y'\\'''`);
-    expect(curl).toContain(`--data-raw 'a=$(rm -rf)&b='\\''c'\\'''`);
+    // Form fields one by one, each single-quoted; the redacted Basic header as variables (issue 12 item 12).
+    expect(curl).toContain(`--data-urlencode 'a=$(rm -rf)'`);
+    expect(curl).toContain(`--data-urlencode 'b='\\''c'\\'''`);
+    expect(curl).toContain('-u "$CLIENT_ID:$CLIENT_SECRET"');
   });
 });

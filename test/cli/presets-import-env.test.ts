@@ -162,6 +162,14 @@ describe('profiles command: exports that run', () => {
     expect(JSON.parse(out.stdout)).toHaveProperty('access_token');
   });
 
+  it('client_secret_jwt: curl with the assertion signed by tokenbench assertion, the secret fed on stdin', async () => {
+    expect((await runCli(['profiles', 'save', 'cmd-sjwt', sandbox.issuer, '--client-id', 'sandbox-secret-jwt', '--client-secret', secretOf('sandbox-secret-jwt'), '--auth-method', 'client_secret_jwt', '--grant-type', 'client_credentials'], { home })).code).toBe(0);
+    const cmd = await runCli(['profiles', 'command', 'cmd-sjwt', '--as', 'curl'], { home });
+    expect(cmd.stdout).toContain('CLIENT_ASSERTION=$(printf %s "$CLIENT_SECRET" | tokenbench assertion --secret-file /dev/stdin --alg HS256');
+    const out = await shell(cmd.stdout, { CLIENT_SECRET: secretOf('sandbox-secret-jwt') });
+    expect(JSON.parse(out.stdout)).toHaveProperty('access_token');
+  });
+
   it('oauth2c: the same flags, the key as a file it must be given', async () => {
     const cmd = await runCli(['profiles', 'command', 'cmd-pkjwt', '--as', 'oauth2c'], { home });
     expect(cmd.stdout).toMatch(/^oauth2c http:\/\/127\.0\.0\.1:\d+ --grant-type client_credentials --client-id sandbox-private-key-jwt --auth-method private_key_jwt --signing-key "\$SIGNING_KEY_FILE"/);

@@ -1,6 +1,9 @@
 import { Fragment, useState } from 'react';
 import type { HttpExchange, Party, TranscriptEntry } from '../../../shared/transcript';
+import { assertionsIn } from '../../../shared/commands';
+import { call } from '../api';
 import { toCurl } from '../lib/curl';
+import { ErrorBox } from './ErrorBox';
 import { copyText } from '../lib/hooks';
 import { HeaderTable } from './HeaderTable';
 
@@ -15,7 +18,7 @@ const LANE_LABEL: Record<Party, string> = {
 };
 
 /** The run as a sequence diagram; every HTTP exchange opens to its headers, body and timing (secrets already masked). */
-export function ExchangeView({ transcript }: { transcript: TranscriptEntry[] }) {
+export function ExchangeView({ transcript, profileId }: { transcript: TranscriptEntry[]; profileId?: string }) {
   const [open, setOpen] = useState<number | null>(null);
   if (transcript.length === 0) return <div className="empty">Nothing recorded yet: the requests of the next run show up here.</div>;
   const used = new Set<Party>(['workbench']);
@@ -80,7 +83,7 @@ export function ExchangeView({ transcript }: { transcript: TranscriptEntry[] }) 
               <>
                 {arrow(e.from, e.to, `${e.label}: ${e.request.method} ${pathOf(e.request.url)}`, { onClick: () => setOpen(open === i ? null : i), testId: 'exchange-request' })}
                 {arrow(e.to, e.from, e.response ? `${e.response.status} · ${e.durationMs} ms` : `${e.error?.code ?? 'no response'}`, { back: true, error: Boolean(e.error) || (e.response?.status ?? 0) >= 400 })}
-                {open === i ? <ExchangeDetail exchange={e} /> : null}
+                {open === i ? <ExchangeDetail exchange={e} {...(profileId ? { profileId } : {})} /> : null}
               </>
             )}
           </Fragment>
@@ -90,25 +93,60 @@ export function ExchangeView({ transcript }: { transcript: TranscriptEntry[] }) 
   );
 }
 
-function ExchangeDetail({ exchange: e }: { exchange: HttpExchange }) {
-  const [copied, setCopied] = useState(false);
+function ExchangeDetail({ exchange: e, profileId }: { exchange: HttpExchange; profileId?: string }) {
+  const [copied, setCopied] = useState<string | null>(null);
+  const [confirmReal, setConfirmReal] = useState(false);
+  const [copyError, setCopyError] = useState<unknown>(null);
+  const done = (what: string) => {
+    setCopied(what);
+    setTimeout(() => setCopied(null), 1500);
+  };
+  // Real values come from main on this explicit request and go straight to the clipboard; nothing keeps them here.
+  const copyFromMain = async (kind: 'curl' | 'tokenbench', revealSecrets: boolean, what: string) => {
+    setCopyError(null);
+    try {
+      const r = await call('exportCommand', { profileId: profileId as string, kind, revealSecrets });
+      await copyText(r.text);
+      done(what);
+    } catch (err) {
+      setCopyError(err);
+    }
+  };
+  const assertions = assertionsIn(e.request.body);
   return (
     <div className="exchange-detail" data-testid="exchange-detail">
-      <div className="row">
+      <div className="row wrap">
         <strong className="grow mono">
           {e.request.method} {e.request.url}
         </strong>
-        <button
-          onClick={() =>
-            void copyText(toCurl(e)).then(() => {
-              setCopied(true);
-              setTimeout(() => setCopied(false), 1500);
-            })
-          }
-        >
-          {copied ? 'Copied' : 'Copy as curl'}
+        <button title="Secrets as environment variables: -u &quot;$CLIENT_ID:$CLIENT_SECRET&quot;, $CLIENT_ASSERTION built by tokenbench assertion" onClick={() => void copyText(toCurl(e)).then(() => done('curl'))}>
+          {copied === 'curl' ? 'Copied' : 'Copy as curl'}
         </button>
+        {profileId && e.label === 'token request' ? (
+          <>
+            <button onClick={() => void copyFromMain('tokenbench', false, 'tokenbench')}>{copied === 'tokenbench' ? 'Copied' : 'Copy as tokenbench command'}</button>
+            <button onClick={() => setConfirmReal(true)}>{copied === 'real' ? 'Copied' : 'Copy with real secrets…'}</button>
+          </>
+        ) : null}
       </div>
+      {confirmReal ? (
+        <div className="missing" role="alertdialog" aria-label="Copy with real secrets">
+          The command will contain the client secret (or password) in clear text. Anyone who sees your clipboard or shell history can use it.{' '}
+          <button
+            className="danger"
+            onClick={() => {
+              setConfirmReal(false);
+              void copyFromMain('curl', true, 'real');
+            }}
+          >
+            Copy with real secrets
+          </button>{' '}
+          <button onClick={() => setConfirmReal(false)} autoFocus>
+            Cancel
+          </button>
+        </div>
+      ) : null}
+      <ErrorBox error={copyError} />
       <div className="muted">
         started {new Date(e.startedAt).toLocaleTimeString()} · {e.durationMs} ms
       </div>
@@ -120,6 +158,16 @@ function ExchangeDetail({ exchange: e }: { exchange: HttpExchange }) {
           <pre>{e.request.body}</pre>
         </>
       ) : null}
+      {assertions.map((a) => (
+        <div key={a.param} className="assertion-decoded" data-testid="assertion-decoded">
+          <h3>{a.param === 'client_assertion' ? 'Client assertion' : a.param === 'request' ? 'Request object' : 'Assertion'} (decoded; signature not shown)</h3>
+          <div className="muted">Header</div>
+          <pre>{JSON.stringify(a.header, null, 2)}</pre>
+          <div className="muted">Claims</div>
+          <pre>{JSON.stringify(a.claims, null, 2)}</pre>
+          {typeof a.claims.exp === 'number' ? <div className="muted">expires {new Date(a.claims.exp * 1000).toLocaleString()}</div> : null}
+        </div>
+      ))}
       {e.response ? (
         <>
           <h3>

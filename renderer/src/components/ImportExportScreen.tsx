@@ -3,6 +3,7 @@ import type { ImportReport, Workspace } from '../../../shared/ipc';
 import { call } from '../api';
 import { download } from '../lib/hooks';
 import { ErrorBox } from './ErrorBox';
+import { ForeignImport } from './ForeignImport';
 
 /** Share connections in git: export groups and profiles as JSON without secrets, import them back. */
 export function ImportExportScreen({ workspace, reload }: { workspace: Workspace; reload: () => Promise<void> }) {
@@ -90,6 +91,7 @@ export function ImportExportScreen({ workspace, reload }: { workspace: Workspace
           </div>
         ) : null}
       </div>
+      <ForeignImport reload={reload} />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { ApiError, call, newRunId, onEvent } from '../api';
 import { formatDuration, useNow } from '../lib/hooks';
 import { missingFields, type RunInputs } from '../lib/profile-rules';
 import { ApiPanel } from './ApiPanel';
+import { EnvironmentBar } from './EnvironmentBar';
 import { ErrorBox } from './ErrorBox';
 import { ExchangeView } from './ExchangeView';
 import { RequestPanel, type ProfileDraft } from './RequestPanel';
@@ -169,6 +170,7 @@ export function ProfileView({ profile, group, reload }: { profile: ConnectionPro
         <div className="grow">
           <h2 data-testid="profile-title">{profile.name}</h2>
           <div className="muted">{group ? group.name : 'Ungrouped'}</div>
+          <EnvironmentBar group={group} reload={reload} />
         </div>
         {dirty || Object.values(secretInputs).some(Boolean) ? <span className="badge">unsaved</span> : null}
         <button onClick={() => void save()} disabled={!dirty && !Object.values(secretInputs).some(Boolean)}>
@@ -237,7 +239,7 @@ export function ProfileView({ profile, group, reload }: { profile: ConnectionPro
                 <div className="empty">No token yet. Fill in the request and press Get token (Ctrl/Cmd+Enter).</div>
               )
             ) : null}
-            {tab === 'exchange' ? <ExchangeView transcript={failedTranscript ?? current?.transcript ?? []} /> : null}
+            {tab === 'exchange' ? <ExchangeView transcript={failedTranscript ?? current?.transcript ?? []} profileId={profile.id} /> : null}
             {tab === 'api' ? <ApiPanel profileId={profile.id} historyId={current?.entry.id} onRefreshed={(entry) => void call('getHistoryTokens', { historyId: entry.id }).then((tokens) => setCurrent({ entry, tokens }))} /> : null}
           </div>
         </div>

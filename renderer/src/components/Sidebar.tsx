@@ -5,6 +5,7 @@ import { call } from '../api';
 import { GRANT_LABELS } from '../lib/profile-rules';
 import { ConfirmDialog, FormDialog, Menu } from './Dialogs';
 import { ErrorBox } from './ErrorBox';
+import { PresetDialog } from './PresetDialog';
 import { VirtualList } from './VirtualList';
 
 export type Selection = { kind: 'profile'; id: string } | { kind: 'keystore' } | { kind: 'history' } | { kind: 'io' } | null;
@@ -14,6 +15,7 @@ type Row = { kind: 'group'; group: ConnectionGroup | null; count: number; collap
 type Dialog =
   | { kind: 'newGroup' }
   | { kind: 'newProfile'; groupId?: string }
+  | { kind: 'newFromPreset'; groupId?: string }
   | { kind: 'renameGroup'; group: ConnectionGroup }
   | { kind: 'groupDefaults'; group: ConnectionGroup }
   | { kind: 'deleteGroup'; group: ConnectionGroup; count: number }
@@ -78,6 +80,7 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
       if (!g) return [{ label: 'New profile here', onSelect: () => setDialog({ kind: 'newProfile' }) }];
       return [
         { label: 'New profile here', onSelect: () => setDialog({ kind: 'newProfile', groupId: g.id }) },
+        { label: 'New profile from preset…', onSelect: () => setDialog({ kind: 'newFromPreset', groupId: g.id }) },
         { label: 'Rename…', onSelect: () => setDialog({ kind: 'renameGroup', group: g }) },
         { label: 'Shared defaults…', onSelect: () => setDialog({ kind: 'groupDefaults', group: g }) },
         { label: 'Delete group…', danger: true, onSelect: () => setDialog({ kind: 'deleteGroup', group: g, count: row.count }) },
@@ -120,6 +123,9 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
         <div className="row">
           <button onClick={() => setDialog({ kind: 'newGroup' })}>+ Group</button>
           <button onClick={() => setDialog({ kind: 'newProfile' })}>+ Profile</button>
+          <button onClick={() => setDialog({ kind: 'newFromPreset' })} title="New profile from a provider preset (Entra ID, Okta, Auth0, …)">
+            + From preset
+          </button>
           <span className="spacer" />
           {/* data-filter names the filter the rendered list reflects: benchmarks and tests wait on it. */}
           <span className="muted" data-testid="profile-count" data-filter={deferredFilter}>
@@ -207,6 +213,21 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
           onCancel={closeDialog}
           error={dialogError ? <ErrorBox error={dialogError} /> : null}
           onSubmit={(v) => run(() => call('saveGroup', { name: v.name ?? '', defaults: v.issuer?.trim() ? { issuer: v.issuer.trim() } : {} }))}
+        />
+      ) : null}
+      {dialog?.kind === 'newFromPreset' ? (
+        <PresetDialog
+          groups={workspace.groups}
+          {...(dialog.groupId ? { groupId: dialog.groupId } : {})}
+          onCancel={closeDialog}
+          onCreated={(p, notes) => {
+            closeDialog();
+            void props.reload().then(() => props.onSelect({ kind: 'profile', id: p.id }));
+            if (notes.length) {
+              setToast(`Preset applied: ${notes.join('; ')}`);
+              setTimeout(() => setToast(null), 8000);
+            }
+          }}
         />
       ) : null}
       {dialog?.kind === 'newProfile' ? (

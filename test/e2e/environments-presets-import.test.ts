@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { dispatch } from '../../electron/app/dispatch';
+import { openAppService } from '../../electron/app/open';
+import type { Result } from '../../shared/errors';
+import type { OperationArg, OperationName, OperationResult } from '../../shared/ipc';
+import type { AppService } from '../../electron/app/service';
+import { startSandbox, type SandboxHandle } from '../../electron/sandbox';
+import { startWebServer, type WebServer } from '../../electron/web/server';
+
+/**
+ * Issue 13 §2–§4 and issue 12 item 12 in browser mode: a profile from a preset, the environment
+ * switch (production labelled in words), importers in Import/Export, and the exchange view's copy
+ * as curl with environment variables and the decoded client assertion.
+ */
+let dir: string;
+let sandbox: SandboxHandle;
+let service: AppService;
+let server: WebServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tokenbench-e2e-h13-'));
+  const rendererDir = join(dir, 'renderer');
+  const { build } = await import('vite');
+  await build({ configFile: resolve('renderer/vite.config.mjs'), build: { outDir: rendererDir, emptyOutDir: true, sourcemap: false }, logLevel: 'error' });
+  sandbox = await startSandbox();
+  service = openAppService({ dataDir: join(dir, 'data'), mode: 'web', version: 'e2e', keychainService: `tokenbench-e2e-${randomUUID()}`, openBrowser: async () => undefined });
+  server = await startWebServer({ service, rendererDir });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  context = await browser.newContext({ viewport: { width: 1024, height: 760 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
+  page = await context.newPage();
+  await page.goto(server.url);
+  await page.getByRole('button', { name: '+ Group', exact: true }).waitFor();
+}, 180_000);
+
+afterAll(async () => {
+  await service?.handlers.clearHistory({}).catch(() => undefined);
+  await browser?.close();
+  await server?.close();
+  await service?.close();
+  await sandbox?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function call<N extends OperationName>(name: N, arg: OperationArg<N>): Promise<OperationResult<N>> {
+  const r = (await dispatch(service.handlers, name, arg)) as Result<OperationResult<N>>;
+  if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
+  return r.value;
+}
+// Run in the page (a browser global), written as a string so the Node-typed test needs no DOM types.
+const clipboard = () => page.evaluate<string>('navigator.clipboard.readText()');
+const clipboardStartsWith = (prefix: string) => page.waitForFunction(`navigator.clipboard.readText().then((t) => t.startsWith(${JSON.stringify(prefix)}))`);
+
+describe.sequential('environments, presets, importers, exports', { timeout: 90_000 }, () => {
+  test('new profile from preset: the dialog asks the preset\'s inputs and builds the profile with its quirks', async () => {
+    await page.getByRole('button', { name: '+ From preset' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New profile from preset' });
+    await dialog.getByLabel('Provider').selectOption('auth0');
+    await dialog.getByLabel('Profile name').fill('Auth0 orders');
+    await expect(dialog.getByRole('button', { name: 'Create profile' }).isDisabled()).resolves.toBe(true);
+    await dialog.getByLabel('Tenant domain (e.g. example.eu.auth0.com or a custom domain)').fill('example.eu.auth0.com');
+    await dialog.getByLabel('Client ID').fill('orders-service');
+    await dialog.getByLabel('Grant').selectOption('client_credentials');
+    await dialog.getByLabel('API Identifier (audience)').fill('https://orders.example.com');
+    await dialog.getByRole('button', { name: 'Create profile' }).click();
+    await page.getByTestId('profile-title').filter({ hasText: 'Auth0 orders' }).waitFor();
+    const saved = (await call('listWorkspace', {})).profiles.find((p) => p.name === 'Auth0 orders')!;
+    expect(saved).toMatchObject({ issuer: 'https://example.eu.auth0.com/', audience: 'https://orders.example.com', grantType: 'client_credentials', clientAuth: { method: 'client_secret_post' } });
+  });
+
+  test('the environment switch is visible next to the profile; production says so in words; a run uses the active environment', async () => {
+    const group = await call('saveGroup', {
+      name: 'Partner',
+      defaults: {},
+      environments: [
+        { id: 'dev', name: 'dev', variables: [{ name: 'issuer', value: sandbox.issuer, secret: false }, { name: 'client', value: 'sandbox-secret-jwt', secret: false }] },
+        { id: 'prod', name: 'prod', production: true, variables: [{ name: 'issuer', value: sandbox.issuer, secret: false }] },
+      ],
+      activeEnvironmentId: 'dev',
+    });
+    const p = await call('saveProfile', { name: 'Partner token', groupId: group.id, issuer: '{{issuer}}', grantType: 'client_credentials', clientId: '{{client}}', clientAuth: { method: 'client_secret_jwt' } });
+    await call('setProfileSecret', { profileId: p.id, name: 'clientSecret', value: sandbox.clients['sandbox-secret-jwt']!.client_secret! });
+    await page.reload();
+    await page.getByTestId('profile-row').filter({ hasText: 'Partner token' }).click();
+    const bar = page.getByTestId('env-bar');
+    await bar.waitFor();
+    expect(await bar.getByLabel('Environment').inputValue()).toBe('dev');
+    await bar.getByLabel('Environment').selectOption('prod');
+    await page.getByTestId('env-production').waitFor();
+    expect(await page.getByTestId('env-production').textContent()).toContain('PRODUCTION');
+    // prod has no {{client}}: the run stops before sending, naming it.
+    await page.getByRole('button', { name: 'Get token' }).click();
+    const err = page.getByTestId('run-error');
+    await err.waitFor();
+    expect(await err.textContent()).toContain('{{client}}');
+    await bar.getByLabel('Environment').selectOption('dev');
+    await page.getByTestId('env-production').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Get token' }).click();
+    // The sandbox's client-credentials token is opaque: the token view says so once it is there.
+    await page.getByText('An opaque token').first().waitFor();
+
+    // The exchange: copy as curl with secrets as variables, the client assertion decoded.
+    await page.getByRole('tab', { name: 'Exchange' }).click();
+    await page.getByTestId('exchange-request').filter({ hasText: 'token request' }).click();
+    const decoded = page.getByTestId('assertion-decoded');
+    await decoded.waitFor();
+    expect(await decoded.textContent()).toContain('"iss": "sandbox-secret-jwt"');
+    expect(await decoded.textContent()).toContain('"alg": "HS256"');
+    await page.getByRole('button', { name: 'Copy as curl' }).click();
+    const curl = await clipboard();
+    expect(curl).toContain('"client_assertion=$CLIENT_ASSERTION"');
+    expect(curl).toContain('CLIENT_ASSERTION=$(tokenbench assertion');
+    await page.getByRole('button', { name: 'Copy as tokenbench command' }).click();
+    await clipboardStartsWith('tokenbench token');
+    expect(await clipboard()).toContain('--client-secret "$CLIENT_SECRET"');
+    // Real values only behind an explicit choice.
+    await page.getByRole('button', { name: 'Copy with real secrets…' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Copy with real secrets' }).click();
+    await clipboardStartsWith('curl');
+    expect(await clipboard()).toContain(sandbox.clients['sandbox-secret-jwt']!.client_secret!);
+  });
+
+  test('import from Postman: a preview lists the secret left out and what was not mapped; Import adds the profiles', async () => {
+    await page.getByRole('button', { name: 'Import/Export' }).click();
+    const panel = page.getByTestId('foreign-import');
+    await panel.waitFor();
+    await panel.getByLabel('Files to import (Postman collection and environments, Insomnia export)').setInputFiles([resolve('test/fixtures/imports/postman-collection.json'), resolve('test/fixtures/imports/postman-environment.json')]);
+    const preview = page.getByTestId('foreign-preview');
+    await preview.waitFor();
+    const text = (await preview.textContent()) ?? '';
+    expect(text).toContain('Read from postman: 1 group(s), 2 profile(s)');
+    expect(text).toContain('Partner API: clientSecret');
+    expect(text).toContain('Legacy: auth type "apikey" is not OAuth 2.0');
+    await preview.getByRole('button', { name: 'Import' }).click();
+    await page.getByTestId('foreign-import-report').waitFor();
+    const ws = await call('listWorkspace', {});
+    expect(ws.profiles.map((p) => p.name)).toEqual(expect.arrayContaining(['Partner API', 'As a user']));
+    expect(readFileSync(join(dir, 'data', 'profiles.json'), 'utf8')).not.toContain('s3cr3t-in-the-collection');
+
+    await panel.getByLabel('Or paste a curl command that calls a token endpoint').fill(`curl -X POST ${sandbox.issuer}/token -u sandbox-basic:pasted-secret -d grant_type=client_credentials -d scope=api:read`);
+    await panel.getByRole('button', { name: 'Read the curl command' }).click();
+    expect(await page.getByTestId('foreign-preview').textContent()).toContain('clientSecret');
+  });
+});
