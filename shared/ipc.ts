@@ -239,7 +239,8 @@ export const operations = {
   exportConnections: op(z.object({ groupIds: z.array(Id).max(1000).optional() }).strict()).returns<ExportedConnections>(),
   importConnections: op(z.object({ json: z.string().min(2).max(50 * 1024 * 1024) }).strict()).returns<ImportReport>(),
 
-  discover: op(z.object({ issuer: z.string().trim().url().max(2048), profileId: Id.optional() }).strict()).returns<DiscoverResult>(),
+  // The issuer may hold {{variables}} (environments): main fills them from the profile's environment, then checks the URL.
+  discover: op(z.object({ issuer: z.string().trim().min(1).max(2048).refine((v) => /\{\{/.test(v) || URL.canParse(v), 'must be a URL'), profileId: Id.optional() }).strict()).returns<DiscoverResult>(),
   getToken: op(
     z
       .object({

@@ -1,3 +1,5 @@
+import { hasVariables, substitute } from '../../../shared/environments';
+import { WorkbenchError } from '../../../shared/errors';
 import type { ServerMetadata } from '../../../shared/ipc';
 import { discover } from '../../engine/discovery';
 import { discoveryCache } from '../../engine/discovery-cache';
@@ -11,8 +13,12 @@ import { resolveFlowConfig } from '../run-profile';
 /** Discovery and flows: getting, refreshing and cancelling runs. */
 export function runHandlers(c: ServiceContext): Pick<Handlers, 'discover' | 'getToken' | 'refresh' | 'cancelRun'> {
   return {
-    discover: async ({ issuer, profileId }) => {
-      const profile = profileId ? c.effective(c.profileOrThrow(profileId)) : undefined;
+    discover: async ({ issuer: given, profileId }) => {
+      const inEnv = profileId ? await c.inEnvironment(c.profileOrThrow(profileId)).catch(() => undefined) : undefined;
+      const profile = profileId ? (inEnv?.profile ?? c.effective(c.profileOrThrow(profileId))) : undefined;
+      // Environments: an issuer typed as {{name}} is discovered with the active environment's value.
+      const issuer = hasVariables(given) ? substitute(given, inEnv?.variables?.values ?? {}, 'issuer', inEnv?.variables?.envName) : given;
+      if (!URL.canParse(issuer)) throw new WorkbenchError('INVALID_INPUT', `issuer "${issuer}" is not a URL`);
       const transcript = new Transcript();
       const http = new HttpClient(await c.networkOf(profile), transcript);
       try {
