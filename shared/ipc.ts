@@ -274,7 +274,8 @@ export const operations = {
         profileId: Id,
         historyId: Id.optional(),
         method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']),
-        url: z.string().trim().url().max(8192),
+        // May hold {{variables}} (environments): filled and checked in main.
+        url: z.string().trim().min(1).max(8192).refine((v) => /\{\{/.test(v) || URL.canParse(v), 'must be a URL'),
         headers: z.array(ParamSchema).max(100).default([]),
         body: z.string().max(5 * 1024 * 1024).optional(),
       })

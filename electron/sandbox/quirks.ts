@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { JSONWebKeySet } from 'jose';
-import { decodeJwt } from 'jose';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { AuthMethod, GrantType } from '../../shared/grants';
 import { JWT_BEARER, POST_LOGOUT_REDIRECT_URIS, REDIRECT_URIS } from './clients';
@@ -35,6 +35,21 @@ export const QUIRKS: Record<string, Quirk> = {
         error: 'invalid_scope',
         error_description: `AADSTS1002012: The provided value for scope ${scope || '(none)'} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
       };
+    },
+  },
+  /** Microsoft Entra ID certificate credentials: the client assertion names the certificate by its thumbprint (x5t / x5t#S256). */
+  'sandbox-entra-cert-like': {
+    method: 'private_key_jwt',
+    grants: ['client_credentials'],
+    check(body) {
+      let header: Record<string, unknown>;
+      try {
+        header = decodeProtectedHeader(one(body.client_assertion) ?? '');
+      } catch {
+        return { error: 'invalid_client', error_description: 'AADSTS50027: JWT token is invalid or malformed.' };
+      }
+      if (typeof header.x5t === 'string' || typeof header['x5t#S256'] === 'string') return undefined;
+      return { error: 'invalid_client', error_description: 'AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application (no x5t in the assertion header).' };
     },
   },
   /** Auth0: client credentials name the API with `audience`. */
@@ -102,7 +117,7 @@ export function quirkClients(privateKeyJwks: JSONWebKeySet | undefined): { clien
       redirect_uris: c.redirect_uris,
       post_logout_redirect_uris: c.post_logout_redirect_uris,
       ...(c.client_secret ? { client_secret: c.client_secret } : {}),
-      ...(q.method === 'none' && privateKeyJwks ? { jwks: privateKeyJwks } : {}),
+      ...((q.method === 'none' || q.method === 'private_key_jwt') && privateKeyJwks ? { jwks: privateKeyJwks } : {}),
     });
   }
   return { clients, metadata };

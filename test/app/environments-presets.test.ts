@@ -180,6 +180,16 @@ describe('provider presets against sandbox clients with each provider\'s quirk',
     expect(v2.profile.issuer).toBe('https://login.microsoftonline.com/contoso/v2.0');
   });
 
+  test('Entra ID certificate credentials: the assertion carries x5t, which the Entra-like certificate client requires', async () => {
+    await call('generateCertificate', { alias: 'sf-key', subject: 'CN=entra-cert-like' });
+    const p = await fromPreset('entra', { tenant: 'contoso', grant: 'client_credentials', api: SANDBOX_RESOURCE, credential: 'certificate', key: 'sf-key' }, 'sandbox-entra-cert-like');
+    expect(p.clientAuth).toMatchObject({ method: 'private_key_jwt', x5t: true });
+    const ok = await run(p);
+    expect(ok.tokens.access_token).toBeTruthy();
+    await call('saveProfile', { ...draft(p), clientAuth: { ...p.clientAuth, x5t: false } });
+    expect((await failure('getToken', { runId: runId(), profileId: p.id })).message).toContain('AADSTS700027');
+  });
+
   test('Auth0: the API is named by audience, which the Auth0-like client requires', async () => {
     const p = await fromPreset('auth0', { domain: 'example.eu.auth0.com', grant: 'client_credentials', audience: SANDBOX_RESOURCE }, 'sandbox-auth0-like');
     expect(p.audience).toBe(SANDBOX_RESOURCE);

@@ -33,6 +33,8 @@ export function apiHandlers(c: ServiceContext): Pick<Handlers, 'callApi'> {
       const h: Record<string, string> = {};
       for (const { name, value } of headers) h[name.toLowerCase()] = fill(value, `header ${name}`);
       if (body !== undefined) body = fill(body, 'the request body');
+      url = fill(url, 'the URL');
+      if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) throw new WorkbenchError('INVALID_INPUT', `the API URL "${url}" is not an http(s) URL`);
       h.authorization ??= `${/^dpop$/i.test(tokens.token_type) ? 'DPoP' : 'Bearer'} ${tokens.access_token}`;
       const req: PreparedRequest = { method, url, headers: h, ...(body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body } : {}) };
       const result = await c.send(http, transcript, req, 'API request', 'resource_server');
