@@ -359,6 +359,7 @@ class FlowRun {
       const params = await response;
       this.transcript.event('authorization response', 'browser', 'loopback', this.transcript.redactUrl(`${redirectUri}?${params.toString()}`));
       processAuthorizationResponse(params, {
+        state,
         issuer: this.metadata?.issuer ?? p.issuer,
         issRequired: this.metadata?.authorization_response_iss_parameter_supported === true,
       });
