@@ -8,7 +8,7 @@ import { signAssertion, type AssertionSigner, type SigningKey } from './assertio
 import { buildAuthorizationUrl, createPkce, processAuthorizationResponse, randomToken, type Pkce } from './authorization';
 import type { BrowserOpener } from './browser';
 import { clientAuthFor, usesMutualTls, type ClientAuth, type ClientAuthContext } from './client-auth';
-import { classifyPollError, delay, deviceAuthorizationRequest, processDeviceAuthorizationResponse } from './device';
+import { clampPollInterval, classifyPollError, delay, deviceAuthorizationRequest, processDeviceAuthorizationResponse } from './device';
 import type { AuthorizationServerMetadata } from './discovery';
 import type { DiscoveryCacheMode } from './discovery-cache';
 import { requireEndpoint, resolveEndpoints } from './endpoints';
@@ -414,7 +414,7 @@ class FlowRun {
       } catch (err) {
         const outcome = classifyPollError(err);
         if (!outcome) throw err;
-        if (outcome.kind === 'slow_down') interval += 5;
+        if (outcome.kind === 'slow_down') interval = clampPollInterval(interval + 5);
       }
     }
   }
