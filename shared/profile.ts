@@ -89,6 +89,12 @@ export const RedirectSchema = z.strictObject({
   /** Loopback on a random port (RFC 8252 §7.3), or the exact registered URL. */
   mode: z._default(z.enum(['loopback', 'fixed']), 'loopback'),
   url: z.optional(text(2048)),
+  /**
+   * Register the URL's private-use scheme with the OS so the desktop app
+   * receives the redirect. Off unless the user turns it on: registering
+   * claims the scheme for every program on the machine.
+   */
+  registerScheme: z.optional(z.boolean()),
 });
 
 export const ConnectionProfileSchema = z.strictObject({

@@ -333,7 +333,11 @@ class FlowRun {
       redirectUri = listener.redirectUri;
       response = listener.wait({ state, timeoutMs, signal: this.deps.signal });
     } else {
-      if (!this.deps.receiveRedirect) throw new WorkbenchError('UNSUPPORTED', `redirects to ${fixed} (not a loopback URL) can be received only by the desktop app`);
+      if (!this.deps.receiveRedirect)
+        throw new WorkbenchError(
+          'UNSUPPORTED',
+          `the redirect ${fixed} is not a loopback URL: only the desktop app can receive it (the OS hands private-use scheme URLs to it); here, use a loopback redirect (http://127.0.0.1:PORT/…) registered with the server`,
+        );
       redirectUri = fixed as string;
       response = this.deps.receiveRedirect(redirectUri, { state, timeoutMs, signal: this.deps.signal });
     }

@@ -47,9 +47,36 @@ describe('custom-scheme redirect broker', () => {
         ['https', 'https://example.com/cb'],
         ['short', 'myapp:/callback'],
       ] as const) {
-        await service.handlers.saveProfile({ name, grantType: 'authorization_code', clientId: 'c', redirect: { mode: 'fixed', url } } as Parameters<typeof service.handlers.saveProfile>[0]);
+        await service.handlers.saveProfile({ name, grantType: 'authorization_code', clientId: 'c', redirect: { mode: 'fixed', url, registerScheme: true } } as Parameters<typeof service.handlers.saveProfile>[0]);
       }
       expect(service.customRedirectSchemes()).toEqual(['com.example.app']);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('ensure-browser-mode-fails-fast-for-a-private-use-scheme-redirect', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tokenbench-schemes-'));
+    const unused: SecretStore = { get: async () => undefined, set: async () => undefined, delete: async () => false, list: async () => [] };
+    const opened: string[] = [];
+    try {
+      const service = createAppService({ dataDir, mode: 'web', version: 'test', openBrowser: async (u) => void opened.push(u), secrets: unused });
+      const saved = await service.handlers.saveProfile({
+        name: 'custom scheme',
+        grantType: 'authorization_code',
+        clientId: 'c',
+        discovery: false,
+        clientAuth: { method: 'none' },
+        endpoints: { authorization: 'http://127.0.0.1:9/authorize', token: 'http://127.0.0.1:9/token' },
+        redirect: { mode: 'fixed', url: 'com.example.app:/callback' },
+      } as Parameters<typeof service.handlers.saveProfile>[0]);
+      const started = Date.now();
+      const err = await service.handlers.getToken({ runId: 'run-web-scheme-1', profileId: saved.id }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'UNSUPPORTED' });
+      expect((err as Error).message).toContain('only the desktop app can receive it');
+      expect(Date.now() - started).toBeLessThan(5_000);
+      // Nothing was opened: the user is not sent to sign in for a response nobody can receive.
+      expect(opened).toEqual([]);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
