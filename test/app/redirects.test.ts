@@ -25,6 +25,29 @@ describe('custom-scheme redirect broker', () => {
     expect((await waiting).get('code')).toBe('real');
   });
 
+  test('matches the scheme case-insensitively and reads the fragment of implicit responses', async () => {
+    const broker = new RedirectBroker();
+    const query = broker.receive('com.example.app:/callback', { state: 's1', timeoutMs: 10_000 });
+    // RFC 3986 §3.1: schemes are case-insensitive; the fragment after a query is not part of it.
+    expect(broker.deliver('COM.Example.App:/callback?code=abc&state=s1#ignored')).toBe(true);
+    expect((await query).get('code')).toBe('abc');
+    const fragment = broker.receive('com.example.app:/callback', { state: 's2', timeoutMs: 10_000 });
+    expect(broker.deliver('com.example.app:/callback#access_token=at&state=s2')).toBe(true);
+    expect((await fragment).get('access_token')).toBe('at');
+  });
+
+  test('ensure-custom-scheme-wait-times-out-and-cancels', async () => {
+    const broker = new RedirectBroker();
+    const late = broker.receive('com.example.app:/callback', { state: 's1', timeoutMs: 50 });
+    await expect(late).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringContaining('com.example.app:/callback') });
+    // A timed-out flow no longer takes the redirect.
+    expect(broker.deliver('com.example.app:/callback?code=abc&state=s1')).toBe(false);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(broker.receive('com.example.app:/callback', { state: 's1', timeoutMs: 10_000, signal: controller.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(broker.deliver('com.example.app:/callback?code=abc&state=s1')).toBe(false);
+  });
+
   test('ensure-redirect-for-another-uri-is-ignored', async () => {
     const broker = new RedirectBroker();
     const controller = new AbortController();
