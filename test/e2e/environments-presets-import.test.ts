@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { dispatch } from '../../electron/app/dispatch';
@@ -27,6 +28,7 @@ let page: Page;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tokenbench-e2e-h13-'));
+  mkdirSync(resolve('test/screenshots'), { recursive: true });
   const rendererDir = join(dir, 'renderer');
   const { build } = await import('vite');
   await build({ configFile: resolve('renderer/vite.config.mjs'), build: { outDir: rendererDir, emptyOutDir: true, sourcemap: false }, logLevel: 'error' });
@@ -56,12 +58,20 @@ async function call<N extends OperationName>(name: N, arg: OperationArg<N>): Pro
   return r.value;
 }
 // Run in the page (a browser global), written as a string so the Node-typed test needs no DOM types.
+/** WCAG 2.2 A/AA: no critical or serious violation in what is on screen. */
+async function expectAccessible(include?: string) {
+  let axe = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']);
+  if (include) axe = axe.include(include);
+  const { violations } = await axe.analyze();
+  const bad = violations.filter((v) => v.impact === 'critical' || v.impact === 'serious');
+  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
 const clipboard = () => page.evaluate<string>('navigator.clipboard.readText()');
 const clipboardStartsWith = (prefix: string) => page.waitForFunction(`navigator.clipboard.readText().then((t) => t.startsWith(${JSON.stringify(prefix)}))`);
 
 describe.sequential('environments, presets, importers, exports', { timeout: 90_000 }, () => {
   test('new profile from preset: the dialog asks the preset\'s inputs and builds the profile with its quirks', async () => {
-    await page.getByRole('button', { name: '+ From preset' }).click();
+    await page.getByRole('button', { name: 'New profile from preset' }).click();
     const dialog = page.getByRole('dialog', { name: 'New profile from preset' });
     await dialog.getByLabel('Provider').selectOption('auth0');
     await dialog.getByLabel('Profile name').fill('Auth0 orders');
@@ -70,6 +80,8 @@ describe.sequential('environments, presets, importers, exports', { timeout: 90_0
     await dialog.getByLabel('Client ID').fill('orders-service');
     await dialog.getByLabel('Grant').selectOption('client_credentials');
     await dialog.getByLabel('API Identifier (audience)').fill('https://orders.example.com');
+    await expectAccessible('[data-testid="preset-dialog"]');
+    await page.screenshot({ path: resolve('test/screenshots/preset-dialog.png') });
     await dialog.getByRole('button', { name: 'Create profile' }).click();
     await page.getByTestId('profile-title').filter({ hasText: 'Auth0 orders' }).waitFor();
     const saved = (await call('listWorkspace', {})).profiles.find((p) => p.name === 'Auth0 orders')!;
@@ -95,6 +107,12 @@ describe.sequential('environments, presets, importers, exports', { timeout: 90_0
     expect(await bar.getByLabel('Environment').inputValue()).toBe('dev');
     await bar.getByLabel('Environment').selectOption('prod');
     await page.getByTestId('env-production').waitFor();
+    await expectAccessible('[data-testid="env-bar"]');
+    await bar.getByRole('button', { name: 'Environments…' }).click();
+    await page.getByTestId('environments-dialog').waitFor();
+    await expectAccessible('[data-testid="environments-dialog"]');
+    await page.screenshot({ path: resolve('test/screenshots/environments-dialog.png') });
+    await page.getByTestId('environments-dialog').getByRole('button', { name: 'Cancel' }).click();
     expect(await page.getByTestId('env-production').textContent()).toContain('PRODUCTION');
     // prod has no {{client}}: the run stops before sending, naming it.
     await page.getByRole('button', { name: 'Get token' }).click();
@@ -139,6 +157,8 @@ describe.sequential('environments, presets, importers, exports', { timeout: 90_0
     expect(text).toContain('Read from postman: 1 group(s), 2 profile(s)');
     expect(text).toContain('Partner API: clientSecret');
     expect(text).toContain('Legacy: auth type "apikey" is not OAuth 2.0');
+    await expectAccessible('[data-testid="foreign-import"]');
+    await page.screenshot({ path: resolve('test/screenshots/import-preview.png'), fullPage: true });
     await preview.getByRole('button', { name: 'Import' }).click();
     await page.getByTestId('foreign-import-report').waitFor();
     const ws = await call('listWorkspace', {});

@@ -113,7 +113,7 @@ export function PresetDialog(props: { groups: ConnectionGroup[]; groupId?: strin
               <span key={d}>
                 {k ? ', ' : ''}
                 <a href={d} target="_blank" rel="noreferrer">
-                  {new URL(d).host}
+                  {`${new URL(d).host}/…/${new URL(d).pathname.split('/').filter(Boolean).pop() ?? ''}`}
                 </a>
               </span>
             ))}

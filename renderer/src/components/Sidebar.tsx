@@ -120,11 +120,11 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
           </button>
         </div>
         <input ref={props.filterRef} type="search" aria-label="Filter profiles" placeholder="Filter profiles  (Ctrl+K)" value={filter} onChange={(e) => setFilter(e.target.value)} />
-        <div className="row">
+        <div className="row wrap">
           <button onClick={() => setDialog({ kind: 'newGroup' })}>+ Group</button>
           <button onClick={() => setDialog({ kind: 'newProfile' })}>+ Profile</button>
-          <button onClick={() => setDialog({ kind: 'newFromPreset' })} title="New profile from a provider preset (Entra ID, Okta, Auth0, …)">
-            + From preset
+          <button onClick={() => setDialog({ kind: 'newFromPreset' })} title="New profile from a provider preset (Entra ID, Okta, Auth0, …)" aria-label="New profile from preset">
+            + Preset
           </button>
           <span className="spacer" />
           {/* data-filter names the filter the rendered list reflects: benchmarks and tests wait on it. */}
