@@ -169,7 +169,10 @@ async function importCommand(argv: string[], ctx: CliContext): Promise<number> {
     const { createAppService } = await import('../../app/service');
     const service = createAppService({ dataDir: ctx.dataDir, mode: 'web', version: 'cli', openBrowser: async () => undefined, secrets: await ctx.secrets() });
     try {
-      await service.handlers.importConnections({ json: converted.json } as never);
+      // Through dispatch, like main and the browser bridge: the operation's schema and its defaults apply.
+      const { dispatch } = await import('../../app/dispatch');
+      const result = await dispatch(service.handlers, 'importConnections', { json: converted.json });
+      if (!result.ok) throw new WorkbenchError(result.error.code, result.error.message);
     } finally {
       await service.close();
     }
