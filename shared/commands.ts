@@ -150,11 +150,13 @@ export function curlCommand(p: ConnectionProfile, o: CommandOptions = {}): Built
     }
   } else if (method === 'private_key_jwt' || method === 'client_secret_jwt') {
     const aud = url ?? '$TOKEN_ENDPOINT';
-    // client_secret_jwt: the secret reaches tokenbench on stdin, never as an argument (ps) or a file.
-    const feed = method === 'client_secret_jwt' ? `printf %s ${secretArg(o.secrets?.clientSecret, 'CLIENT_SECRET', env)} | ` : '';
-    const signer = method === 'private_key_jwt' ? `--key ${shQuote(p.clientAuth.keyAlias ?? 'KEY_ALIAS')}` : `--secret-file /dev/stdin --alg ${p.clientAuth.signingAlg ?? 'HS256'}`;
+    // client_secret_jwt: the secret reaches tokenbench in a 0600 temporary file (mktemp), never as an argument (ps).
+    const signer = method === 'private_key_jwt' ? `--key ${shQuote(p.clientAuth.keyAlias ?? 'KEY_ALIAS')}` : `--secret-file "$SECRET_FILE" --alg ${p.clientAuth.signingAlg ?? 'HS256'}`;
+    const assertion = `tokenbench assertion ${signer} --iss ${shQuote(p.clientId)} --sub ${shQuote(p.clientId)} --aud ${url ? shQuote(aud) : '"$TOKEN_ENDPOINT"'}${p.clientAuth.x5t ? ' --x5t' : ''}`;
     lines.push(
-      `CLIENT_ASSERTION=$(${feed}tokenbench assertion ${signer} --iss ${shQuote(p.clientId)} --sub ${shQuote(p.clientId)} --aud ${url ? shQuote(aud) : '"$TOKEN_ENDPOINT"'}${p.clientAuth.x5t ? ' --x5t' : ''})`,
+      method === 'client_secret_jwt'
+        ? `SECRET_FILE=$(mktemp) && printf %s ${secretArg(o.secrets?.clientSecret, 'CLIENT_SECRET', env)} > "$SECRET_FILE" && CLIENT_ASSERTION=$(${assertion}); rm -f "$SECRET_FILE"`
+        : `CLIENT_ASSERTION=$(${assertion})`,
     );
     form('client_id', p.clientId);
     a.push('-d', 'client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer');
@@ -318,13 +320,18 @@ export function exchangeAsCurl(r: RecordedRequest): BuiltCommand {
         if (d) {
           const c = d.claims;
           const auds = Array.isArray(c.aud) ? c.aud : [c.aud];
-          env.add('KEY_ALIAS');
+          const hmac = /^HS/.test(String(d.header.alg ?? ''));
+          if (hmac) env.add('CLIENT_SECRET');
+          else env.add('KEY_ALIAS');
+          const signer = hmac ? `--secret-file "$SECRET_FILE" --alg ${String(d.header.alg)}` : '--key "$KEY_ALIAS"';
+          if (hmac) pre.push('SECRET_FILE=$(mktemp) && printf %s "$CLIENT_SECRET" > "$SECRET_FILE"');
           pre.push(
-            `${variable}=$(tokenbench assertion --key "$KEY_ALIAS" --iss ${shQuote(String(c.iss ?? ''))} --sub ${shQuote(String(c.sub ?? ''))}${auds
+            `${variable}=$(tokenbench assertion ${signer} --iss ${shQuote(String(c.iss ?? ''))} --sub ${shQuote(String(c.sub ?? ''))}${auds
               .filter((x) => x !== undefined)
               .map((x) => ` --aud ${shQuote(String(x))}`)
               .join('')}${d.header.x5t ? ' --x5t' : ''})`,
           );
+          if (hmac) pre.push('rm -f "$SECRET_FILE"');
           env.delete(variable);
         }
       } else a.push(`--data-urlencode ${shQuote(`${k}=${v}`)}`);

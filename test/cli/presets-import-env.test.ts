@@ -162,10 +162,10 @@ describe('profiles command: exports that run', () => {
     expect(JSON.parse(out.stdout)).toHaveProperty('access_token');
   });
 
-  it('client_secret_jwt: curl with the assertion signed by tokenbench assertion, the secret fed on stdin', async () => {
+  it('client_secret_jwt: curl with the assertion signed by tokenbench assertion, the secret in a 0600 temporary file', async () => {
     expect((await runCli(['profiles', 'save', 'cmd-sjwt', sandbox.issuer, '--client-id', 'sandbox-secret-jwt', '--client-secret', secretOf('sandbox-secret-jwt'), '--auth-method', 'client_secret_jwt', '--grant-type', 'client_credentials'], { home })).code).toBe(0);
     const cmd = await runCli(['profiles', 'command', 'cmd-sjwt', '--as', 'curl'], { home });
-    expect(cmd.stdout).toContain('CLIENT_ASSERTION=$(printf %s "$CLIENT_SECRET" | tokenbench assertion --secret-file /dev/stdin --alg HS256');
+    expect(cmd.stdout).toContain('SECRET_FILE=$(mktemp) && printf %s "$CLIENT_SECRET" > "$SECRET_FILE" && CLIENT_ASSERTION=$(tokenbench assertion --secret-file "$SECRET_FILE" --alg HS256');
     const out = await shell(cmd.stdout, { CLIENT_SECRET: secretOf('sandbox-secret-jwt') });
     expect(JSON.parse(out.stdout)).toHaveProperty('access_token');
   });
