@@ -20,7 +20,8 @@ export function PresetDialog(props: { groups: ConnectionGroup[]; groupId?: strin
     void call('listPresets', {})
       .then((p) => {
         setPresets(p);
-        setPresetId(p[0]?.id ?? '');
+        // A choice the user already made while the list loaded stays.
+        setPresetId((current) => current || (p[0]?.id ?? ''));
       })
       .catch(setError);
     first.current?.focus();
