@@ -28,6 +28,8 @@ export type ErrorCode =
   | 'ISS_MISMATCH'
   | 'AUTHORIZATION_DENIED'
   | 'LOOPBACK_FAILED'
+  // The system browser (or $BROWSER) could not be started for a sign-in or logout page.
+  | 'BROWSER_FAILED'
   | 'DEVICE_CODE_EXPIRED'
   // Configuration and input
   | 'INVALID_INPUT'

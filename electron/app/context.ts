@@ -41,6 +41,8 @@ export interface ServiceContext {
   history: HistoryStore;
   broker: RedirectBroker;
   runs: Map<string, AbortController>;
+  /** The sign-in (or verification) page of each running flow, for "Open again" (openRunUrl). */
+  runUrls: Map<string, string>;
   emit(event: WorkbenchEvent): void;
   /** Adds a listener of pushed events; returns its removal. */
   subscribe(listener: (event: WorkbenchEvent) => void): () => void;
@@ -89,6 +91,7 @@ export function createServiceContext(
   const secrets = options.secrets;
   const listeners = new Set<(event: WorkbenchEvent) => void>();
   const runs = new Map<string, AbortController>();
+  const runUrls = new Map<string, string>();
 
   const c: ServiceContext = {
     options,
@@ -97,6 +100,7 @@ export function createServiceContext(
     history,
     broker,
     runs,
+    runUrls,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -154,6 +158,7 @@ export function createServiceContext(
         return await work(controller.signal);
       } finally {
         runs.delete(runId);
+        runUrls.delete(runId);
       }
     },
     flowDeps(runId, signal) {
@@ -161,7 +166,11 @@ export function createServiceContext(
         openBrowser: options.openBrowser,
         signal,
         receiveRedirect: broker.receive,
-        onProgress: (progress: FlowProgress) => c.emit({ type: 'run.progress', runId, progress }),
+        onProgress: (progress: FlowProgress) => {
+          const url = progress.kind === 'waiting_for_redirect' ? progress.authorizationUrl : progress.kind === 'browser_failed' ? progress.url : progress.kind === 'device_code' ? (progress.verificationUriComplete ?? progress.verificationUri) : undefined;
+          if (url && runs.has(runId)) runUrls.set(runId, url);
+          c.emit({ type: 'run.progress', runId, progress });
+        },
       };
     },
     stores: () => ({ secrets, ...(options.keystore ? { keystore: options.keystore } : {}) }),
@@ -176,11 +185,16 @@ export function createServiceContext(
           endpoints: result.endpoints,
           ...(result.nonce ? { nonce: result.nonce } : {}),
           ...(result.metadata?.issuer ?? profile.issuer ? { issuer: result.metadata?.issuer ?? profile.issuer } : {}),
+          requestedScopes: profile.scopes,
         },
         tokens,
       );
+      const transcript = result.transcript;
+      // Kept with the entry, so reopening the profile shows its Exchange (issue 12); a failure to keep it must not lose the tokens.
+      await history.addTranscript(entry.id, transcript).catch(() => undefined);
+      const stored = history.get(entry.id) ?? entry;
       c.emit({ type: 'history.changed', profileId: profile.id });
-      return { runId, profileId: profile.id, grantType: result.grantType, obtainedAt: result.obtainedAt, history: publicEntry(entry), tokens, transcript: result.transcript };
+      return { runId, profileId: profile.id, grantType: result.grantType, obtainedAt: result.obtainedAt, history: publicEntry(stored), tokens, transcript };
     },
     async refreshRun(runId, profileId, historyId) {
       const profile = c.effective(c.profileOrThrow(profileId));

@@ -22,7 +22,7 @@ export function systemBrowserOpener(env: NodeJS.ProcessEnv = process.env, platfo
     const { spawn } = await import('node:child_process');
     await new Promise<void>((resolve, reject) => {
       const child = spawn(command, args, { stdio: 'ignore', detached: true });
-      child.once('error', (err) => reject(new WorkbenchError('MISSING_CONFIGURATION', `cannot open a browser with "${command}": ${err.message}; set $BROWSER or open the URL yourself`, { cause: err })));
+      child.once('error', (err) => reject(new WorkbenchError('BROWSER_FAILED', `the browser could not be started: "${command}" failed (${err.message}); set $BROWSER, or open the URL yourself`, { cause: err })));
       child.once('spawn', () => {
         child.unref();
         resolve();
