@@ -41,8 +41,11 @@ const LABELS: Record<string, string> = {
   apiRequests: 'API requests',
 };
 
-/** "defaults.issuer" → "Default issuer"; array indexes read as positions ("Scopes, item 3"). */
+/** "defaults.issuer" → "Default issuer"; array indexes read as positions ("Scopes, item 3"); "profiles.2.clientId" → "Profile 3, Client ID". */
 export function fieldLabel(path: ReadonlyArray<PropertyKey>): string {
+  const [head, position, ...rest] = path;
+  if ((head === 'profiles' || head === 'groups') && typeof position === 'number')
+    return `${head === 'profiles' ? 'Profile' : 'Group'} ${position + 1}${rest.length ? `, ${fieldLabel(rest)}` : ''}`;
   const keys = path.filter((k) => typeof k === 'string') as string[];
   const joined = keys.join('.');
   let label = LABELS[joined];
@@ -70,6 +73,10 @@ export function fieldErrors(issues: ReadonlyArray<{ path: ReadonlyArray<Property
   return issues.slice(0, 50).map((i) => ({ path: i.path.map(String).join('.'), label: fieldLabel(i.path), message: lowerFirst(i.message) }));
 }
 
+/** Long schema texts (every option of an enum) are cut: the user needs the gist, not the schema. */
+const MAX_MESSAGE_CHARS = 120;
+
 function lowerFirst(s: string): string {
-  return s.length > 1 && /^[A-Z][a-z]/.test(s) ? s[0]!.toLowerCase() + s.slice(1) : s;
+  const short = s.length > MAX_MESSAGE_CHARS ? `${s.slice(0, MAX_MESSAGE_CHARS).replace(/[\s|,"']+\S*$/, '')}…` : s;
+  return short.length > 1 && /^[A-Z][a-z]/.test(short) ? short[0]!.toLowerCase() + short.slice(1) : short;
 }

@@ -23,12 +23,12 @@ export function apiHandlers(c: ServiceContext): Pick<Handlers, 'callApi'> {
 
   const renew = async (profileId: string, entry: StoredHistoryEntry): Promise<{ run: RunSummary; by: 'refresh' | 'rerun' } | undefined> => {
     if (entry.has.refresh && !entry.revoked?.refresh) return { run: await c.refreshRun(`api-${randomUUID()}`, profileId, entry.id), by: 'refresh' };
-    const saved = c.profileOrThrow(profileId);
-    if (!RERUNNABLE.has(saved.grantType)) return undefined;
-    const profile = c.effective(saved);
-    const config = await resolveFlowConfig(profile, c.stores(), { interactionTimeoutMs: c.options.interactionTimeoutMs });
+    const { profile, secrets } = c.profileForEntry(profileId, entry.id);
+    if (!RERUNNABLE.has(profile.grantType)) return undefined;
+    const config = await resolveFlowConfig(profile, c.stores(), { ...secrets, interactionTimeoutMs: c.options.interactionTimeoutMs });
     const runId = `api-${randomUUID()}`;
-    const run = await c.withRun(runId, async (signal) => c.recordRun(runId, profile, await runFlow(config, c.flowDeps(runId, signal)).catch(withFailedTranscript)));
+    const ran = c.runWith.get(entry.id);
+    const run = await c.withRun(runId, async (signal) => c.recordRun(runId, profile, await runFlow(config, c.flowDeps(runId, signal)).catch(withFailedTranscript), ran));
     return { run, by: 'rerun' };
   };
 
@@ -37,7 +37,7 @@ export function apiHandlers(c: ServiceContext): Pick<Handlers, 'callApi'> {
     if (!tokens) throw new WorkbenchError('NOT_FOUND', 'the tokens of this history entry were cleared from the keychain');
     const token = args.token === 'id' ? tokens.id_token : tokens.access_token;
     if (!token) throw new WorkbenchError('NOT_FOUND', 'the last run returned no ID token to send (ask for the openid scope)');
-    const profile = c.effective(c.profileOrThrow(args.profileId));
+    const { profile } = c.profileForEntry(args.profileId, entry.id);
     const transcript = new Transcript();
     const http = new HttpClient(await c.networkOf(profile), transcript);
     const h: Record<string, string> = {};

@@ -33,7 +33,9 @@ export function runHandlers(c: ServiceContext): Pick<Handlers, 'discover' | 'get
       const profile = c.effective(draft ? profileFromDraft(saved, draft) : saved);
       const given = Object.fromEntries(Object.entries({ ...inputs, ...secrets }).filter(([, v]) => typeof v === 'string' && v.trim() !== ''));
       const config = await resolveFlowConfig(profile, c.stores(), { ...given, interactionTimeoutMs: c.options.interactionTimeoutMs });
-      return c.withRun(runId, async (signal) => c.recordRun(runId, profile, await runFlow(config, c.flowDeps(runId, signal)).catch(withFailedTranscript)));
+      // Calls on these tokens later (refresh, revoke, API) use what this run used, unsaved values included.
+      const ran = draft || secrets ? { profile, secrets: { ...secrets } } : undefined;
+      return c.withRun(runId, async (signal) => c.recordRun(runId, profile, await runFlow(config, c.flowDeps(runId, signal)).catch(withFailedTranscript), ran));
     },
     refresh: async ({ runId, profileId, historyId }) => c.refreshRun(runId, profileId, historyId),
     cancelRun: async ({ runId }) => {

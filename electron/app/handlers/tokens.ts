@@ -29,7 +29,7 @@ export function tokenHandlers(c: ServiceContext): Pick<Handlers, 'inspectToken' 
       if (!decoded.ok) throw new WorkbenchError(decoded.error.code, decoded.error.message);
       if (decoded.format === 'opaque') return { format: 'opaque' };
       if (decoded.format === 'jwe') return { format: 'jwe', header: decoded.header };
-      const profile = profileId ? c.effective(c.profileOrThrow(profileId)) : undefined;
+      const profile = profileId ? c.profileForEntry(profileId, historyId).profile : undefined;
       const entry = historyId ? history.get(historyId) : undefined;
       const tokens = entry ? await history.tokens(entry.id) : undefined;
       const report = await verifyForInspection(token, kind, { profile, entry, tokens, network: await c.networkOf(profile), ...(audience ? { audience } : {}) });

@@ -10,6 +10,7 @@ const TITLES: Partial<Record<ErrorInfo['code'], string>> = {
   TLS_ERROR: 'Secure connection failed',
   NETWORK_ERROR: 'Network error',
   CANCELLED: 'Cancelled',
+  BROWSER_FAILED: 'The browser could not be started',
   DISCOVERY_FAILED: 'Discovery failed',
   ISSUER_MISMATCH: 'Issuer does not match',
   STATE_MISMATCH: 'The sign-in response did not match the request',
@@ -38,6 +39,14 @@ export function ErrorBox({ error, testId }: { error: unknown; testId?: string })
   const d = info.details ?? {};
   const serverError = typeof d.error === 'string' ? d.error : undefined;
   const description = typeof d.error_description === 'string' ? d.error_description : undefined;
+  const hint = typeof d.hint === 'string' ? d.hint : undefined;
+  // The user's own Cancel is not a failure: said neutrally, not in red (issue 12).
+  if (info.code === 'CANCELLED')
+    return (
+      <div className="notice neutral" role="status" data-testid={testId ?? 'error'} data-cancelled="true">
+        Cancelled — nothing more was sent.
+      </div>
+    );
   return (
     <div className="error" role="alert" data-testid={testId ?? 'error'}>
       <div className="title">{TITLES[info.code] ?? 'Something went wrong'}</div>
@@ -46,6 +55,11 @@ export function ErrorBox({ error, testId }: { error: unknown; testId?: string })
           <code>{serverError}</code>
           {description ? <> — <span data-testid="error-description">{description}</span></> : null}
           {typeof d.status === 'number' ? <span className="muted"> (HTTP {d.status})</span> : null}
+          {hint ? (
+            <div className="hint" data-testid="error-hint" style={{ marginTop: 4 }}>
+              {hint}
+            </div>
+          ) : null}
         </div>
       ) : (
         <div className="desc">{info.message}</div>
