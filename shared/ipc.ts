@@ -250,8 +250,8 @@ export const operations = {
         historyId: Id.optional(),
         token: z.string().min(1).max(1024 * 1024),
         kind: z.enum(['access', 'id', 'refresh']),
-        /** Expected `aud` of a JWT access token; default: the profile's expected audience, audience or first resource. */
-        audience: z.string().trim().min(1).max(2048).optional(),
+        /** Expected `aud` of a JWT access token; default: the profile's expected audience, audience or first resource; '' checks none. */
+        audience: z.string().trim().max(2048).optional(),
       })
       .strict(),
   ).returns<TokenInspection>(),

@@ -18,6 +18,8 @@ export interface VerifyContext {
 /** The audience a JWT access token is checked against: the user's, else the profile's expected audience, audience or first resource. */
 export function expectedAccessTokenAudience(ctx: Pick<VerifyContext, 'profile' | 'audience'>): string | undefined {
   const p = ctx.profile;
+  // '' is the user asking for no expected audience: the aud check then reports "not checked".
+  if (ctx.audience === '') return undefined;
   return ctx.audience ?? p?.expectedAudience ?? p?.audience ?? p?.resource[0];
 }
 

@@ -32,7 +32,7 @@ export function tokenHandlers(c: ServiceContext): Pick<Handlers, 'inspectToken' 
       const profile = profileId ? c.profileForEntry(profileId, historyId).profile : undefined;
       const entry = historyId ? history.get(historyId) : undefined;
       const tokens = entry ? await history.tokens(entry.id) : undefined;
-      const report = await verifyForInspection(token, kind, { profile, entry, tokens, network: await c.networkOf(profile), ...(audience ? { audience } : {}) });
+      const report = await verifyForInspection(token, kind, { profile, entry, tokens, network: await c.networkOf(profile), ...(audience !== undefined ? { audience } : {}) });
       return { format: 'jwt', header: decoded.header, payload: decoded.payload, report };
     },
     introspect: async ({ profileId, historyId, which }) => {

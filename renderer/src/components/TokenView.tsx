@@ -20,9 +20,9 @@ export function TokenView(props: { profile: ConnectionProfile; current: CurrentT
   const token = kind === 'access' ? tokens.access_token : kind === 'id' ? tokens.id_token : tokens.refresh_token;
   const [inspection, setInspection] = useState<TokenInspection | null>(null);
   // The audience a JWT access token is checked against (issue 12): the profile's default, changeable here.
-  const defaultAudience = props.profile.expectedAudience ?? props.profile.audience ?? props.profile.resource[0] ?? '';
-  const [audienceInput, setAudienceInput] = useState(defaultAudience);
-  const [audience, setAudience] = useState(defaultAudience);
+  // Until the user sets one, main uses the run's profile: expected audience, else audience, else first resource.
+  const [audienceInput, setAudienceInput] = useState('');
+  const [audience, setAudience] = useState<string | undefined>(undefined);
   const [inspectError, setInspectError] = useState<unknown>(null);
   const [action, setAction] = useState<ActionResult | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
@@ -33,7 +33,7 @@ export function TokenView(props: { profile: ConnectionProfile; current: CurrentT
     setInspectError(null);
     if (!token) return;
     let live = true;
-    call('inspectToken', { profileId: props.profile.id, historyId: entry.id, token, kind, ...(kind === 'access' && audience.trim() ? { audience: audience.trim() } : {}) })
+    call('inspectToken', { profileId: props.profile.id, historyId: entry.id, token, kind, ...(kind === 'access' && audience !== undefined ? { audience: audience.trim() } : {}) })
       .then((r) => live && setInspection(r))
       .catch((err: unknown) => live && setInspectError(err));
     return () => {
@@ -104,7 +104,13 @@ export function TokenView(props: { profile: ConnectionProfile; current: CurrentT
               <label htmlFor="expected-aud-check" className="muted">
                 Expected audience
               </label>
-              <input id="expected-aud-check" className="grow" value={audienceInput} placeholder="the API's identifier, e.g. https://api.example.com" onChange={(e) => setAudienceInput(e.target.value)} onBlur={() => setAudience(audienceInput)} />
+              <input
+                id="expected-aud-check"
+                className="grow"
+                value={audienceInput}
+                placeholder={audience === undefined ? "the profile's (audience or first resource)" : 'none: aud is not checked'}
+                onChange={(e) => setAudienceInput(e.target.value)}
+              />
               <button type="submit">Check</button>
             </form>
           ) : null}
