@@ -43,6 +43,8 @@ const LABELS: Record<string, string> = {
 
 /** "defaults.issuer" → "Default issuer"; array indexes read as positions ("Scopes, item 3"); "profiles.2.clientId" → "Profile 3, Client ID". */
 export function fieldLabel(path: ReadonlyArray<PropertyKey>): string {
+  // A run's form travels as the argument's `draft`: its fields are the profile's.
+  if (path[0] === 'draft') return fieldLabel(path.slice(1));
   const [head, position, ...rest] = path;
   if ((head === 'profiles' || head === 'groups') && typeof position === 'number')
     return `${head === 'profiles' ? 'Profile' : 'Group'} ${position + 1}${rest.length ? `, ${fieldLabel(rest)}` : ''}`;
@@ -70,7 +72,7 @@ export function describeFieldIssues(issues: ReadonlyArray<{ path: ReadonlyArray<
 
 /** Problems by field path, for showing each next to its field. */
 export function fieldErrors(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): Array<{ path: string; label: string; message: string }> {
-  return issues.slice(0, 50).map((i) => ({ path: i.path.map(String).join('.'), label: fieldLabel(i.path), message: lowerFirst(i.message) }));
+  return issues.slice(0, 50).map((i) => ({ path: (i.path[0] === 'draft' ? i.path.slice(1) : i.path).map(String).join('.'), label: fieldLabel(i.path), message: lowerFirst(i.message) }));
 }
 
 /** Long schema texts (every option of an enum) are cut: the user needs the gist, not the schema. */
