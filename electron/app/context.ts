@@ -189,7 +189,9 @@ export function createServiceContext(
       return {
         openBrowser: options.openBrowser,
         signal,
-        receiveRedirect: broker.receive,
+        // Only the desktop app is handed private-use scheme URLs by the OS; in browser mode a flow
+        // that needs one fails before the browser opens instead of waiting out its deadline.
+        ...(options.mode === 'electron' ? { receiveRedirect: broker.receive } : {}),
         onProgress: (progress: FlowProgress) => {
           const url = progress.kind === 'waiting_for_redirect' ? progress.authorizationUrl : progress.kind === 'browser_failed' ? progress.url : progress.kind === 'device_code' ? (progress.verificationUriComplete ?? progress.verificationUri) : undefined;
           if (url && runs.has(runId)) runUrls.set(runId, url);
