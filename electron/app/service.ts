@@ -9,6 +9,7 @@ import { importExportHandlers } from './handlers/import-export';
 import { keystoreHandlers } from './handlers/keystore';
 import { runHandlers } from './handlers/runs';
 import { secretHandlers } from './handlers/secrets';
+import { sessionHandlers } from './handlers/session';
 import { tokenHandlers } from './handlers/tokens';
 import { workspaceHandlers } from './handlers/workspace';
 import { conversionHandlers } from './handlers/conversions';
@@ -56,6 +57,7 @@ export function createAppService(options: AppServiceOptions): AppService {
     ...environmentHandlers(c),
     ...presetHandlers(c),
     ...conversionHandlers(c),
+    ...sessionHandlers(c),
   };
 
   return {
