@@ -78,7 +78,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...(liveKeys ? { privateKeyJwtJwksUri: `${issuer}${CLIENT_JWKS_PATH}` } : {}),
     });
     // Provider presets (issue 13 §2): clients that behave like a real provider's quirk.
-    const quirks = quirkClients(metadata.find((m) => m.client_id === 'sandbox-private-key-jwt')?.jwks as JSONWebKeySet | undefined);
+    const quirks = quirkClients(privateKeyJwks);
     metadata.push(...quirks.metadata);
     for (const q of quirks.clients) clients[q.client_id] = q;
     const clientJwks = new Map<string, JSONWebKeySet>();
