@@ -29,6 +29,10 @@ export type ErrorCode =
   | 'AUTHORIZATION_DENIED'
   | 'LOOPBACK_FAILED'
   | 'DEVICE_CODE_EXPIRED'
+  // CIBA: the backchannel authentication request expired before the user answered (issue 14)
+  | 'AUTHENTICATION_EXPIRED'
+  // A sender-constrained token bound to another key or certificate (cnf.jkt / cnf.x5t#S256, issue 14)
+  | 'TOKEN_BINDING_MISMATCH'
   // Configuration and input
   | 'INVALID_INPUT'
   | 'INVALID_PROFILE'

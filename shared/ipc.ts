@@ -42,8 +42,9 @@ export interface Workspace {
   profiles: ConnectionProfile[];
 }
 
-export type SecretName = 'clientSecret' | 'password' | 'refreshToken';
-export const SECRET_NAMES = ['clientSecret', 'password', 'refreshToken'] as const;
+// registrationAccessToken: RFC 7592, kept for a profile made by dynamic client registration (issue 14).
+export const SECRET_NAMES = ['clientSecret', 'password', 'refreshToken', 'registrationAccessToken'] as const;
+export type SecretName = (typeof SECRET_NAMES)[number];
 
 export interface SecretStatus {
   name: SecretName;
@@ -92,7 +93,9 @@ export type RunProgress =
   | { kind: 'browser_opened'; url: string }
   | { kind: 'waiting_for_redirect'; redirectUri: string; expiresAt: string }
   | { kind: 'device_code'; userCode: string; verificationUri: string; verificationUriComplete?: string; expiresAt: string }
-  | { kind: 'polling'; attempt: number; intervalSeconds?: number };
+  | { kind: 'polling'; attempt: number; intervalSeconds?: number }
+  // CIBA (issue 14): the request reached the user's device; show the binding message and a countdown.
+  | { kind: 'ciba'; bindingMessage?: string; expiresAt: string; intervalSeconds: number };
 
 export type WorkbenchEvent =
   | { type: 'run.progress'; runId: string; progress: RunProgress }

@@ -204,7 +204,7 @@ export function createServiceContext(
       const http = new HttpClient(config.network, transcript);
       let endpoints: Endpoints = { ...(entry.endpoints ?? {}) };
       if (Object.keys(endpoints).length === 0 && profile.issuer && profile.discovery) {
-        endpoints = endpointsFromMetadata(await discover(http, profile.issuer), usesMutualTls(profile.clientAuth.method));
+        endpoints = endpointsFromMetadata(await discover(http, profile.issuer), usesMutualTls(profile.clientAuth.method) || profile.certificateBoundTokens?.enabled === true);
       }
       endpoints = { ...endpoints, ...stripUndefined(profile.endpoints) };
       const auth = (): ClientAuth =>

@@ -21,6 +21,8 @@ const TITLES: Partial<Record<ErrorInfo['code'], string>> = {
   HTML_RESPONSE: 'The server returned a web page instead of JSON',
   INVALID_JSON: 'The server returned something that is not JSON',
   DEVICE_CODE_EXPIRED: 'The device code expired',
+  AUTHENTICATION_EXPIRED: 'The user did not answer in time',
+  TOKEN_BINDING_MISMATCH: 'The token is bound to another key',
   NOT_FOUND: 'Not found',
   ALREADY_EXISTS: 'Already exists',
   VERIFICATION_FAILED: 'Verification failed',
