@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JSONWebKeySet } from 'jose';
 import { AccountDirectory, SANDBOX_USERNAME } from './accounts';
+import { CIBA_PAGE, CibaDevice } from './ciba';
 import { buildClients } from './clients';
 import { OIDC_SCOPES, ROUTES, sandboxConfiguration } from './configuration';
 import type { GrantEnvironment } from './grants/issue';
@@ -68,6 +69,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const clientJwks = new Map<string, JSONWebKeySet>();
     for (const m of metadata) if (m.jwks) clientJwks.set(String(m.client_id), m.jwks as JSONWebKeySet);
 
+    const ciba = new CibaDevice();
+    const initialAccessToken = randomBytes(24).toString('base64url');
     const trustedIssuer: TrustedIssuer = { iss: TRUSTED_ISSUER, alg: trustedKey.alg, privateJwk: trustedKey.privateJwk, publicJwk: trustedKey.publicJwk };
     const providerPublicJwks: JSONWebKeySet = { keys: [providerRsa.publicJwk, providerEc.publicJwk] };
     const samlIdp: SamlIdentityProvider = { entityId: SAML_IDP_ENTITY_ID, certPem: samlCert.certPem, keyPem: samlCert.keyPem };
@@ -81,8 +84,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         accounts,
         accessTokenTtl,
         mtlsOrigin,
+        modern: { ciba, initialAccessToken },
       }),
     );
+    ciba.attach(provider);
 
     const env: GrantEnvironment = {
       provider,
@@ -105,6 +110,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     dispatch = (req, res) => {
       if (req.url?.startsWith(INTERACTION_PREFIX)) {
         void interactions(req, res);
+        return;
+      }
+      if (req.url === CIBA_PAGE || req.url?.startsWith(`${CIBA_PAGE}/`)) {
+        void ciba.handle(req, res);
         return;
       }
       providerCallback(req, res);
@@ -130,6 +139,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         }),
       resourceServer: { ...resourceServer, resource: SANDBOX_RESOURCE },
       provider,
+      ciba: { pageUrl: `${issuer}${CIBA_PAGE}`, next: (t) => ciba.next(t), approve: (id) => ciba.approve(id), deny: (id) => ciba.deny(id) },
+      registration: { endpoint: `${issuer}${ROUTES.registration}`, initialAccessToken },
       close: () => (closed ??= closeAll()),
     };
   } catch (err) {
