@@ -54,6 +54,13 @@ export async function resolveFlowConfig(
     inputs.assertionSigner = jwtBearerSigner(inputs, auth.keyAlias ? await keyFromStore(auth.keyAlias, auth.signingAlg) : undefined);
   }
 
+  // DPoP (issue 14): the profile's keystore key, else a fresh ES256 key for this run only.
+  if (profile.dpop?.enabled && !inputs.dpopKey) {
+    const dpop = await import('../engine/dpop');
+    const alias = profile.dpop.keyAlias;
+    inputs.dpopKey = alias ? await dpop.dpopKeyFromSigningKey(await keyFromStore(alias, profile.dpop.alg), `keystore:${alias}`, profile.dpop.alg) : await dpop.generateDpopKey(profile.dpop.alg ?? 'ES256');
+  }
+
   const tls: TlsSettings = {};
   if (tlsCertPem || tlsKeyPem) {
     if (!tlsCertPem || !tlsKeyPem) throw new WorkbenchError('MISSING_CONFIGURATION', 'mutual TLS needs both a certificate and its private key');
