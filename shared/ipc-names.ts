@@ -43,6 +43,9 @@ export const OPERATION_NAMES = [
   'generateCertificate',
   'exportKey',
   'deleteKey',
+  // Dynamic client registration (issue 14, RFC 7591/7592)
+  'registerClient',
+  'manageRegistration',
 ] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];

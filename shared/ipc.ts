@@ -1,3 +1,4 @@
+import type { TokenBindingCheck } from './binding';
 import type { CertificateInfo } from './keys';
 import type { AuthorizationServerMetadata, TokenResponse } from './oauth';
 import * as z from 'zod';
@@ -76,6 +77,8 @@ export interface HistoryEntry {
   has: { access: boolean; id: boolean; refresh: boolean };
   /** True while the tokens are still in the keychain. */
   stored: boolean;
+  /** DPoP / mTLS binding of the access token, checked when it was obtained (issue 14). */
+  bindings?: TokenBindingCheck[];
 }
 
 export interface RunSummary {
@@ -124,6 +127,8 @@ export interface HttpCallResult {
 export interface IntrospectResult {
   active: boolean;
   claims: Record<string, unknown>;
+  /** The token's cnf (from introspection) against the profile's DPoP key / client certificate (issue 14). */
+  bindings?: TokenBindingCheck[];
   transcript: TranscriptEntry[];
 }
 
@@ -158,6 +163,14 @@ export interface ExportedConnections {
   json: string;
   groups: number;
   profiles: number;
+}
+
+/** A registration response with its secrets masked (they are in the keychain), and the exchanges (issue 14). */
+export interface RegistrationResult {
+  profile?: ConnectionProfile;
+  /** Absent after a delete. */
+  response?: Record<string, unknown>;
+  transcript: TranscriptEntry[];
 }
 
 export interface ImportReport {
@@ -267,6 +280,29 @@ export const operations = {
   /** Public material only: JWK, a one-key JWKS, the SPKI PEM or the certificate chain PEM. */
   exportKey: op(z.object({ alias: Alias, format: z.enum(['jwk', 'jwks', 'pem', 'certificate']) }).strict()).returns<{ text: string; filename: string }>(),
   deleteKey: op(z.object({ alias: Alias }).strict()).returns<void>(),
+
+  // --- Dynamic client registration (issue 14): register and save as a profile; read / update / delete later ---
+  registerClient: op(
+    z
+      .object({
+        issuer: z.string().trim().url().max(2048).optional(),
+        registrationEndpoint: z.string().trim().url().max(2048).optional(),
+        initialAccessToken: z.string().min(1).max(16_384).optional(),
+        grantTypes: z.array(z.enum(GRANT_TYPES)).max(20).optional(),
+        authMethod: z.enum(AUTH_METHODS).optional(),
+        redirectUrl: z.string().trim().min(1).max(2048).optional(),
+        keyAlias: Alias.optional(),
+        jwksUri: z.string().trim().url().max(2048).optional(),
+        clientName: z.string().trim().min(1).max(200).optional(),
+        scopes: z.array(z.string().min(1).max(512)).max(200).optional(),
+        profileName: z.string().trim().min(1).max(200),
+        groupId: Id.optional(),
+      })
+      .strict(),
+  ).returns<RegistrationResult>(),
+  manageRegistration: op(
+    z.object({ profileId: Id, operation: z.enum(['read', 'update', 'delete']), metadata: z.record(z.string(), z.unknown()).optional() }).strict(),
+  ).returns<RegistrationResult>(),
 } satisfies Record<OperationName, { arg: z.core.$ZodType; result: unknown }>;
 
 // A key in `operations` that is not in OPERATION_NAMES fails here (the `satisfies` above catches the reverse).

@@ -8,6 +8,7 @@ import { historyHandlers } from './handlers/history';
 import { importExportHandlers } from './handlers/import-export';
 import { keystoreHandlers } from './handlers/keystore';
 import { runHandlers } from './handlers/runs';
+import { registrationHandlers } from './handlers/registration';
 import { secretHandlers } from './handlers/secrets';
 import { tokenHandlers } from './handlers/tokens';
 import { workspaceHandlers } from './handlers/workspace';
@@ -49,6 +50,7 @@ export function createAppService(options: AppServiceOptions): AppService {
     ...apiHandlers(c),
     ...historyHandlers(c),
     ...keystoreHandlers(c),
+    ...registrationHandlers(c),
   };
 
   return {

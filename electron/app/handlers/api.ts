@@ -24,6 +24,17 @@ export function apiHandlers(c: ServiceContext): Pick<Handlers, 'callApi'> {
       const tokens = await history.tokens(entry.id);
       if (!tokens) throw new WorkbenchError('NOT_FOUND', 'the tokens of this history entry were cleared from the keychain');
       const profile = c.effective(c.profileOrThrow(profileId));
+      const h0: Record<string, string> = {};
+      for (const { name, value } of headers) h0[name.toLowerCase()] = value;
+      // Sender-constrained tokens (issue 14): a fresh DPoP proof with `ath` per call (one nonce retry), and
+      // the profile's client certificate on the connection for mTLS-bound ones.
+      if (/^dpop$/i.test(tokens.token_type) || profile.certificateBoundTokens?.enabled) {
+        const t = await c.tokenContext(profileId, entry.id);
+        h0.authorization ??= `${t.dpop ? 'DPoP' : 'Bearer'} ${tokens.access_token}`;
+        const build = (): PreparedRequest => ({ method, url, headers: { ...h0 }, ...(body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body } : {}) });
+        const result = await c.sendProved(t, build, 'API request', 'resource_server', undefined, tokens.access_token);
+        return { ...result, ...(refreshed ? { refreshed } : {}) };
+      }
       const transcript = new Transcript();
       const http = new HttpClient(await c.networkOf(profile), transcript);
       const h: Record<string, string> = {};

@@ -25,6 +25,7 @@ export function runHandlers(c: ServiceContext): Pick<Handlers, 'discover' | 'get
       }
     },
     getToken: async ({ runId, profileId, inputs }) => {
+      await ensureDpopKey(c, profileId);
       const profile = c.effective(c.profileOrThrow(profileId));
       const given = Object.fromEntries(Object.entries(inputs ?? {}).filter(([, v]) => typeof v === 'string' && v.trim() !== ''));
       const config = await resolveFlowConfig(profile, c.stores(), { ...given, interactionTimeoutMs: c.options.interactionTimeoutMs });
@@ -37,4 +38,18 @@ export function runHandlers(c: ServiceContext): Pick<Handlers, 'discover' | 'get
       return { cancelled: Boolean(run) };
     },
   };
+}
+
+/**
+ * DPoP without a chosen key (issue 14): the app generates an ES256 key into the keystore (the private half
+ * in the keychain) once per profile, so refresh, userinfo and API calls later prove the same key.
+ */
+async function ensureDpopKey(c: ServiceContext, profileId: string): Promise<void> {
+  const raw = c.profileOrThrow(profileId);
+  if (!raw.dpop?.enabled || raw.dpop.keyAlias) return;
+  const keystore = c.keystoreOrThrow();
+  const alias = `dpop-${raw.id}`;
+  if (!(await keystore.list()).some((k) => k.alias === alias)) await keystore.generate({ alias, alg: 'ES256' });
+  c.store.saveProfile({ ...raw, dpop: { ...raw.dpop, keyAlias: alias } });
+  c.emit({ type: 'workspace.changed' });
 }
