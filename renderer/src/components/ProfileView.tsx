@@ -8,6 +8,7 @@ import { missingFields, type RunInputs } from '../lib/profile-rules';
 import { ApiPanel } from './ApiPanel';
 import { ErrorBox } from './ErrorBox';
 import { ExchangeView } from './ExchangeView';
+import { CibaProgress } from './modern/CibaProgress';
 import { RequestPanel, type ProfileDraft } from './RequestPanel';
 import { stripTimes } from './Sidebar';
 import { TokenView } from './TokenView';
@@ -195,6 +196,7 @@ export function ProfileView({ profile, group, reload }: { profile: ConnectionPro
           discoverError={discoverError}
           onDiscover={() => void discover()}
           keys={keys}
+          onWorkspaceChanged={() => void reload()}
         />
         <div style={{ display: 'flex', flexDirection: 'column', gap: 12, minWidth: 0 }}>
           {missing.length && (showMissing || dirty) ? (
@@ -258,7 +260,10 @@ function RunState({ run, onCancel }: { run: { label: string; progress?: RunProgr
         Waiting for you to sign in in your browser — <span className="muted">{left(p.expiresAt)} left</span>
       </>
     );
-  if (p?.kind === 'device_code' || p?.kind === 'polling') text = <DeviceCode progress={p} now={now} />;
+  if (p?.kind === 'ciba') lastCiba = p;
+  if (p?.kind === 'device_code') lastCiba = undefined;
+  if (p?.kind === 'device_code' || (p?.kind === 'polling' && !lastCiba)) text = <DeviceCode progress={p} now={now} />;
+  if (lastCiba && (p?.kind === 'ciba' || p?.kind === 'polling')) text = <CibaProgress started={lastCiba} progress={p} now={now} />;
   return (
     <div className="panel run-state" data-testid="run-state" aria-live="polite">
       <div className="spinner" />
@@ -269,6 +274,8 @@ function RunState({ run, onCancel }: { run: { label: string; progress?: RunProgr
 }
 
 let lastDevice: Extract<RunProgress, { kind: 'device_code' }> | undefined;
+/** CIBA (issue 14): the binding message and expiry stay on screen through the polls that follow. */
+let lastCiba: Extract<RunProgress, { kind: 'ciba' }> | undefined;
 function DeviceCode({ progress, now }: { progress: RunProgress; now: number }) {
   // Polling events do not repeat the code; keep showing the last one.
   if (progress.kind === 'device_code') lastDevice = progress;
