@@ -159,6 +159,18 @@ describe('CIBA poll mode', () => {
     expect(httpLabels(result.transcript).filter((l) => l === 'CIBA token poll').length).toBeGreaterThanOrEqual(1);
   });
 
+  it('the user approves from the page the sandbox serves, matching the binding message', async () => {
+    const run = runFlow(await sandboxRun(sandbox, ciba({ bindingMessage: 'PAGE-1' })), noBrowser);
+    await sandbox.ciba.next();
+    const list = await fetch(sandbox.ciba.pageUrl).then((r) => r.text());
+    expect(list).toContain('<strong data-binding-message>PAGE-1</strong>');
+    const action = /action="(\/ciba\/[^"]+\/approve)"/.exec(list)?.[1];
+    expect(action).toBeTruthy();
+    const answer = await fetch(`${sandbox.issuer}${action}`, { method: 'POST' });
+    expect(answer.status).toBe(200);
+    expect((await run).tokens.id_token).toBeTruthy();
+  });
+
   it('ensure-ciba-denied-fails', async () => {
     const run = runFlow(await sandboxRun(sandbox, ciba()), noBrowser).catch((e: unknown) => e);
     await sandbox.ciba.deny((await sandbox.ciba.next()).id);
