@@ -2,6 +2,7 @@ import { WorkbenchError } from '../../shared/errors';
 import { CIBA_GRANT } from '../../shared/grants';
 import type { CibaConfig } from '../../shared/profile';
 import type { ClientAuth, ClientAuthContext } from './client-auth';
+import { clampPollInterval } from './device';
 import type { HttpResponse, PreparedRequest } from './http';
 import { optionalNumber, parseJsonObject, requiredString } from './response';
 import { buildFormRequest, buildTokenRequest, type FormParams } from './token-endpoint';
@@ -13,8 +14,8 @@ export interface BackchannelAuthentication {
   interval: number;
 }
 
-/** Bounds on what a server may make us do: poll no faster than 1 s nor slower than 60 s, wait at most an hour. */
-export const CIBA_LIMITS = { minInterval: 1, maxInterval: 60, defaultInterval: 5, maxExpiresIn: 3600 } as const;
+/** A server may make us wait at most an hour; the interval is clamped as the device flow's is (1–60 s). */
+export const CIBA_MAX_EXPIRES_IN_SECONDS = 3600;
 
 /** CIBA Core §7.1: scope (with openid), one hint, binding message, user code, requested expiry. */
 export function backchannelAuthenticationRequest(ctx: ClientAuthContext, auth: ClientAuth, ciba: CibaConfig, scope: FormParams, extra: FormParams = []): Promise<PreparedRequest> {
@@ -39,11 +40,10 @@ export function processBackchannelAuthenticationResponse(res: HttpResponse): Bac
   const json = parseJsonObject(res, what);
   const expires = optionalNumber(json, 'expires_in', what);
   if (expires === undefined || expires <= 0) throw new WorkbenchError('INVALID_RESPONSE', `${what}: "expires_in" must be a positive number`);
-  const interval = optionalNumber(json, 'interval', what) ?? CIBA_LIMITS.defaultInterval;
   return {
     auth_req_id: requiredString(json, 'auth_req_id', what),
-    expires_in: Math.min(expires, CIBA_LIMITS.maxExpiresIn),
-    interval: Math.min(Math.max(interval, CIBA_LIMITS.minInterval), CIBA_LIMITS.maxInterval),
+    expires_in: Math.min(expires, CIBA_MAX_EXPIRES_IN_SECONDS),
+    interval: clampPollInterval(optionalNumber(json, 'interval', what)),
   };
 }
 
