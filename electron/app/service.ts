@@ -10,6 +10,7 @@ import { keystoreHandlers } from './handlers/keystore';
 import { runHandlers } from './handlers/runs';
 import { registrationHandlers } from './handlers/registration';
 import { secretHandlers } from './handlers/secrets';
+import { sessionHandlers } from './handlers/session';
 import { tokenHandlers } from './handlers/tokens';
 import { workspaceHandlers } from './handlers/workspace';
 import { HistoryStore } from './history';
@@ -51,6 +52,7 @@ export function createAppService(options: AppServiceOptions): AppService {
     ...historyHandlers(c),
     ...keystoreHandlers(c),
     ...registrationHandlers(c),
+    ...sessionHandlers(c),
   };
 
   return {

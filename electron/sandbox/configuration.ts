@@ -49,6 +49,8 @@ export interface ConfigurationInput {
   mtlsOrigin: string;
   /** DPoP, RAR, CIBA, registration (issue 14, token side). */
   modern: ModernFeatureInput;
+  /** oidc-provider's outgoing fetch (client jwks_uri); the sandbox answers its own live-keys URL in process. */
+  fetch?: (url: URL | string, options: RequestInit) => Promise<Response>;
 }
 
 /**
@@ -74,6 +76,7 @@ export function sandboxConfiguration(input: ConfigurationInput): Record<string, 
     enabledJWA: { clientAuthSigningAlgValues: [...HMAC_ALGS, ...ASYMMETRIC_SIGNING_ALGS, 'Ed25519'] },
     clientBasedCORS: () => true,
     renderError: pages.renderError,
+    ...(input.fetch ? { fetch: input.fetch } : {}),
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },

@@ -1,4 +1,7 @@
-import type { ServerMetadata } from '../../../shared/ipc';
+import { WorkbenchError } from '../../../shared/errors';
+import { describeFieldIssues, fieldErrors } from '../../../shared/field-labels';
+import type { ParsedArg, ServerMetadata } from '../../../shared/ipc';
+import { ConnectionProfileSchema, type ConnectionProfile } from '../../../shared/profile';
 import { discover } from '../../engine/discovery';
 import { discoveryCache } from '../../engine/discovery-cache';
 import { runFlow } from '../../engine/flow';
@@ -24,12 +27,15 @@ export function runHandlers(c: ServiceContext): Pick<Handlers, 'discover' | 'get
         await http.close();
       }
     },
-    getToken: async ({ runId, profileId, inputs }) => {
-      await ensureDpopKey(c, profileId);
-      const profile = c.effective(c.profileOrThrow(profileId));
-      const given = Object.fromEntries(Object.entries(inputs ?? {}).filter(([, v]) => typeof v === 'string' && v.trim() !== ''));
+    getToken: async ({ runId, profileId, inputs, draft, secrets }) => {
+      const saved = c.profileOrThrow(profileId);
+      // A run uses the form as it is; nothing of it (nor a secret typed for it) is written (issue 12).
+      const profile = await withDpopKey(c, saved, c.effective(draft ? profileFromDraft(saved, draft) : saved));
+      const given = Object.fromEntries(Object.entries({ ...inputs, ...secrets }).filter(([, v]) => typeof v === 'string' && v.trim() !== ''));
       const config = await resolveFlowConfig(profile, c.stores(), { ...given, interactionTimeoutMs: c.options.interactionTimeoutMs });
-      return c.withRun(runId, async (signal) => c.recordRun(runId, profile, await runFlow(config, c.flowDeps(runId, signal)).catch(withFailedTranscript)));
+      // Calls on these tokens later (refresh, revoke, API) use what this run used, unsaved values included.
+      const ran = draft || secrets ? { profile, secrets: { ...secrets } } : undefined;
+      return c.withRun(runId, async (signal) => c.recordRun(runId, profile, await runFlow(config, c.flowDeps(runId, signal)).catch(withFailedTranscript), ran));
     },
     refresh: async ({ runId, profileId, historyId }) => c.refreshRun(runId, profileId, historyId),
     cancelRun: async ({ runId }) => {
@@ -40,16 +46,27 @@ export function runHandlers(c: ServiceContext): Pick<Handlers, 'discover' | 'get
   };
 }
 
+/** The saved profile as the form has it now: checked like a save, with the saved identity, secret names and times. */
+export function profileFromDraft(saved: ConnectionProfile, draft: NonNullable<ParsedArg<'getToken'>['draft']>): ConnectionProfile {
+  if (draft.id !== undefined && draft.id !== saved.id) throw new WorkbenchError('INVALID_INPUT', 'the form belongs to another profile');
+  const parsed = ConnectionProfileSchema.safeParse({ ...draft, id: saved.id, secretRefs: saved.secretRefs, createdAt: saved.createdAt, updatedAt: saved.updatedAt });
+  if (!parsed.success) throw new WorkbenchError('INVALID_PROFILE', `The form has problems: ${describeFieldIssues(parsed.error.issues)}`, { details: { fields: fieldErrors(parsed.error.issues) } });
+  return parsed.data;
+}
+
 /**
  * DPoP without a chosen key (issue 14): the app generates an ES256 key into the keystore (the private half
- * in the keychain) once per profile, so refresh, userinfo and API calls later prove the same key.
+ * in the keychain) once per profile, `dpop-<profile id>`, so refresh, userinfo and API calls later prove the
+ * same key. The saved profile is told its alias only when it has DPoP on itself (a run never writes the form).
  */
-async function ensureDpopKey(c: ServiceContext, profileId: string): Promise<void> {
-  const raw = c.profileOrThrow(profileId);
-  if (!raw.dpop?.enabled || raw.dpop.keyAlias) return;
+async function withDpopKey(c: ServiceContext, saved: ConnectionProfile, profile: ConnectionProfile): Promise<ConnectionProfile> {
+  if (!profile.dpop?.enabled || profile.dpop.keyAlias) return profile;
   const keystore = c.keystoreOrThrow();
-  const alias = `dpop-${raw.id}`;
+  const alias = `dpop-${saved.id}`;
   if (!(await keystore.list()).some((k) => k.alias === alias)) await keystore.generate({ alias, alg: 'ES256' });
-  c.store.saveProfile({ ...raw, dpop: { ...raw.dpop, keyAlias: alias } });
-  c.emit({ type: 'workspace.changed' });
+  if (saved.dpop?.enabled && !saved.dpop.keyAlias) {
+    c.store.saveProfile({ ...saved, dpop: { ...saved.dpop, keyAlias: alias } });
+    c.emit({ type: 'workspace.changed' });
+  }
+  return { ...profile, dpop: { ...profile.dpop, keyAlias: alias } };
 }
