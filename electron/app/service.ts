@@ -11,6 +11,7 @@ import { runHandlers } from './handlers/runs';
 import { secretHandlers } from './handlers/secrets';
 import { tokenHandlers } from './handlers/tokens';
 import { workspaceHandlers } from './handlers/workspace';
+import { dataNotices } from '../storage/damaged-files';
 import { HistoryStore } from './history';
 import { RedirectBroker } from './redirects';
 
@@ -38,9 +39,16 @@ export function createAppService(options: AppServiceOptions): AppService {
   const history = new HistoryStore(options.dataDir, options.secrets);
   const broker = new RedirectBroker();
   const c = createServiceContext(options, { store, history, broker });
+  // Data integrity (issue 11): open every data file now, so a damaged one is moved aside (with a
+  // notice for the banner) at start, not at first use; and move the old keychain-item history in.
+  const opened = checkDataFiles(options, history);
 
   const handlers: Handlers = {
-    appInfo: async () => ({ mode: options.mode, version: options.version, dataDir: options.dataDir, platform: process.platform }),
+    appInfo: async () => {
+      await opened;
+      const notices = dataNotices(options.dataDir);
+      return { mode: options.mode, version: options.version, dataDir: options.dataDir, platform: process.platform, ...(notices.length ? { notices } : {}) };
+    },
     ...workspaceHandlers(c),
     ...secretHandlers(c),
     ...importExportHandlers(c),
@@ -66,10 +74,25 @@ export function createAppService(options: AppServiceOptions): AppService {
       return [...schemes];
     },
     async close() {
+      // First, synchronously: the desktop app does not wait for this promise while quitting.
+      history.close();
       for (const run of c.runs.values()) run.abort();
       c.dropListeners();
       // Runs keep connections alive between them; the app's exit ends them.
       await closeSharedConnections();
+      await opened;
     },
   };
+}
+
+async function checkDataFiles(options: AppServiceOptions, history: HistoryStore): Promise<void> {
+  try {
+    await options.keystore?.list();
+  } catch {
+    // reported where it is used
+  }
+  const secrets = options.secrets as Partial<{ checkVaultFile(): Promise<void> }>;
+  await secrets.checkVaultFile?.().catch(() => undefined);
+  // A locked or absent keychain leaves the old history where it is, for the next start.
+  await history.migrateLegacy().catch(() => undefined);
 }
