@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, statSync, unlinkSync, writeSync, fsyncSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HistoryEntry, TokenSet } from '../../shared/ipc';
 import type { Endpoints } from '../../shared/profile';
@@ -65,6 +65,8 @@ export class HistoryStore {
   private flushTimer?: NodeJS.Timeout;
   private view?: { key: string; slots: Map<string, Slot> };
   private sealer?: Promise<Sealer>;
+  /** The file ended in a line without its newline at the last read. */
+  private tail = false;
 
   constructor(
     dataDir: string,
@@ -73,6 +75,8 @@ export class HistoryStore {
     this.path = join(dataDir, HISTORY_FILE_NAME);
     this.legacyPath = join(dataDir, LEGACY_FILE_NAME);
     this.refresh();
+    // A line cut short at open: an append in progress, or a writer that crashed. Under the lock only the second.
+    if (this.tail) withFileLockSync(this.path, () => this.refresh(true));
   }
 
   list(profileId?: string): StoredHistoryEntry[] {
@@ -261,14 +265,19 @@ export class HistoryStore {
     state.offset += end;
     this.file = state;
     this.view = undefined;
+    this.tail = end < bytes.length;
+    if (this.tail && locked) {
+      // Nobody appends while we hold the lock: this line was torn by a crash or truncated. Keep a copy, drop the line.
+      moveAsideDamaged(this.path, 'its last record was cut short', { keepGoodPart: 'the records before it were kept' });
+      truncateSync(this.path, state.offset);
+      this.tail = false;
+    }
   }
 
-  /** Under the lock: appends whole lines, after cutting off a torn line a crashed writer left. */
+  /** Under the lock, after refresh(true) (which dealt with a torn line): appends whole lines. */
   private append(text: string): void {
-    const fd = openSync(this.path, 'a+', DATA_FILE_MODE);
+    const fd = openSync(this.path, 'a', DATA_FILE_MODE);
     try {
-      const size = fstatSync(fd).size;
-      if (size > this.file.offset && this.file.ino === fstatSync(fd).ino) ftruncateSync(fd, this.file.offset);
       writeSync(fd, Buffer.from(text));
       fsyncSync(fd);
     } finally {

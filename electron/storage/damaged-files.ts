@@ -1,4 +1,4 @@
-import { existsSync, renameSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, renameSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { DataNotice } from '../../shared/ipc';
 import { fsyncDir } from './locked-file';
@@ -17,17 +17,21 @@ import { fsyncDir } from './locked-file';
 const notices: DataNotice[] = [];
 const listeners = new Set<(notice: DataNotice) => void>();
 
-export function moveAsideDamaged(path: string, reason: string): DataNotice {
+export function moveAsideDamaged(path: string, reason: string, opts: { keepGoodPart?: string } = {}): DataNotice {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   let backup = `${path}.damaged-${stamp}`;
   for (let i = 2; existsSync(backup); i++) backup = `${path}.damaged-${stamp}-${i}`;
-  renameSync(path, backup);
+  // keepGoodPart: a copy goes aside and the caller keeps what is sound (the history's records before a torn one).
+  if (opts.keepGoodPart) copyFileSync(path, backup, constants.COPYFILE_EXCL);
+  else renameSync(path, backup);
   fsyncDir(dirname(path));
   const notice: DataNotice = {
     code: 'DATA_FILE_DAMAGED',
     file: path,
     backup,
-    message: `${basename(path)} was damaged (${reason}); it was moved aside to ${basename(backup)} and Token Workbench started without it.`,
+    message: opts.keepGoodPart
+      ? `${basename(path)} was damaged (${reason}); it was moved aside to ${basename(backup)} and ${opts.keepGoodPart}.`
+      : `${basename(path)} was damaged (${reason}); it was moved aside to ${basename(backup)} and Token Workbench started without it.`,
     at: new Date().toISOString(),
   };
   notices.push(notice);
