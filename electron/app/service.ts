@@ -13,6 +13,7 @@ import { tokenHandlers } from './handlers/tokens';
 import { workspaceHandlers } from './handlers/workspace';
 import { dataNotices } from '../storage/damaged-files';
 import { HistoryStore } from './history';
+import { cachedSecretStore } from './secret-cache';
 import { RedirectBroker } from './redirects';
 
 export type { AppServiceOptions } from './context';
@@ -38,7 +39,8 @@ export function createAppService(options: AppServiceOptions): AppService {
   const store = new ProfileStore({ dataDir: options.dataDir });
   const history = new HistoryStore(options.dataDir, options.secrets);
   const broker = new RedirectBroker();
-  const c = createServiceContext(options, { store, history, broker });
+  // Secrets read through a cache the profiles file's changes invalidate: no keychain round trip per token.
+  const c = createServiceContext({ ...options, secrets: cachedSecretStore(options.secrets, () => store.revision()) }, { store, history, broker });
   // Data integrity (issue 11): open every data file now, so a damaged one is moved aside (with a
   // notice for the banner) at start, not at first use; and move the old keychain-item history in.
   const opened = checkDataFiles(options, history);

@@ -143,6 +143,12 @@ export class ProfileStore {
     });
   }
 
+  /** Which version of the file is on disk now (changes with every write, by any process). */
+  revision(): string {
+    const st = statOrUndefined(this.path);
+    return st ? stampOf(st) : 'none';
+  }
+
   listGroups(): ConnectionGroup[] {
     return [...this.load().groups];
   }
