@@ -77,7 +77,11 @@ export function createAppService(options: AppServiceOptions): AppService {
     },
     async close() {
       // First, synchronously: the desktop app does not wait for this promise while quitting.
-      history.close();
+      try {
+        history.close();
+      } catch {
+        // A disk that refuses the write now refuses it whatever we do; quitting must still work.
+      }
       for (const run of c.runs.values()) run.abort();
       c.dropListeners();
       // Runs keep connections alive between them; the app's exit ends them.
