@@ -61,7 +61,7 @@ await raw.delete('key:gone-key');
 }
 
 // Lock the login collection (the default one, where keytar stores).
-execFileSync('gdbus', ['call', '--session', '--dest', 'org.freedesktop.secrets', '--object-path', '/org/freedesktop/secrets', '--method', 'org.freedesktop.Secret.Service.Lock', '["/org/freedesktop/secrets/collection/login"]']);
+execFileSync('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.secrets', '/org/freedesktop/secrets', 'org.freedesktop.Secret.Service.Lock', 'array:objpath:/org/freedesktop/secrets/collection/login']);
 
 {
   const a = openAppService({ dataDir, mode: 'web', version: 'test', openBrowser: async () => undefined });
