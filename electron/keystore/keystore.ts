@@ -1,6 +1,8 @@
 import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, importJWK, type JWK } from 'jose';
+import { join } from 'node:path';
 import { WorkbenchError } from '../../shared/errors';
+import { withFileLock } from '../storage/locked-file';
 import type { AsymmetricAlg } from '../../shared/grants';
 import type { SigningKey } from '../engine/assertion';
 import type { SecretStore } from '../secrets/secret-store';
@@ -34,8 +36,12 @@ export class Keystore {
   private readonly secrets: SecretStore;
   private queue: Promise<unknown> = Promise.resolve();
 
+  /** Named after no file: only its `.lock` directory is ever created. */
+  private readonly operationsLock: string;
+
   constructor(options: KeystoreOptions) {
     this.metadata = new KeyMetadataStore(options.dataDir);
+    this.operationsLock = join(options.dataDir, 'keystore-changes');
     this.secrets = options.secrets;
   }
 
@@ -264,8 +270,15 @@ export class Keystore {
     return toKeyInfo(record);
   }
 
+  /**
+   * One change at a time: in this process (the queue), and across processes
+   * (a lock held from the alias check through the keychain write to the
+   * metadata write, so two processes creating the same alias never overwrite,
+   * then delete, each other's private key).
+   */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work, work);
+    const locked = () => withFileLock(this.operationsLock, work);
+    const run = this.queue.then(locked, locked);
     this.queue = run.catch(() => undefined);
     return run;
   }

@@ -118,6 +118,27 @@ describe('no update is lost across processes', () => {
   }, 60_000);
 });
 
+describe('the keystore across processes', () => {
+  it('two processes generating the same alias: one key, whose private key is the one kept in the keychain', async () => {
+    const dir = dataDir();
+    const service = keychainServiceFor(dir);
+    const results = (await race([
+      ['key-generate', dir, service, 'same'],
+      ['key-generate', dir, service, 'same'],
+    ])) as Array<{ ok: boolean; kid?: string; code?: string }>;
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.find((r) => !r.ok)?.code).toBe('ALREADY_EXISTS');
+    const { Keystore } = await import('../../electron/keystore/keystore');
+    const keystore = new Keystore({ dataDir: dir, secrets: openSecretStore({ dataDir: dir, service }) });
+    const [info] = await keystore.list();
+    expect(info?.kid).toBe(results.find((r) => r.ok)?.kid);
+    // The private key in the keychain belongs to the public key on record.
+    const key = await keystore.getSigningKey('same');
+    const { createPublicKey } = await import('node:crypto');
+    expect(createPublicKey(key.key as never).export({ format: 'jwk' }).x).toBe(info?.publicJwk.x);
+  }, 60_000);
+});
+
 describe('the data directory', () => {
   it('is created owner-only (0700), its files 0600', async () => {
     const dir = dataDir();

@@ -5,7 +5,7 @@
  *   vault-set DATA_DIR SERVICE ACCOUNT LEN  store a LEN-character secret (the vault, for large ones)
  *   seal DATA_DIR SERVICE                   get the vault's master key (creating it if needed) and seal a value
  *   history-add DATA_DIR SERVICE COUNT PROFILE   add COUNT history entries
- *   open-service DATA_DIR SERVICE           open the app service, report appInfo, list what still works
+ *   key-generate DATA_DIR SERVICE ALIAS     generate an ES256 key under ALIAS
  * A start line on stdin lets the parent release every child at once.
  */
 import { randomUUID } from 'node:crypto';
@@ -57,6 +57,18 @@ switch (mode) {
     }
     history.close();
     out({ ids });
+    break;
+  }
+  case 'key-generate': {
+    const [service, alias] = args as [string, string];
+    const { Keystore } = await import('../../electron/keystore/keystore');
+    const keystore = new Keystore({ dataDir, secrets: openSecretStore({ dataDir, service }) });
+    try {
+      const info = await keystore.generate({ alias, alg: 'ES256' });
+      out({ ok: true, kid: info.kid });
+    } catch (err) {
+      out({ ok: false, code: (err as { code?: string }).code });
+    }
     break;
   }
   default:
