@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HistoryEntry, TokenSet } from '../../shared/ipc';
+import type { TranscriptEntry } from '../../shared/transcript';
 import type { Endpoints } from '../../shared/profile';
 import type { SecretStore } from '../secrets/secret-store';
 import type { SealedBox, Sealer } from '../secrets/vault';
@@ -19,18 +20,33 @@ export interface StoredHistoryEntry extends HistoryEntry {
 /** Oldest entries go beyond this, so history cannot grow without bound. */
 export const MAX_HISTORY_ENTRIES = 500;
 export const HISTORY_FILE_NAME = 'history.jsonl';
-/** The keychain account of one entry's tokens in the old layout (history.json + one keychain item per token). */
+/** The keychain account of one entry's tokens in the old layout (history.json + one keychain item per token); the AAD of its sealed tokens now. */
 export const historyAccount = (id: string) => `history:${id}`;
+/** The AAD of an entry's sealed transcript (and its keychain account in the old layout). */
+export const historyTranscriptAccount = (id: string) => `history-transcript:${id}`;
+/** Transcripts are kept for the newest entries only, and each is cut to a size (issue 12: "keep the amount bounded"). */
+export const MAX_TRANSCRIPTS = 30;
+export const MAX_TRANSCRIPT_BYTES = 256 * 1024;
+const MAX_TRANSCRIPT_BODY_CHARS = 16 * 1024;
+/** A log past this size is compacted at the next write, whatever its line count (transcripts make long lines). */
+const COMPACT_AFTER_BYTES = 16 * 1024 * 1024;
 const LEGACY_FILE_NAME = 'history.json';
 /** Lines beyond this many (adds and clears) make the next write compact the log to the live entries. */
 const COMPACT_AFTER_LINES = 2 * MAX_HISTORY_ENTRIES;
 /** Write-behind: entries added within this window reach the file in one locked append. */
 const FLUSH_DELAY_MS = 20;
 
-/** One line of the log: an entry with its tokens sealed under the vault's master key, or a clear. */
-type LogLine = { add: StoredHistoryEntry; tokens: SealedBox } | { clear: string | null };
+/**
+ * One line of the log: an entry with its tokens (and, after a compaction, its transcript) sealed
+ * under the vault's master key; a clear; a revocation mark; a transcript kept with an entry.
+ */
+type LogLine =
+  | { add: StoredHistoryEntry; tokens?: SealedBox; transcript?: SealedBox }
+  | { clear: string | null }
+  | { revoke: { id: string; which: 'access' | 'refresh'; at: string } }
+  | { transcript: { id: string; box: SealedBox } };
 
-type Slot = { entry: StoredHistoryEntry; tokens?: SealedBox };
+type Slot = { entry: StoredHistoryEntry; tokens?: SealedBox; transcript?: SealedBox };
 
 /** The sealer of the secret store: the vault's master key (one keychain item for the whole history). */
 interface SealingSecretStore extends SecretStore {
@@ -112,6 +128,32 @@ export class HistoryStore {
     return JSON.parse((await this.getSealer()).open(historyAccount(id), slot.tokens)) as TokenSet;
   }
 
+  // --- issue 12: revocation state and transcripts kept with an entry --------------------------
+
+  /** Marks a token of an entry revoked (after Revoke, or introspection answering active:false); a revoked refresh token's entry stays, marked. */
+  markRevoked(id: string, which: 'access' | 'refresh', at = new Date().toISOString()): StoredHistoryEntry | undefined {
+    const entry = this.get(id);
+    if (!entry) return undefined;
+    if (entry.revoked?.[which]) return entry;
+    this.enqueue({ revoke: { id, which, at } });
+    return this.get(id);
+  }
+
+  /** Keeps the run's redacted transcript with the entry (appending to what is kept), sealed, bounded in size and in how many entries keep one. */
+  async addTranscript(id: string, transcript: TranscriptEntry[]): Promise<void> {
+    const entry = this.get(id);
+    if (!entry || transcript.length === 0) return;
+    const kept = entry.hasTranscript ? ((await this.transcript(id)) ?? []) : [];
+    const box = (await this.getSealer()).seal(historyTranscriptAccount(id), JSON.stringify(boundTranscript([...kept, ...transcript])));
+    this.enqueue({ transcript: { id, box } });
+  }
+
+  async transcript(id: string): Promise<TranscriptEntry[] | undefined> {
+    const slot = this.slots().get(id);
+    if (!slot?.transcript) return undefined;
+    return JSON.parse((await this.getSealer()).open(historyTranscriptAccount(id), slot.transcript)) as TranscriptEntry[];
+  }
+
   /** The newest entry of a profile whose tokens are still stored (optionally: one with a refresh token). */
   latest(profileId: string, opts: { withRefresh?: boolean } = {}): StoredHistoryEntry | undefined {
     return this.list(profileId).find((e) => e.stored && (!opts.withRefresh || e.has.refresh));
@@ -134,7 +176,7 @@ export class HistoryStore {
     withFileLockSync(this.path, () => {
       this.refresh(true);
       const text = lines.map((l) => `${JSON.stringify(l)}\n`).join('');
-      if (this.file.lines + lines.length > COMPACT_AFTER_LINES) this.compact(lines);
+      if (this.file.lines + lines.length > COMPACT_AFTER_LINES || this.file.offset + text.length > COMPACT_AFTER_BYTES) this.compact(lines);
       else this.append(text);
       // Ours are in the file now: drop them only after it was written.
       this.pending = this.pending.slice(lines.length);
@@ -169,7 +211,8 @@ export class HistoryStore {
     const lines: LogLine[] = [];
     for (const entry of old.slice(-MAX_HISTORY_ENTRIES)) {
       const raw = entry.stored ? await this.secrets.get(historyAccount(entry.id)) : undefined;
-      lines.push(raw ? { add: { ...entry, stored: true }, tokens: sealer.seal(historyAccount(entry.id), raw) } : { add: { ...entry, stored: false } } as LogLine);
+      const { hasTranscript: _t, ...rest } = entry;
+      lines.push(raw ? { add: { ...rest, stored: true }, tokens: sealer.seal(historyAccount(entry.id), raw) } : { add: { ...rest, stored: false } });
     }
     let moved = false;
     withFileLockSync(this.path, () => {
@@ -181,7 +224,11 @@ export class HistoryStore {
       moved = true;
     });
     this.view = undefined;
-    if (moved) for (const entry of old) await this.secrets.delete(historyAccount(entry.id)).catch(() => undefined);
+    if (moved)
+      for (const entry of old) {
+        await this.secrets.delete(historyAccount(entry.id)).catch(() => undefined);
+        if (entry.hasTranscript) await this.secrets.delete(historyTranscriptAccount(entry.id)).catch(() => undefined);
+      }
     return moved ? lines.length : 0;
   }
 
@@ -289,7 +336,7 @@ export class HistoryStore {
   private compact(extra: LogLine[]): void {
     const slots = new Map(this.file.slots);
     for (const line of extra) apply(slots, line);
-    const text = [...slots.values()].map((s) => `${JSON.stringify({ add: s.entry, ...(s.tokens ? { tokens: s.tokens } : {}) })}\n`).join('');
+    const text = [...slots.values()].map((s) => `${JSON.stringify({ add: s.entry, ...(s.tokens ? { tokens: s.tokens } : {}), ...(s.transcript ? { transcript: s.transcript } : {}) })}\n`).join('');
     writeFileAtomic(this.path, text);
   }
 }
@@ -299,10 +346,47 @@ function apply(slots: Map<string, Slot>, line: LogLine): void {
     for (const [id, slot] of slots) if (line.clear === null || slot.entry.profileId === line.clear) slots.delete(id);
     return;
   }
-  slots.delete(line.add.id);
-  slots.set(line.add.id, line.tokens ? { entry: line.add, tokens: line.tokens } : { entry: { ...line.add, stored: false } });
+  if ('revoke' in line) {
+    const slot = slots.get(line.revoke.id);
+    if (slot) slots.set(line.revoke.id, { ...slot, entry: { ...slot.entry, revoked: { ...slot.entry.revoked, [line.revoke.which]: line.revoke.at } } });
+    return;
+  }
+  if ('transcript' in line && !('add' in line)) {
+    const slot = slots.get(line.transcript.id);
+    if (!slot) return;
+    slots.set(line.transcript.id, { ...slot, entry: { ...slot.entry, hasTranscript: true }, transcript: line.transcript.box });
+    // Only the newest MAX_TRANSCRIPTS entries keep theirs.
+    const withTranscript = [...slots.values()].filter((s) => s.transcript);
+    if (withTranscript.length > MAX_TRANSCRIPTS)
+      // Newest first; among equal times, the later addition (reversed insertion order, then a stable sort).
+      for (const old of withTranscript.reverse().sort((a, b) => b.entry.obtainedAt.localeCompare(a.entry.obtainedAt)).slice(MAX_TRANSCRIPTS))
+        slots.set(old.entry.id, { entry: { ...old.entry, hasTranscript: false }, ...(old.tokens ? { tokens: old.tokens } : {}) });
+    return;
+  }
+  const add = line.add;
+  slots.delete(add.id);
+  // What the entry says about its tokens and transcript follows what the line carries.
+  const { hasTranscript: _t, ...rest } = add;
+  const entry: StoredHistoryEntry = { ...rest, ...(line.tokens ? {} : { stored: false }), ...(line.transcript ? { hasTranscript: true } : {}) };
+  slots.set(add.id, { entry, ...(line.tokens ? { tokens: line.tokens } : {}), ...(line.transcript ? { transcript: line.transcript } : {}) });
   // The cap: the oldest additions go first (a Map iterates in insertion order).
   while (slots.size > MAX_HISTORY_ENTRIES) slots.delete(slots.keys().next().value as string);
+}
+
+/** Bodies cut to a size, then the oldest exchanges dropped, until the JSON fits MAX_TRANSCRIPT_BYTES. */
+export function boundTranscript(entries: TranscriptEntry[]): TranscriptEntry[] {
+  const cut = (body: string | undefined) => (body !== undefined && body.length > MAX_TRANSCRIPT_BODY_CHARS ? `${body.slice(0, MAX_TRANSCRIPT_BODY_CHARS)}… (cut)` : body);
+  let out = entries.map((e) =>
+    e.kind === 'http'
+      ? {
+          ...e,
+          request: { ...e.request, ...(e.request.body !== undefined ? { body: cut(e.request.body) } : {}) },
+          ...(e.response ? { response: { ...e.response, body: cut(e.response.body) as string, ...(e.response.body.length > MAX_TRANSCRIPT_BODY_CHARS ? { truncated: true } : {}) } } : {}),
+        }
+      : e,
+  );
+  while (out.length > 1 && JSON.stringify(out).length > MAX_TRANSCRIPT_BYTES) out = out.slice(1);
+  return out;
 }
 
 const isBox = (v: unknown): v is SealedBox =>
@@ -318,10 +402,19 @@ function parseLine(text: string): LogLine | undefined {
   if (!v || typeof v !== 'object') return undefined;
   const o = v as Record<string, unknown>;
   if ('clear' in o) return o.clear === null || typeof o.clear === 'string' ? { clear: o.clear } : undefined;
+  if ('revoke' in o) {
+    const r = o.revoke as { id?: unknown; which?: unknown; at?: unknown } | undefined;
+    return r && typeof r.id === 'string' && (r.which === 'access' || r.which === 'refresh') && typeof r.at === 'string' ? { revoke: { id: r.id, which: r.which, at: r.at } } : undefined;
+  }
+  if ('transcript' in o && !('add' in o)) {
+    const t = o.transcript as { id?: unknown; box?: unknown } | undefined;
+    return t && typeof t.id === 'string' && isBox(t.box) ? { transcript: { id: t.id, box: t.box } } : undefined;
+  }
   const add = o.add as StoredHistoryEntry | undefined;
   if (!add || typeof add !== 'object' || typeof add.id !== 'string' || typeof add.profileId !== 'string' || typeof add.obtainedAt !== 'string') return undefined;
   if (o.tokens !== undefined && !isBox(o.tokens)) return undefined;
-  return { add, tokens: o.tokens as SealedBox };
+  if (o.transcript !== undefined && !isBox(o.transcript)) return undefined;
+  return { add, ...(o.tokens ? { tokens: o.tokens as SealedBox } : {}), ...(o.transcript ? { transcript: o.transcript as SealedBox } : {}) };
 }
 
 function expFromJwt(token: string): { expiresAt?: string } {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HISTORY_FILE_NAME, historyAccount, HistoryStore, MAX_HISTORY_ENTRIES } from '../../electron/app/history';
+import { HISTORY_FILE_NAME, historyAccount, HistoryStore, MAX_HISTORY_ENTRIES, MAX_TRANSCRIPTS } from '../../electron/app/history';
 import { VAULT_MASTER_KEY_ACCOUNT } from '../../electron/secrets/secret-store';
 import { createKeychainEnv, type KeychainEnv } from '../secrets/keychain-env';
 
@@ -24,6 +24,23 @@ describe('token history in the vault', () => {
     const reopened = new HistoryStore(env.dataDir, env.secrets);
     expect(reopened.latest('p', { withRefresh: true })?.id).toBe(e.id);
     expect((await reopened.tokens(e.id))?.refresh_token).toBe('very-secret-refresh');
+  });
+
+  it('keeps revocation marks and transcripts (sealed, newest 30) across a reopen', async () => {
+    const h = new HistoryStore(env.dataDir, env.secrets);
+    const ids: string[] = [];
+    for (let i = 0; i < MAX_TRANSCRIPTS + 2; i++) {
+      const e = await h.add(input('p'), { access_token: `at-${i}`, token_type: 'Bearer' });
+      await h.addTranscript(e.id, [{ kind: 'note', text: `secret-transcript-${i}` } as never]);
+      ids.push(e.id);
+    }
+    h.markRevoked(ids[5]!, 'access', '2026-01-01T00:00:00.000Z');
+    h.close();
+    expect(readFileSync(join(env.dataDir, HISTORY_FILE_NAME), 'utf8')).not.toContain('secret-transcript');
+    const reopened = new HistoryStore(env.dataDir, env.secrets);
+    expect(reopened.get(ids[5]!)?.revoked?.access).toBe('2026-01-01T00:00:00.000Z');
+    expect(reopened.list().filter((e) => e.hasTranscript)).toHaveLength(MAX_TRANSCRIPTS);
+    expect(JSON.stringify(await reopened.transcript(ids.at(-1)!))).toContain(`secret-transcript-${MAX_TRANSCRIPTS + 1}`);
   });
 
   it('is capped, compacts its log, and clears per profile', async () => {
