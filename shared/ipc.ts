@@ -36,6 +36,19 @@ export interface AppInfo {
   version: string;
   dataDir: string;
   platform: string;
+  /** Data integrity (issue 11): damaged data files moved aside at start or since; the UI shows them in a banner. */
+  notices?: DataNotice[];
+}
+
+/** Data integrity (issue 11): a damaged data file (profiles, keystore metadata, vault, history) moved aside as a backup. */
+export interface DataNotice {
+  code: 'DATA_FILE_DAMAGED';
+  /** The file as it was named. */
+  file: string;
+  /** Where it is now (timestamped, next to it). */
+  backup: string;
+  message: string;
+  at: string;
 }
 
 export interface Workspace {
