@@ -53,6 +53,9 @@ export const OPERATION_NAMES = [
   'convertImport',
   // Exports as commands (issue 13 §4, issue 12 item 12)
   'exportCommand',
+  // Dynamic client registration (issue 14, RFC 7591/7592)
+  'registerClient',
+  'manageRegistration',
   // UI session (issue 12): reopen a run's sign-in page, a history entry's transcript
   'openRunUrl',
   'getHistoryTranscript',

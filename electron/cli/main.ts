@@ -6,6 +6,7 @@ const USAGE = `tokenbench — OAuth 2.0 / OpenID Connect tokens from the command
 
 Usage:
   tokenbench token [ISSUER_URL] [flags]       get a token (every grant and client-authentication method)
+  tokenbench register ISSUER_URL [flags]      dynamic client registration (RFC 7591/7592), --save NAME as a profile
   tokenbench profiles list|show|save|delete   saved connection profiles (shared with the desktop app)
   tokenbench profiles import FILE [--from F]  import from postman, insomnia, bruno or a curl command
   tokenbench profiles command NAME --as curl  a profile as a tokenbench, oauth2c or curl command
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   token: async () => (await import('./commands/token')).tokenCommand,
   profiles: async () => (await import('./commands/profiles')).profilesCommand,
   presets: async () => (await import('./commands/presets')).presetsCommand,
+  register: async () => (await import('./commands/register')).registerCommand,
   sandbox: async () => (await import('./commands/sandbox')).sandboxCommand,
   keys: async () => (await import('./commands/keys')).keysCommand,
   assertion: async () => (await import('./commands/keys')).assertionCommand,

@@ -31,7 +31,8 @@ export function conversionHandlers(c: ServiceContext): Pick<Handlers, 'convertIm
       if (revealSecrets) {
         // Only on the user's explicit request; never cached: the renderer gets the text once.
         secrets = {};
-        for (const name of profile.secretRefs) {
+        for (const name of ['clientSecret', 'password', 'refreshToken'] as const) {
+          if (!profile.secretRefs.includes(name)) continue;
           const v = await c.secrets.get(profileSecretAccount(profile.id, name));
           if (v !== undefined) secrets[name] = v;
         }
