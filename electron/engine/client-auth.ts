@@ -1,6 +1,6 @@
 import { WorkbenchError } from '../../shared/errors';
 import { HMAC_ALGS, type AuthMethod } from '../../shared/grants';
-import { signAssertion, type SigningKey } from './assertion';
+import { signAssertion, type SigningKey } from '../jose/sign';
 import type { Transcript } from './transcript';
 
 export interface ClientAuthContext {

@@ -4,7 +4,7 @@ import { TOKEN_TYPE_URNS, type GrantType } from '../../shared/grants';
 import type { ConnectionProfile, Endpoints } from '../../shared/profile';
 import type { VerificationReport } from '../../shared/token/report';
 import type { TranscriptEntry } from '../../shared/transcript';
-import { signAssertion, type AssertionSigner, type SigningKey } from './assertion';
+import { signAssertion, type AssertionSigner, type SigningKey } from '../jose/sign';
 import { buildAuthorizationUrl, createPkce, processAuthorizationResponse, randomToken, type Pkce } from './authorization';
 import type { BrowserOpener } from './browser';
 import { clientAuthFor, usesMutualTls, type ClientAuth, type ClientAuthContext } from './client-auth';
@@ -184,10 +184,10 @@ class FlowRun {
     // Keys come from the server's jwks_uri (discovered or typed); a profile without discovery is not discovered here either.
     const jwksUri = this.endpoints.jwks_uri;
     if (!jwksUri) return undefined;
-    // The inspector (and what it pulls in) loads only when there is a JWT to check: an opaque access token alone needs none of it.
+    // Verification (and what it pulls in) loads only when there is a JWT to check: an opaque access token alone needs none of it.
     if (!tokens.id_token && tokens.access_token.split('.').length !== 3) return undefined;
-    const { isJwt, verifyToken } = await import('../inspector/verify');
-    const common = { ...(issuer ? { issuer } : {}), jwksUri, http: this.http, ...(this.deps.signal ? { signal: this.deps.signal } : {}) };
+    const [{ isJwt, verifyToken }, { httpJwksFetcher }] = await Promise.all([import('../jose/verify'), import('./jwks-fetcher')]);
+    const common = { ...(issuer ? { issuer } : {}), jwksUri, fetcher: httpJwksFetcher(() => this.http), ...(this.deps.signal ? { signal: this.deps.signal } : {}) };
     const out: FlowVerification = {};
     if (tokens.id_token) {
       out.idToken = await verifyToken(tokens.id_token, {

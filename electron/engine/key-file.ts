@@ -3,7 +3,7 @@ import { calculateJwkThumbprint, exportJWK } from 'jose';
 import { WorkbenchError } from '../../shared/errors';
 import { algorithmsFor, describePrivateKey } from '../keystore/algorithms';
 import { parseKeyFile } from '../keystore/key-import';
-import type { SigningKey } from './assertion';
+import type { SigningKey } from '../jose/sign';
 
 /**
  * A signing key read from a PEM, JWK or PKCS#12 file for one run

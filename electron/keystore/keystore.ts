@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, importJWK, type JWK } from 'jose';
 import { WorkbenchError } from '../../shared/errors';
 import type { AsymmetricAlg } from '../../shared/grants';
-import type { SigningKey } from '../engine/assertion';
+import type { SigningKey } from '../jose/sign';
 import type { SecretStore } from '../secrets/secret-store';
 import { algorithmsFor, describePrivateKey, generatePrivateKey, isAsymmetricAlg, type KeyKind } from './algorithms';
 import { certificateInfo, certificatesToPem, chainForKey, createSelfSignedCertificate, readCertificates } from './certificates';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { WorkbenchError } from '../../../shared/errors';
 import { ASYMMETRIC_SIGNING_ALGS, HMAC_ALGS, type AsymmetricAlg } from '../../../shared/grants';
-import { previewAssertion, signAssertion, type AssertionSigner } from '../../engine/assertion';
+import { previewAssertion, signAssertion, type AssertionSigner } from '../../jose/sign';
 import type { KeyInfo } from '../../keystore/types';
 import { keyValues, parse, parseJsonObjectArg, parseLifetime, UsageError } from '../args';
 import type { CliContext } from '../context';
