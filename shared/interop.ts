@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { WorkbenchError } from './errors';
 
 /**
  * Interop settings (issue 13 §1): where real authorization servers differ
@@ -25,9 +26,11 @@ export const InteropSchema = z.strictObject({
   x5tS256: z._default(z.boolean(), false),
   x5c: z._default(z.boolean(), false),
   basicEncoding: z._default(z.enum(BASIC_ENCODINGS), 'form'),
+  /** The client is registered with require_auth_time: every ID token must carry auth_time. */
+  requireAuthTime: z._default(z.boolean(), false),
 });
 export type InteropSettings = z.infer<typeof InteropSchema>;
-export const DEFAULT_INTEROP: InteropSettings = { kid: 'key', x5t: false, x5tS256: false, x5c: false, basicEncoding: 'form' };
+export const DEFAULT_INTEROP: InteropSettings = { kid: 'key', x5t: false, x5tS256: false, x5c: false, basicEncoding: 'form', requireAuthTime: false };
 
 /**
  * Parameters of the authorization request (OIDC Core §3.1.2.1, RFC 6749 §4.1.1, OAuth 2.0 Form Post / Multiple
@@ -39,4 +42,45 @@ export const AUTHORIZATION_REQUEST_PARAMS = ['prompt', 'max_age', 'acr_values', 
 export function misplacedTokenParam(name: string): string | undefined {
   if (!(AUTHORIZATION_REQUEST_PARAMS as readonly string[]).includes(name)) return undefined;
   return `"${name}" is an authorization-request parameter and does nothing at the token endpoint; put it in the authorization request parameters (CLI: --auth-param ${name}=…)`;
+}
+
+/** What the authorization request asked about the user's authentication, for checking the ID token that answers it. */
+export interface AuthenticationRequest {
+  maxAge?: number;
+  requireAuthTime?: boolean;
+  acr?: { values: string[]; essential: boolean };
+}
+
+/**
+ * Reads max_age, acr_values and the claims parameter's `id_token.acr` from the authorization-request parameters.
+ * A max_age that is not a whole number of seconds is an error before anything is sent.
+ */
+export function authenticationRequest(params: ReadonlyArray<{ name: string; value: string }>, requireAuthTime = false): AuthenticationRequest {
+  const out: AuthenticationRequest = {};
+  const maxAge = params.find((p) => p.name === 'max_age')?.value.trim();
+  if (maxAge !== undefined) {
+    if (!/^\d{1,10}$/.test(maxAge)) throw new WorkbenchError('INVALID_INPUT', `authorization parameter max_age must be a whole number of seconds, got "${maxAge}"`);
+    out.maxAge = Number(maxAge);
+  }
+  if (requireAuthTime) out.requireAuthTime = true;
+  const acrValues = params.find((p) => p.name === 'acr_values')?.value.split(' ').filter(Boolean) ?? [];
+  let essential: { values: string[] } | undefined;
+  const claims = params.find((p) => p.name === 'claims')?.value;
+  if (claims !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(claims);
+    } catch {
+      throw new WorkbenchError('INVALID_INPUT', 'authorization parameter claims must be a JSON object (OIDC Core §5.5)');
+    }
+    const acr = (parsed as { id_token?: { acr?: unknown } } | null)?.id_token?.acr;
+    if (acr && typeof acr === 'object' && (acr as { essential?: unknown }).essential === true) {
+      const a = acr as { value?: unknown; values?: unknown };
+      const values = typeof a.value === 'string' ? [a.value] : Array.isArray(a.values) ? a.values.filter((v): v is string => typeof v === 'string') : [];
+      essential = { values };
+    }
+  }
+  if (essential) out.acr = { values: essential.values.length ? essential.values : acrValues, essential: true };
+  else if (acrValues.length) out.acr = { values: acrValues, essential: false };
+  return out;
 }

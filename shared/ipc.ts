@@ -116,12 +116,21 @@ export interface HttpCallResult {
   body: string;
   durationMs: number;
   transcript: TranscriptEntry[];
+  /** Revocation: the client authentication used (issue 13), with a note when the endpoint's metadata chose it. */
+  clientAuth?: EndpointClientAuth;
 }
 
 export interface IntrospectResult {
   active: boolean;
   claims: Record<string, unknown>;
   transcript: TranscriptEntry[];
+  /** Interop settings (issue 13): the client authentication used, with a note when the endpoint's metadata chose it. */
+  clientAuth?: EndpointClientAuth;
+}
+
+export interface EndpointClientAuth {
+  method: string;
+  note?: string;
 }
 
 export interface ApiCallResult extends HttpCallResult {
@@ -264,6 +273,15 @@ export const operations = {
   /** Public material only: JWK, a one-key JWKS, the SPKI PEM or the certificate chain PEM. */
   exportKey: op(z.object({ alias: Alias, format: z.enum(['jwk', 'jwks', 'pem', 'certificate']) }).strict()).returns<{ text: string; filename: string }>(),
   deleteKey: op(z.object({ alias: Alias }).strict()).returns<void>(),
+
+  // Interop settings (issue 13): the kid servers look the key up by; `reset` goes back to the RFC 7638 thumbprint.
+  setKeyKid: op(
+    z
+      .union([
+        z.object({ alias: Alias, kid: z.string().min(1, 'kid must not be empty').max(256, 'kid must be at most 256 characters') }).strict(),
+        z.object({ alias: Alias, reset: z.literal(true) }).strict(),
+      ]),
+  ).returns<KeyInfo>(),
 } satisfies Record<OperationName, { arg: z.core.$ZodType; result: unknown }>;
 
 // A key in `operations` that is not in OPERATION_NAMES fails here (the `satisfies` above catches the reverse).

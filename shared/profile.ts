@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { AUTH_METHODS, GRANT_TYPES } from './grants';
+import { DEFAULT_INTEROP, InteropSchema } from './interop';
 import './zod-messages';
 
 /**
@@ -106,6 +107,8 @@ export const ConnectionProfileSchema = z.strictObject({
   /** Claims for a JWT bearer assertion built by the engine (iss/sub/aud/exp filled when absent). */
   jwtBearerClaims: z.optional(z.record(z.string(), z.unknown())),
   network: z._default(NetworkSchema, { insecureSkipTlsVerify: false, timeoutMs: 30_000 }),
+  /** Interop settings (issue 13): kid and certificate headers of signed assertions, Basic credentials encoding. */
+  interop: z._default(InteropSchema, DEFAULT_INTEROP),
   /** Names of secrets kept in the keychain for this profile ("clientSecret", "password", "refreshToken"). */
   secretRefs: z._default(z.array(z.enum(['clientSecret', 'password', 'refreshToken'])), []),
   createdAt: z.optional(z.string()),

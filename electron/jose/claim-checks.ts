@@ -7,6 +7,9 @@ import { oidcHash } from './oidc-hash';
  * of one never hides the others (jose's jwtVerify stops at the first).
  */
 
+/** Allowed clock difference between the server and this machine. */
+export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
+
 export interface ClaimExpectations {
   issuer?: string;
   audience?: string;
@@ -20,7 +23,19 @@ export interface ClaimExpectations {
   accessToken: boolean;
   issuedAccessToken?: string;
   authorizationCode?: string;
+  /** `max_age` sent in the authorization request (seconds): `auth_time` must be present and recent enough. */
+  maxAge?: number;
+  /** The client is registered with `require_auth_time`: `auth_time` must be present. */
+  requireAuthTime?: boolean;
+  /** `acr` values requested: essential ones (claims parameter) must be met; voluntary ones (acr_values) are reported. */
+  acr?: AcrRequest;
   now: Date;
+}
+
+export interface AcrRequest {
+  values: string[];
+  /** Requested as an essential claim (`claims={"id_token":{"acr":{"essential":true,…}}}`). */
+  essential: boolean;
 }
 
 export function check(id: CheckId, status: CheckStatus, reason: string): VerificationCheck {
@@ -180,6 +195,49 @@ export function checkCHash(header: Record<string, unknown>, payload: Record<stri
   return checkHash('c_hash', payload, e.authorizationCode, 'authorization code', header.alg, crv);
 }
 
+/** OIDC Core §3.1.3.7 item 13 (max_age) and §2 (auth_time REQUIRED when max_age was sent or require_auth_time is registered). */
+export function checkAuthTime(payload: Record<string, unknown>, e: ClaimExpectations): VerificationCheck {
+  const authTime = numericDate(payload, 'auth_time');
+  const now = e.now.getTime() / 1000;
+  const why = e.maxAge !== undefined ? `max_age=${e.maxAge} was sent` : 'the client is registered with require_auth_time';
+  if (typeof authTime === 'string') return check('auth_time', 'failed', authTime);
+  if (authTime === undefined) return check('auth_time', 'failed', `no "auth_time" claim, but ${why}: the ID token must say when the user authenticated (OIDC Core §2)`);
+  const age = now - authTime;
+  if (-age > e.clockSkewSeconds) return check('auth_time', 'failed', `"auth_time" is ${durationText(-age)} in the future (${new Date(authTime * 1000).toISOString()}), beyond the ${e.clockSkewSeconds} s clock skew`);
+  if (e.maxAge !== undefined && age > e.maxAge + e.clockSkewSeconds)
+    return check(
+      'auth_time',
+      'failed',
+      `the user authenticated ${durationText(age)} ago (auth_time ${show(payload.auth_time)} = ${new Date(authTime * 1000).toISOString()}), longer than max_age=${e.maxAge} s allows: the server did not re-authenticate (OIDC Core §3.1.3.7 item 13)`,
+    );
+  return check('auth_time', 'passed', `the user authenticated ${durationText(Math.max(0, age))} ago${e.maxAge !== undefined ? `, within max_age=${e.maxAge} s` : ''}`);
+}
+
+/** OIDC Core §3.1.3.7 item 12 and §5.5.1.1: an essential acr request must be met; a voluntary one (acr_values) is reported. */
+export function checkAcr(payload: Record<string, unknown>, e: ClaimExpectations): VerificationCheck {
+  const req = e.acr as AcrRequest;
+  const acr = payload.acr;
+  const wanted = req.values.map((v) => show(v)).join(', ');
+  if (acr !== undefined && typeof acr !== 'string') return check('acr', 'failed', `"acr" must be a string, got ${show(acr)}`);
+  if (acr === undefined) {
+    return req.essential
+      ? check('acr', 'failed', `no "acr" claim, but acr was requested as essential${wanted ? ` (one of ${wanted})` : ''}`)
+      : check('acr', 'not_checked', `no "acr" claim; acr_values ${wanted} were requested as voluntary, so the server may ignore them`);
+  }
+  if (req.values.length === 0 || req.values.includes(acr)) return check('acr', 'passed', `"acr" is ${show(acr)}${req.values.length ? ', one of those requested' : ''}`);
+  return req.essential
+    ? check('acr', 'failed', `"acr" is ${show(acr)}, not one of the essential ${wanted} requested: the user did not authenticate as required`)
+    : check('acr', 'not_checked', `"acr" is ${show(acr)}, not one of the voluntary acr_values ${wanted}; the server may choose another (make it essential with the claims parameter to require it)`);
+}
+
+/** The auth_time and acr checks the authorization request asked for (none when it asked for neither). */
+export function requestedAuthenticationChecks(payload: Record<string, unknown>, e: ClaimExpectations): VerificationCheck[] {
+  const out: VerificationCheck[] = [];
+  if (e.maxAge !== undefined || e.requireAuthTime) out.push(checkAuthTime(payload, e));
+  if (e.acr) out.push(checkAcr(payload, e));
+  return out;
+}
+
 /** All claim checks, in the order the report shows them. */
 export function claimChecks(header: Record<string, unknown>, payload: Record<string, unknown>, e: ClaimExpectations, crv?: string): VerificationCheck[] {
   return [
@@ -194,5 +252,6 @@ export function claimChecks(header: Record<string, unknown>, payload: Record<str
     checkNonce(payload, e),
     checkAtHash(header, payload, e, crv),
     checkCHash(header, payload, e, crv),
+    ...(e.idToken ? requestedAuthenticationChecks(payload, e) : []),
   ];
 }

@@ -3,7 +3,7 @@ import { WorkbenchError, toErrorInfo, type ErrorInfo } from '../../shared/errors
 import { HMAC_ALGS } from '../../shared/grants';
 import { decodeToken, type DecodedJws } from '../../shared/token/decode';
 import type { JwksInfo, VerificationCheck, VerificationReport, VerifiedKeyInfo } from '../../shared/token/report';
-import { check, claimChecks, type ClaimExpectations } from './claim-checks';
+import { check, claimChecks, DEFAULT_CLOCK_SKEW_SECONDS, type AcrRequest, type ClaimExpectations } from './claim-checks';
 import { decryptToken, type DecryptOptions, type DecryptionKeyInput } from './decrypt';
 import { JwksCache, parseJwks, sharedJwksCache, type JwksFetcher, type JwksSnapshot } from './jwks';
 import { algorithmsForKey, describeFamily, importForAlg, keyFromInput, secretFromInput, type KeyInput, type VerificationKey } from './keys';
@@ -36,6 +36,10 @@ export interface VerifyOptions {
   /** The access token / code issued with an ID token, for at_hash / c_hash. */
   issuedAccessToken?: string;
   authorizationCode?: string;
+  /** ID tokens: what the authorization request asked about the authentication (max_age, require_auth_time, acr). */
+  maxAge?: number;
+  requireAuthTime?: boolean;
+  acr?: AcrRequest;
   /** `crit` extensions the caller understands and processes itself. */
   understoodCritical?: string[];
   /** Decrypts a JWE first, then verifies the nested JWS. */
@@ -49,7 +53,7 @@ export interface VerifyOptions {
   now?: Date;
 }
 
-export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
+export { DEFAULT_CLOCK_SKEW_SECONDS };
 export const DEFAULT_ID_TOKEN_MAX_AGE_SECONDS = 86_400;
 /** Extensions jose itself processes. */
 const JOSE_PROCESSED_CRIT = ['b64'];
@@ -318,6 +322,9 @@ async function verifyUnsafe(token: string, opts: VerifyOptions, getFetcher: () =
     accessToken: opts.accessToken ?? false,
     issuedAccessToken: opts.issuedAccessToken,
     authorizationCode: opts.authorizationCode,
+    ...(opts.maxAge !== undefined ? { maxAge: opts.maxAge } : {}),
+    ...(opts.requireAuthTime ? { requireAuthTime: true } : {}),
+    ...(opts.acr ? { acr: opts.acr } : {}),
     now: opts.now ?? new Date(),
   };
 

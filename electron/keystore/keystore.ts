@@ -90,6 +90,11 @@ export class Keystore {
     });
   }
 
+  /** Back to the default kid: the RFC 7638 thumbprint, as `keys jwks` exports it. */
+  resetKid(alias: string): Promise<KeyInfo> {
+    return this.update(alias, async (record) => ({ ...record, kid: await calculateJwkThumbprint(record.publicJwk as JWK) }));
+  }
+
   /** Sets the algorithm used when a caller asks for none. */
   setAlg(alias: string, alg: AsymmetricAlg): Promise<KeyInfo> {
     return this.update(alias, (record) => ({ ...record, alg: checkAlg(alg, kindOf(record)) }));
@@ -169,6 +174,7 @@ export class Keystore {
       key: await this.privateKey(record),
       alg: chosen,
       kid: record.kid,
+      thumbprint: await calculateJwkThumbprint(record.publicJwk as JWK),
       ...(leaf ? { x5t: leaf.x5t, x5tS256: leaf.x5tS256, x5c: record.certificates } : {}),
     };
   }

@@ -10,9 +10,18 @@ import {
   revocationRequest,
   userinfoRequest,
 } from '../../inspector/server-checks';
-import { subjectOf, type ServiceContext } from '../context';
+import type { AuthMethod } from '../../../shared/grants';
+import type { EndpointAuthChoice } from '../../engine/endpoint-auth';
+import { processExplained, type SentRequest } from '../../engine/failure-hints';
+import type { PreparedRequest } from '../../engine/http';
+import { subjectOf, type ServiceContext, type TokenContext } from '../context';
 import type { Handlers } from '../dispatch';
 import { verifyForInspection } from '../verify';
+
+/** What a failed introspection or revocation names in its error (issue 13). */
+function sentRequest(t: TokenContext, label: string, method: AuthMethod): SentRequest {
+  return { label, authMethod: method, basicEncoding: t.profile.interop.basicEncoding, clientId: t.profile.clientId, ...(t.clientSecret !== undefined ? { clientSecret: t.clientSecret } : {}) };
+}
 
 const hintOf = (which: 'access' | 'refresh') => (which === 'refresh' ? 'refresh_token' : 'access_token');
 
@@ -36,10 +45,12 @@ export function tokenHandlers(c: ServiceContext): Pick<Handlers, 'inspectToken' 
       const token = which === 'refresh' ? t.tokens.refresh_token : t.tokens.access_token;
       if (!token) throw new WorkbenchError('NOT_FOUND', `these tokens have no ${which} token`);
       const url = t.endpoint('introspection', 'introspection');
-      const req = await introspectionRequest(t.ctx(url), t.auth(), token, { tokenTypeHint: hintOf(which) });
       try {
-        const claims = processIntrospectionResponse(await t.http.send(req, { label: 'introspection' }));
-        return { active: claims.active, claims, transcript: t.transcript.entries };
+        const { auth, choice } = await t.authFor('introspection');
+        const req = await introspectionRequest(t.ctx(url), auth, token, { tokenTypeHint: hintOf(which) });
+        const res = await t.http.send(req, { label: 'introspection' });
+        const claims = processExplained(req, res, sentRequest(t, 'introspection', choice.method), processIntrospectionResponse);
+        return { active: claims.active, claims, transcript: t.transcript.entries, clientAuth: choice };
       } finally {
         await t.http.close();
       }
@@ -49,8 +60,19 @@ export function tokenHandlers(c: ServiceContext): Pick<Handlers, 'inspectToken' 
       const token = which === 'refresh' ? t.tokens.refresh_token : t.tokens.access_token;
       if (!token) throw new WorkbenchError('NOT_FOUND', `these tokens have no ${which} token`);
       const url = t.endpoint('revocation', 'revocation');
-      const req = await revocationRequest(t.ctx(url), t.auth(), token, { tokenTypeHint: hintOf(which) });
-      return c.send(t.http, t.transcript, req, 'revocation', 'authorization_server', processRevocationResponse);
+      let choice: EndpointAuthChoice;
+      let req: PreparedRequest;
+      try {
+        const chosen = await t.authFor('revocation');
+        choice = chosen.choice;
+        req = await revocationRequest(t.ctx(url), chosen.auth, token, { tokenTypeHint: hintOf(which) });
+      } catch (err) {
+        await t.http.close();
+        throw err;
+      }
+      const sent = sentRequest(t, 'revocation', choice.method);
+      const result = await c.send(t.http, t.transcript, req, 'revocation', 'authorization_server', (res) => processExplained(req, res, sent, processRevocationResponse));
+      return { ...result, clientAuth: choice };
     },
     userinfo: async ({ profileId, historyId }) => {
       const t = await c.tokenContext(profileId, historyId);

@@ -13,7 +13,7 @@ const HELP = `Usage:
   tokenbench keys list [--json]
   tokenbench keys show ALIAS
   tokenbench keys cert ALIAS --self-signed --subject "CN=..." [--days 365] | --import FILE
-  tokenbench keys kid ALIAS NEW_KID
+  tokenbench keys kid ALIAS NEW_KID | --reset            the kid servers look the key up by (default: its RFC 7638 thumbprint)
   tokenbench keys export ALIAS [--format jwk|pem|cert]   (public parts; --private --format pem|jwk exports the private key)
   tokenbench keys jwks                                   every public key, ready to register
   tokenbench keys delete ALIAS
@@ -62,9 +62,10 @@ export async function keysCommand(argv: string[], ctx: CliContext): Promise<numb
       return 0;
     }
     case 'kid': {
-      const { positionals } = parse(rest, {});
-      if (positionals.length !== 2) throw new UsageError('usage: tokenbench keys kid ALIAS NEW_KID');
-      const info = await keystore.setKid(positionals[0] as string, positionals[1] as string);
+      const { values, positionals } = parse(rest, { reset: { type: 'boolean' } });
+      const usage = 'usage: tokenbench keys kid ALIAS NEW_KID | tokenbench keys kid ALIAS --reset';
+      if (values.reset ? positionals.length !== 1 : positionals.length !== 2) throw new UsageError(usage);
+      const info = values.reset ? await keystore.resetKid(positionals[0] as string) : await keystore.setKid(positionals[0] as string, positionals[1] as string);
       process.stderr.write(`kid of ${info.alias} is now ${info.kid}\n`);
       return 0;
     }
