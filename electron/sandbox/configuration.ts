@@ -42,6 +42,8 @@ export interface ConfigurationInput {
   accounts: AccountDirectory;
   accessTokenTtl: number;
   mtlsOrigin: string;
+  /** Quirk (issue 13): the methods introspection and revocation publish (and the quirk middleware enforces). */
+  introspectionAuthMethods?: string[];
 }
 
 /**
@@ -126,6 +128,9 @@ export function sandboxConfiguration(input: ConfigurationInput): Record<string, 
     discovery: {
       mtls_endpoint_aliases: Object.fromEntries(Object.entries(MTLS_ALIASES).map(([member, path]) => [member, `${mtlsOrigin}${path}`])),
       claim_types_supported: ['normal'],
+      ...(input.introspectionAuthMethods
+        ? { introspection_endpoint_auth_methods_supported: input.introspectionAuthMethods, revocation_endpoint_auth_methods_supported: input.introspectionAuthMethods }
+        : {}),
     },
   };
 }

@@ -14,6 +14,7 @@ import { listenHttp, listenMutualTls, type Listener } from './listeners';
 import { loadOidcProvider } from './loader';
 import { createCertificateAuthority, createRsaSigningCertificate, createSelfSignedCertificate, generateSigningKey } from './pki';
 import { resourceServerInfo, SANDBOX_RESOURCE } from './resources';
+import { PER_ENDPOINT_CLIENT_ID, withQuirks } from './quirks';
 import { mintAssertion, type SamlIdentityProvider } from './saml';
 import type { SandboxHandle, SandboxOptions, TrustedIssuer } from './types';
 
@@ -81,6 +82,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         accounts,
         accessTokenTtl,
         mtlsOrigin,
+        ...(options.introspectionAuthMethods ? { introspectionAuthMethods: options.introspectionAuthMethods } : {}),
       }),
     );
 
@@ -100,7 +102,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ];
     for (const grant of grants) provider.registerGrantType(grant.name, grant.handler, grant.params, ['resource']);
 
-    const providerCallback = provider.callback();
+    const perEndpoint = clients[PER_ENDPOINT_CLIENT_ID]!;
+    const providerCallback = withQuirks(
+      {
+        issuer,
+        providerKeys: [providerRsa, providerEc],
+        perEndpoint: { secret: perEndpoint.client_secret as string, jwks: perEndpoint.jwks as JSONWebKeySet },
+        ...(options.introspectionAuthMethods ? { introspectionAuthMethods: options.introspectionAuthMethods } : {}),
+      },
+      provider.callback(),
+    );
     const interactions = createInteractionHandler(provider, accounts);
     dispatch = (req, res) => {
       if (req.url?.startsWith(INTERACTION_PREFIX)) {
