@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { WorkbenchError } from '../../../shared/errors';
 import { ASYMMETRIC_SIGNING_ALGS, HMAC_ALGS, type AsymmetricAlg } from '../../../shared/grants';
-import { previewAssertion, signAssertion, type AssertionSigner } from '../../jose/sign';
+import { previewAssertion, signAssertion, type AssertionSigner, type KidMode } from '../../jose/sign';
 import type { KeyInfo } from '../../keystore/types';
 import { keyValues, parse, parseJsonObjectArg, parseLifetime, UsageError } from '../args';
 import type { CliContext } from '../context';
@@ -118,7 +118,7 @@ export async function keysCommand(argv: string[], ctx: CliContext): Promise<numb
 }
 
 const ASSERTION_HELP = `Usage: tokenbench assertion (--key ALIAS [--alg ALG] | --secret-file F --alg HS256)
-         --iss X --sub Y --aud Z [--lifetime 5m] [--nbf] [--no-jti] [--x5t] [--x5c]
+         --iss X --sub Y --aud Z [--lifetime 5m] [--nbf] [--no-jti] [--x5t] [--x5c] [--kid VALUE|thumbprint|key|none]
          [--claim k=v ...] [--claims JSON] [--typ T] [--preview]
 Prints a signed JWT; --preview prints the unsigned header and payload instead.
 `;
@@ -138,6 +138,7 @@ export async function assertionCommand(argv: string[], ctx: CliContext): Promise
       'no-jti': { type: 'boolean' },
       x5t: { type: 'boolean' },
       x5c: { type: 'boolean' },
+      kid: { type: 'string' },
       claim: { type: 'string', multiple: true },
       claims: { type: 'string' },
       typ: { type: 'string' },
@@ -162,7 +163,7 @@ export async function assertionCommand(argv: string[], ctx: CliContext): Promise
   for (const [k, v] of keyValues(values.claim, '--claim')) extra[k] = claimValue(v);
   const aud = values.aud?.length === 1 ? values.aud[0] : values.aud;
   const spec = {
-    header: { typ: values.typ, x5t: values.x5t, x5tS256: values.x5t, x5c: values.x5c },
+    header: { typ: values.typ, x5t: values.x5t, x5tS256: values.x5t, x5c: values.x5c, ...kidHeader(values.kid) },
     claims: {
       iss: values.iss,
       sub: values.sub,
@@ -179,6 +180,14 @@ export async function assertionCommand(argv: string[], ctx: CliContext): Promise
   }
   process.stdout.write(`${await signAssertion(spec, signer)}\n`);
   return 0;
+}
+
+/** `--kid`: the key's own kid (default), its thumbprint, none, or a custom value. */
+function kidHeader(kid: string | undefined): { kid?: KidMode; customKid?: string } {
+  if (kid === undefined) return {};
+  if (kid === 'key' || kid === 'thumbprint' || kid === 'none') return { kid };
+  if (!kid.trim()) throw new UsageError('--kid takes a value, "thumbprint", "key" or "none"');
+  return { kid: 'custom', customKid: kid };
 }
 
 /** `--claim n=5` is a number, `--claim admin=true` a boolean, `--claim roles=["a"]` JSON; the rest strings. */
