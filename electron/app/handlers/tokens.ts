@@ -28,16 +28,20 @@ const hintOf = (which: 'access' | 'refresh') => (which === 'refresh' ? 'refresh_
 /** Calls on tokens: inspect (decode and verify), introspect, revoke, userinfo, logout. */
 export function tokenHandlers(c: ServiceContext): Pick<Handlers, 'inspectToken' | 'introspect' | 'revoke' | 'userinfo' | 'logout'> {
   const { history } = c;
+  const markRevoked = (historyId: string, which: 'access' | 'refresh') => {
+    const entry = history.markRevoked(historyId, which);
+    if (entry) c.emit({ type: 'history.changed', profileId: entry.profileId });
+  };
   return {
-    inspectToken: async ({ profileId, historyId, token, kind }): Promise<TokenInspection> => {
+    inspectToken: async ({ profileId, historyId, token, kind, audience }): Promise<TokenInspection> => {
       const decoded = decodeToken(token);
       if (!decoded.ok) throw new WorkbenchError(decoded.error.code, decoded.error.message);
       if (decoded.format === 'opaque') return { format: 'opaque' };
       if (decoded.format === 'jwe') return { format: 'jwe', header: decoded.header };
-      const profile = profileId ? c.effective(c.profileOrThrow(profileId)) : undefined;
+      const profile = profileId ? c.profileForEntry(profileId, historyId).profile : undefined;
       const entry = historyId ? history.get(historyId) : undefined;
       const tokens = entry ? await history.tokens(entry.id) : undefined;
-      const report = await verifyForInspection(token, kind, { profile, entry, tokens, network: await c.networkOf(profile) });
+      const report = await verifyForInspection(token, kind, { profile, entry, tokens, network: await c.networkOf(profile), ...(audience !== undefined ? { audience } : {}) });
       return { format: 'jwt', header: decoded.header, payload: decoded.payload, report };
     },
     introspect: async ({ profileId, historyId, which }) => {
@@ -50,6 +54,9 @@ export function tokenHandlers(c: ServiceContext): Pick<Handlers, 'inspectToken' 
         const req = await introspectionRequest(t.ctx(url), auth, token, { tokenTypeHint: hintOf(which) });
         const res = await t.http.send(req, { label: 'introspection' });
         const claims = processExplained(req, res, sentRequest(t, 'introspection', choice.method), processIntrospectionResponse);
+        // active:false is the server saying the token is revoked (or expired): the entry remembers it (issue 12).
+        if (!claims.active && !(which === 'access' && t.entry.expiresAt && Date.parse(t.entry.expiresAt) <= Date.now())) markRevoked(t.entry.id, which);
+        await history.addTranscript(t.entry.id, t.transcript.entries).catch(() => undefined);
         return { active: claims.active, claims, transcript: t.transcript.entries, clientAuth: choice };
       } finally {
         await t.http.close();
@@ -72,6 +79,8 @@ export function tokenHandlers(c: ServiceContext): Pick<Handlers, 'inspectToken' 
       }
       const sent = sentRequest(t, 'revocation', choice.method);
       const result = await c.send(t.http, t.transcript, req, 'revocation', 'authorization_server', (res) => processExplained(req, res, sent, processRevocationResponse));
+      markRevoked(t.entry.id, which);
+      await history.addTranscript(t.entry.id, result.transcript).catch(() => undefined);
       return { ...result, clientAuth: choice };
     },
     userinfo: async ({ profileId, historyId }) => {
