@@ -45,6 +45,9 @@ export const OPERATION_NAMES = [
   'deleteKey',
   // Interop settings (issue 13): a key's kid, edited or reset to its thumbprint
   'setKeyKid',
+  // Dynamic client registration (issue 14, RFC 7591/7592)
+  'registerClient',
+  'manageRegistration',
   // UI session (issue 12): reopen a run's sign-in page, a history entry's transcript
   'openRunUrl',
   'getHistoryTranscript',
