@@ -53,6 +53,8 @@ export const OPERATION_NAMES = [
   'convertImport',
   // Exports as commands (issue 13 §4, issue 12 item 12)
   'exportCommand',
+  // Interop settings (issue 13): a key's kid, edited or reset to its thumbprint
+  'setKeyKid',
   // Dynamic client registration (issue 14, RFC 7591/7592)
   'registerClient',
   'manageRegistration',
