@@ -29,6 +29,8 @@ export type ErrorCode =
   | 'AUTHORIZATION_DENIED'
   | 'LOOPBACK_FAILED'
   | 'DEVICE_CODE_EXPIRED'
+  // FAPI 2.0 Security Profile: a requirement the profile or the server misses (issue 14)
+  | 'FAPI_REQUIREMENT'
   // Configuration and input
   | 'INVALID_INPUT'
   | 'INVALID_PROFILE'

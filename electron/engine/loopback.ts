@@ -13,22 +13,32 @@ export interface LoopbackOptions {
 
 export interface LoopbackWaitOptions {
   state: string;
+  /**
+   * JARM: the state travels inside the signed `response` JWT, so a request carrying
+   * `response` is accepted here and its state checked by the engine after verification.
+   */
+  stateInResponseJwt?: boolean;
   timeoutMs: number;
   signal?: AbortSignal;
 }
 
 const FRAGMENT_MARK = 'tokenbench_fragment';
+/** A form_post body (an authorization response, perhaps a JARM JWT) is small; more is refused. */
+export const MAX_FORM_POST_BYTES = 64 * 1024;
 
 /**
  * RFC 8252 loopback redirect receiver. It binds 127.0.0.1 before the browser
  * opens, answers only GET on its path, and settles on the first response
  * that carries a `state`: the right one completes the flow, a wrong one
  * fails it (answering the browser with an error page either way).
+ * A form POST on the path (response_mode=form_post, and the fragment relay)
+ * is read up to MAX_FORM_POST_BYTES and handled like a query.
  */
 export class LoopbackRedirectListener {
   private settle?: (outcome: { params: URLSearchParams } | { error: WorkbenchError }) => void;
   private readonly pending: Array<{ params: URLSearchParams } | { error: WorkbenchError }> = [];
   private expectedState?: string;
+  private stateInResponseJwt = false;
   private closed = false;
 
   private constructor(
@@ -80,6 +90,7 @@ export class LoopbackRedirectListener {
   /** Resolves with the authorization response parameters of the first request carrying the expected state. */
   wait(opts: LoopbackWaitOptions): Promise<URLSearchParams> {
     this.expectedState = opts.state;
+    this.stateInResponseJwt = opts.stateInResponseJwt ?? false;
     return new Promise<URLSearchParams>((resolve, reject) => {
       const timer = setTimeout(
         () => finish({ error: new WorkbenchError('TIMEOUT', `no authorization response reached ${this.redirectUri} within ${Math.round(opts.timeoutMs / 1000)} s`) }),
@@ -115,18 +126,30 @@ export class LoopbackRedirectListener {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname !== this.path) return page(res, 404, 'Not found', 'This is the Token Workbench redirect listener.');
+    if (req.method === 'POST') {
+      readFormBody(req).then(
+        (params) => this.receive(params, res),
+        (err: WorkbenchError & { status?: number }) => page(res, err.status ?? 400, 'Not accepted', err.message),
+      );
+      return;
+    }
     if (req.method !== 'GET') {
-      res.setHeader('allow', 'GET');
-      return page(res, 405, 'Method not allowed', 'The redirect listener accepts only GET.');
+      res.setHeader('allow', 'GET, POST');
+      return page(res, 405, 'Method not allowed', 'The redirect listener accepts only GET and a form POST.');
     }
     const params = url.searchParams;
-    if (this.fragment && !params.has(FRAGMENT_MARK) && !params.has('state') && !params.has('error')) return fragmentRelay(res, this.path);
+    if (this.fragment && !params.has(FRAGMENT_MARK) && !params.has('state') && !params.has('error') && !params.has('response')) return fragmentRelay(res, this.path);
+    this.receive(params, res);
+  }
+
+  private receive(params: URLSearchParams, res: ServerResponse): void {
     params.delete(FRAGMENT_MARK);
     if (this.closed || (!this.settle && this.pending.length > 0)) return page(res, 410, 'Already done', 'This sign-in has already completed. You can close this tab.');
 
     let outcome: { params: URLSearchParams } | { error: WorkbenchError };
     const state = params.get('state');
-    if (this.expectedState !== undefined && state !== this.expectedState) {
+    const checkedLater = this.stateInResponseJwt && params.has('response');
+    if (this.expectedState !== undefined && !checkedLater && state !== this.expectedState) {
       outcome = {
         error: new WorkbenchError(
           'STATE_MISMATCH',
@@ -161,14 +184,61 @@ function page(res: ServerResponse, status: number, title: string, text: string):
   res.end(body);
 }
 
-/** Implicit responses live in the fragment; this page moves them into a query the listener can read. */
+/**
+ * Reads an application/x-www-form-urlencoded body, refusing other types (415)
+ * and anything over MAX_FORM_POST_BYTES (413) without buffering it.
+ */
+function readFormBody(req: IncomingMessage): Promise<URLSearchParams> {
+  return new Promise((resolve, reject) => {
+    const fail = (status: number, message: string) => {
+      req.resume();
+      reject(Object.assign(new WorkbenchError('INVALID_INPUT', message), { status }));
+    };
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/x-www-form-urlencoded') return fail(415, 'The redirect listener accepts only form posts (application/x-www-form-urlencoded).');
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_FORM_POST_BYTES) return fail(413, 'The posted response is too large.');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > MAX_FORM_POST_BYTES) {
+        done = true;
+        chunks.length = 0;
+        return fail(413, 'The posted response is too large.');
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (done) return;
+      done = true;
+      resolve(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+    });
+    req.on('error', (err) => {
+      if (done) return;
+      done = true;
+      reject(Object.assign(new WorkbenchError('INVALID_INPUT', `the form post failed: ${err.message}`), { status: 400 }));
+    });
+  });
+}
+
+/**
+ * Fragment responses (implicit, hybrid, fragment.jwt) never reach a server: this page
+ * posts the fragment back to the listener as a form, so the response does not stay
+ * in the browser's history. Only this exact script may run (CSP hash); it reads the
+ * fragment as data and the listener still checks the state.
+ */
 function fragmentRelay(res: ServerResponse, path: string): void {
-  const script = `location.replace(${JSON.stringify(path)} + '?${FRAGMENT_MARK}=1&' + location.hash.slice(1));`;
+  const script = `(function(){var f=document.createElement('form');f.method='POST';f.action=${JSON.stringify(path)};var p=new URLSearchParams(location.hash.slice(1));p.set(${JSON.stringify(FRAGMENT_MARK)},'1');p.forEach(function(v,k){var i=document.createElement('input');i.type='hidden';i.name=k;i.value=v;f.appendChild(i);});document.body.appendChild(f);history.replaceState(null,'',location.pathname);f.submit();})();`;
+  const hash = process.getBuiltinModule('node:crypto').createHash('sha256').update(script).digest('base64');
   res.writeHead(200, {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
     'referrer-policy': 'no-referrer',
+    'content-security-policy': `default-src 'none'; script-src 'sha256-${hash}'; form-action 'self'`,
     connection: 'close',
   });
-  res.end(`<!doctype html><html><head><meta charset="utf-8"><title>Token Workbench</title></head><body><script>${script}</script><noscript>JavaScript is needed to pass the implicit-flow response to Token Workbench.</noscript></body></html>`);
+  res.end(`<!doctype html><html><head><meta charset="utf-8"><title>Token Workbench</title></head><body><script>${script}</script><noscript>JavaScript is needed to pass a fragment response to Token Workbench.</noscript></body></html>`);
 }

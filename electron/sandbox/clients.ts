@@ -58,6 +58,15 @@ export async function buildClients(options: { selfSigned: IssuedCertificate; tls
     confidential('sandbox-self-signed-tls', 'self_signed_tls_client_auth', {
       tls: { certPem: options.selfSigned.certPem, keyPem: options.selfSigned.keyPem },
     }),
+    // Authorization request features (issue 14): PAR, signed request objects, JARM, hybrid, FAPI 2.0.
+    confidential('sandbox-par', 'client_secret_basic', { client_secret: secret(32), extraMetadata: { require_pushed_authorization_requests: true } }),
+    confidential('sandbox-jar', 'private_key_jwt', { ...(signingKeys ? { signingKeys } : {}), extraMetadata: { require_signed_request_object: true } }),
+    confidential('sandbox-jarm', 'client_secret_basic', { client_secret: secret(32), extraMetadata: { authorization_signed_response_alg: 'ES256' } }),
+    confidential('sandbox-hybrid', 'client_secret_basic', { client_secret: secret(32), response_types: ['code id_token', 'code'] }),
+    confidential('sandbox-fapi', 'tls_client_auth', {
+      tls: { certPem: options.tlsClient.certPem, keyPem: options.tlsClient.keyPem, subjectDn: options.tlsClient.subjectDn },
+      extraMetadata: { require_pushed_authorization_requests: true, tls_client_certificate_bound_access_tokens: true },
+    }),
     {
       client_id: 'sandbox-public',
       token_endpoint_auth_method: 'none',
@@ -83,6 +92,7 @@ export async function buildClients(options: { selfSigned: IssuedCertificate; tls
     if (c.token_endpoint_auth_method === 'private_key_jwt') m.jwks = privateKeyJwks;
     if (c.token_endpoint_auth_method === 'self_signed_tls_client_auth') m.jwks = { keys: [selfSignedJwk] };
     if (c.token_endpoint_auth_method === 'tls_client_auth') m.tls_client_auth_subject_dn = options.tlsClient.subjectDn;
+    if (c.extraMetadata) Object.assign(m, c.extraMetadata);
     return m;
   });
 
