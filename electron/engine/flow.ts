@@ -88,7 +88,7 @@ export interface FlowConfig {
 }
 
 export type FlowProgress =
-  | { kind: 'browser_opened'; url: string }
+  | { kind: 'browser_opened'; url: string; /** PAR: when the pushed request_uri expires. */ requestUriExpiresAt?: string }
   | { kind: 'waiting_for_redirect'; redirectUri: string; expiresAt: string }
   | { kind: 'device_code'; userCode: string; verificationUri: string; verificationUriComplete?: string; expiresAt: string }
   | { kind: 'polling'; attempt: number; intervalSeconds: number };
@@ -150,6 +150,8 @@ class FlowRun {
   private readonly profile: ConnectionProfile;
   private metadata?: AuthorizationServerMetadata;
   private endpoints: Endpoints = {};
+  /** PAR: when the request_uri handed to the browser expires. */
+  private requestUriExpiresAt?: string;
 
   constructor(
     private readonly config: FlowConfig,
@@ -397,7 +399,7 @@ class FlowRun {
       });
       this.transcript.event('authorization request', 'workbench', 'browser', this.transcript.redactUrl(url));
       await this.deps.openBrowser(url);
-      this.deps.onProgress?.({ kind: 'browser_opened', url });
+      this.deps.onProgress?.({ kind: 'browser_opened', url, ...(this.requestUriExpiresAt ? { requestUriExpiresAt: this.requestUriExpiresAt } : {}) });
       this.deps.onProgress?.({ kind: 'waiting_for_redirect', redirectUri, expiresAt: new Date(Date.now() + timeoutMs).toISOString() });
       let params = await response;
       this.transcript.event('authorization response', 'browser', 'loopback', this.transcript.redactUrl(`${redirectUri}?${params.toString()}`));
@@ -512,6 +514,7 @@ class FlowRun {
     const pushed = processPushedAuthorizationResponse(
       await this.http.send(await pushedAuthorizationRequest(this.ctx(this.parEndpoint(parEndpoint)), auth, params), { label: 'pushed authorization request', signal: this.deps.signal }),
     );
+    this.requestUriExpiresAt = new Date(Date.now() + pushed.expires_in * 1000).toISOString();
     return pushedAuthorizationUrl(authorizationEndpoint, p.clientId, pushed.request_uri);
   }
 

@@ -64,6 +64,9 @@ export async function buildClients(options: { selfSigned: IssuedCertificate; tls
     confidential('sandbox-jarm', 'client_secret_basic', { client_secret: secret(32), extraMetadata: { authorization_signed_response_alg: 'ES256' } }),
     confidential('sandbox-hybrid', 'client_secret_basic', { client_secret: secret(32), response_types: ['code id_token', 'code'] }),
     confidential('sandbox-fapi', 'tls_client_auth', {
+      // FAPI 2.0: code only, no implicit grant.
+      response_types: ['code'],
+      grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
       tls: { certPem: options.tlsClient.certPem, keyPem: options.tlsClient.keyPem, subjectDn: options.tlsClient.subjectDn },
       extraMetadata: { require_pushed_authorization_requests: true, tls_client_certificate_bound_access_tokens: true },
     }),
