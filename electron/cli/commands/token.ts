@@ -25,6 +25,14 @@ const HELP = `Usage: tokenbench token [ISSUER_URL] [flags]
   --tls-cert FILE|keystore:ALIAS  --tls-key FILE  --tls-root-ca FILE  --insecure  --proxy URL  --timeout 30s
   --token-url URL  --authorization-url URL  --device-authorization-url URL   (when there is no discovery)
   --param k=v (token and refresh requests)  --auth-param k=v (authorization request)
+  --par / --no-par          push the authorization request first (RFC 9126; automatic when the server requires it)
+  --request-object          send it as a signed request object (RFC 9101; --signing-key/--signing-alg sign it)
+  --encrypt-request-object  ...encrypted to the server's key from its JWKS
+  --response-mode MODE      query, fragment, form_post, jwt, query.jwt, fragment.jwt, form_post.jwt (JARM)
+  --response-types TYPES    "code" (default), "code id_token" (hybrid), "id_token token"
+  --prompt P  --max-age S  --acr-values V  --login-hint H  --ui-locales L  --claims JSON  --id-token-hint T|@FILE
+  --fapi2                   FAPI 2.0 Security Profile: turn on and check PAR, PKCE S256, private_key_jwt or mTLS,
+                            sender-constrained tokens, RFC 9207 iss
   --profile NAME            use a saved profile; flags override it
   --silent                  print only the token endpoint's JSON response
   --hide-tokens             redact tokens in the printed exchanges too
@@ -53,7 +61,11 @@ export async function tokenCommand(argv: string[], ctx: CliContext): Promise<num
   if (signingKeyFlag && !signingKeyFlag.startsWith('keystore:'))
     overrides.signingKey = await (await import('../../engine/key-file')).loadSigningKeyFile(signingKeyFlag, flags['signing-alg']);
 
-  const needsKeystore = profile.clientAuth.keyAlias !== undefined || profile.clientAuth.tlsKeyAlias !== undefined;
+  const needsKeystore =
+    profile.clientAuth.keyAlias !== undefined ||
+    profile.clientAuth.tlsKeyAlias !== undefined ||
+    profile.authorizationRequest.requestObjectKeyAlias !== undefined ||
+    profile.authorizationRequest.jarmDecryptionKeyAlias !== undefined;
   const needsSecrets = base !== undefined && base.secretRefs.length > 0;
   const resolving = resolveFlowConfig(
     profile,
@@ -86,7 +98,12 @@ export async function tokenCommand(argv: string[], ctx: CliContext): Promise<num
     if (!silent) {
       process.stderr.write(formatTranscript(result.transcript));
       const v = result.verification;
-      for (const [label, report] of [['ID token', v?.idToken], ['access token', v?.accessToken]] as const)
+      for (const [label, report] of [
+        ['authorization response (JARM)', v?.authorizationResponse],
+        ['front-channel ID token', v?.frontChannelIdToken],
+        ['ID token', v?.idToken],
+        ['access token', v?.accessToken],
+      ] as const)
         if (report) process.stderr.write(`${label}: ${report.ok ? 'verified' : 'NOT VALID'} — ${report.summary}\n`);
     }
     // Keep the rotated refresh token of a saved profile in the keychain.
