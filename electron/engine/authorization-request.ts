@@ -270,3 +270,9 @@ export async function verifyFrontChannelIdToken(idToken: string, checks: FrontCh
   }
   return report;
 }
+
+/** A transcript event's detail: the JWT on the first line (the exchange view decodes it), then the checks. */
+export function reportDetail(token: string, report: VerificationReport): string {
+  const mark = { passed: '✓', failed: '✗', not_checked: '·' } as const;
+  return [token, `verification: ${report.summary}`, ...report.checks.map((c) => `${mark[c.status]} ${c.id}: ${c.reason}`)].join('\n');
+}

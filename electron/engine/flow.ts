@@ -42,6 +42,7 @@ import {
   processPushedAuthorizationResponse,
   pushedAuthorizationRequest,
   pushedAuthorizationUrl,
+  reportDetail,
   requestObjectEncryptionTarget,
   signRequestObject,
   verifyFrontChannelIdToken,
@@ -405,17 +406,18 @@ class FlowRun {
       this.transcript.event('authorization response', 'browser', 'loopback', this.transcript.redactUrl(`${redirectUri}?${params.toString()}`));
       const issuer = this.metadata?.issuer ?? p.issuer;
       if (jarm) {
-        const verified = await processJarmResponse(params, {
-          issuer,
-          clientId: p.clientId,
-          jwksUri: this.endpoints.jwks_uri,
-          http: this.http,
-          ...(this.config.inputs.jarmDecryptionKey ? { decryptionKey: this.config.inputs.jarmDecryptionKey } : {}),
-          ...(this.deps.signal ? { signal: this.deps.signal } : {}),
-        });
+        const verified = await this.recordingReport('JARM response', params.get('response') ?? '', () =>
+          processJarmResponse(params, {
+            issuer,
+            clientId: p.clientId,
+            jwksUri: this.endpoints.jwks_uri,
+            http: this.http,
+            ...(this.config.inputs.jarmDecryptionKey ? { decryptionKey: this.config.inputs.jarmDecryptionKey } : {}),
+            ...(this.deps.signal ? { signal: this.deps.signal } : {}),
+          }),
+        );
         params = verified.params;
         frontChannel.authorizationResponse = verified.report;
-        this.transcript.event('JARM response verified', 'workbench', 'workbench', `${verified.report.summary}; parameters: ${this.transcript.redactUrl(`${redirectUri}?${params.toString()}`)}`);
         // The state was inside the signed JWT: the listener left it to us.
         if (params.get('state') !== state)
           throw new WorkbenchError('STATE_MISMATCH', params.has('state') ? 'the JARM response carries a different state than the request' : 'the JARM response has no state');
@@ -427,17 +429,20 @@ class FlowRun {
       const frontIdToken = params.get('id_token');
       if (frontIdToken && !implicit) {
         // Hybrid (OIDC Core §3.3.2.12): verify it, c_hash against the code and s_hash against the state, before redeeming the code.
-        frontChannel.frontChannelIdToken = await verifyFrontChannelIdToken(frontIdToken, {
-          issuer,
-          clientId: p.clientId,
-          jwksUri: this.endpoints.jwks_uri,
-          nonce,
-          code: params.get('code') ?? undefined,
-          accessToken: params.get('access_token') ?? undefined,
-          state,
-          http: this.http,
-          ...(this.deps.signal ? { signal: this.deps.signal } : {}),
-        });
+        const checked = await this.recordingReport('front-channel ID token', frontIdToken, async () => ({
+          report: await verifyFrontChannelIdToken(frontIdToken, {
+            issuer,
+            clientId: p.clientId,
+            jwksUri: this.endpoints.jwks_uri,
+            nonce,
+            code: params.get('code') ?? undefined,
+            accessToken: params.get('access_token') ?? undefined,
+            state,
+            http: this.http,
+            ...(this.deps.signal ? { signal: this.deps.signal } : {}),
+          }),
+        }));
+        frontChannel.frontChannelIdToken = checked.report;
       }
 
       let tokens: TokenResponse;
@@ -482,7 +487,7 @@ class FlowRun {
       const audience = this.metadata?.issuer ?? p.issuer;
       if (!audience) throw new WorkbenchError('MISSING_CONFIGURATION', 'a request object needs the issuer URL (its "aud")');
       let request = await signRequestObject({ params, clientId: p.clientId, audience, key, lifetimeSeconds: ar.requestObjectLifetime, x5t: ar.requestObjectX5t });
-      this.transcript.event('request object signed', 'workbench', 'workbench', request);
+      this.transcript.event('request object (signed)', 'workbench', 'workbench', request);
       if (ar.requestObject === 'encrypted') {
         const target = await requestObjectEncryptionTarget(
           {
@@ -516,6 +521,20 @@ class FlowRun {
     );
     this.requestUriExpiresAt = new Date(Date.now() + pushed.expires_in * 1000).toISOString();
     return pushedAuthorizationUrl(authorizationEndpoint, p.clientId, pushed.request_uri);
+  }
+
+  /** Runs a verification and records the token with its checks, valid or not, so the exchange view can show why. */
+  private async recordingReport<T extends { report: VerificationReport }>(what: string, jwt: string, verify: () => Promise<T>): Promise<T> {
+    const token = this.config.hideTokens ? '[redacted]' : jwt;
+    try {
+      const out = await verify();
+      this.transcript.event(`${what}: ${out.report.ok ? 'verified' : 'not verified'}`, 'workbench', 'workbench', reportDetail(token, out.report));
+      return out;
+    } catch (err) {
+      const report = err instanceof WorkbenchError ? (err.details?.report as VerificationReport | undefined) : undefined;
+      this.transcript.event(`${what}: NOT VALID`, 'workbench', 'workbench', report ? reportDetail(token, report) : `${token}\n${(err as Error).message}`);
+      throw err;
+    }
   }
 
   /** Mutual-TLS clients push to the PAR endpoint's alias (RFC 8705 §5). */
