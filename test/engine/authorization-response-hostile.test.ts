@@ -149,3 +149,40 @@ describe('hybrid responses from a hostile server', () => {
     expect((err as unknown as { error?: string }).error).toBe('invalid_grant');
   });
 });
+
+describe('PAR required by the server metadata', () => {
+  it('pushes automatically when the metadata says require_pushed_authorization_requests', async () => {
+    const strict = await startHostileAuthorizationServer({ requirePar: true });
+    try {
+      let opened = '';
+      const profile = ConnectionProfileSchema.parse({ id: 'p', name: 'p', issuer: strict.issuer, grantType: 'authorization_code', clientId: CLIENT, clientAuth: { method: 'none' } });
+      const controller = new AbortController();
+      const err = await runFlow(
+        { profile, inputs: {}, network: {}, interactionTimeoutMs: 5_000, discoveryCache: 'off' },
+        {
+          signal: controller.signal,
+          openBrowser: async (url) => {
+            opened = url;
+            controller.abort();
+          },
+        },
+      ).then(
+        () => undefined,
+        (e: unknown) => e as WorkbenchError,
+      );
+      expect(err?.code).toBe('CANCELLED');
+      expect(strict.requests).toContain('/par');
+      expect([...new URL(opened).searchParams.keys()].sort()).toEqual(['client_id', 'request_uri']);
+
+      const off = ConnectionProfileSchema.parse({ ...profile, authorizationRequest: { par: 'off' } });
+      const refused = await runFlow({ profile: off, inputs: {}, network: {}, discoveryCache: 'off' }, { openBrowser: async () => undefined }).then(
+        () => undefined,
+        (e: unknown) => e as WorkbenchError,
+      );
+      expect(refused?.code).toBe('MISSING_CONFIGURATION');
+      expect(refused?.message).toMatch(/requires pushed authorization requests/);
+    } finally {
+      await strict.close();
+    }
+  });
+});

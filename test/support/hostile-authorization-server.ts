@@ -23,7 +23,7 @@ export interface HostileAuthorizationServer {
 
 const KID = 'published-1';
 
-export async function startHostileAuthorizationServer(): Promise<HostileAuthorizationServer> {
+export async function startHostileAuthorizationServer(options: { requirePar?: boolean } = {}): Promise<HostileAuthorizationServer> {
   const [published, rogue] = await Promise.all([generateKeyPair('ES256', { extractable: true }), generateKeyPair('ES256')]);
   const jwk: JWK = { ...(await exportJWK(published.publicKey)), kid: KID, alg: 'ES256', use: 'sig' };
   const requests: string[] = [];
@@ -44,7 +44,10 @@ export async function startHostileAuthorizationServer(): Promise<HostileAuthoriz
         jwks_uri: `${issuer}/jwks`,
         response_types_supported: ['code', 'code id_token'],
         response_modes_supported: ['query', 'fragment', 'form_post', 'jwt', 'query.jwt', 'fragment.jwt', 'form_post.jwt'],
+        pushed_authorization_request_endpoint: `${issuer}/par`,
+        ...(options.requirePar ? { require_pushed_authorization_requests: true } : {}),
       });
+    if (path === '/par') return json(201, { request_uri: 'urn:ietf:params:oauth:request_uri:hostile', expires_in: 60 });
     if (path === '/jwks') return json(200, { keys: [jwk] });
     // A token request means the engine accepted a response it should have refused.
     if (path === '/token') return json(400, { error: 'invalid_grant', error_description: 'hostile server: the engine should not have come this far' });
