@@ -37,6 +37,8 @@ export interface SandboxClient {
   signingKeys?: SandboxSigningKey[];
   /** tls_client_auth / self_signed_tls_client_auth: the client certificate and its key. */
   tls?: { certPem: string; keyPem: string; subjectDn?: string };
+  /** JARM: the key the client's authorization responses are encrypted to (its private half, for tests and users). */
+  encryptionKey?: SandboxSigningKey;
   /** Further client metadata registered as is (PAR/JAR/JARM requirements, issue 14). */
   extraMetadata?: Record<string, unknown>;
 }

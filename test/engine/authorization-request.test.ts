@@ -1,4 +1,4 @@
-import { decodeJwt, decodeProtectedHeader, generateKeyPair } from 'jose';
+import { decodeJwt, decodeProtectedHeader, generateKeyPair, importJWK } from 'jose';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResponseBodyError, WorkbenchError } from '../../shared/errors';
@@ -163,6 +163,24 @@ describe('response modes: form_post and JARM', () => {
     expect(report?.payload?.aud).toBe('sandbox-jarm');
     expect(report?.checks.find((c) => c.id === 'aud')?.status).toBe('passed');
     expect(result.tokens.id_token).toBeTruthy();
+  });
+});
+
+describe('encrypted JARM', () => {
+  it('a JARM response encrypted to the client is decrypted with its key, then verified', async () => {
+    const client = sandbox.clients['sandbox-jarm-encrypted']!;
+    const key = await importJWK(client.encryptionKey!.privateJwk, 'ECDH-ES');
+    const result = await runFlow(await sandboxRun(sandbox, profileFor('sandbox-jarm-encrypted', { responseMode: 'query.jwt' }), { jarmDecryptionKey: key }), browser());
+    const report = result.verification?.authorizationResponse;
+    expect(report?.ok).toBe(true);
+    expect(report?.checks.find((c) => c.id === 'decryption')?.status).toBe('passed');
+    expect(result.tokens.access_token).toBeTruthy();
+  });
+
+  it('ensure-encrypted-jarm-response-without-key-fails', async () => {
+    const err = await runFlow(await sandboxRun(sandbox, profileFor('sandbox-jarm-encrypted', { responseMode: 'query.jwt' })), browser()).catch((e: unknown) => e);
+    expect((err as WorkbenchError).code).toBe('VERIFICATION_FAILED');
+    expect((err as WorkbenchError).message).toMatch(/encrypted/);
   });
 });
 

@@ -168,6 +168,19 @@ export function AuthorizationRequestSection({ draft: d, onChange, metadata: m, k
         </Field>
       </div>
 
+      {ar.responseMode?.endsWith('jwt') ? (
+        <Field label="Decrypt JARM responses with (keystore)" htmlFor="ar-jarm-key" hint="only when the server encrypts responses to this client">
+          <select id="ar-jarm-key" value={ar.jarmDecryptionKeyAlias ?? ''} onChange={(e) => set({ jarmDecryptionKeyAlias: e.target.value || undefined })}>
+            <option value="">not encrypted</option>
+            {keys.map((k) => (
+              <option key={k.alias} value={k.alias}>
+                {k.alias} ({k.alg})
+              </option>
+            ))}
+          </select>
+        </Field>
+      ) : null}
+
       <div className="label">OpenID Connect parameters</div>
       <div className="grid2">
         <Field label="prompt" htmlFor="ar-prompt" hint="none, login, consent, select_account, create">
