@@ -89,7 +89,7 @@ export interface RunSummary {
 
 /** Progress of a running flow, pushed on the event channel. */
 export type RunProgress =
-  | { kind: 'browser_opened'; url: string }
+  | { kind: 'browser_opened'; url: string; /** PAR (issue 14): when the pushed request_uri expires. */ requestUriExpiresAt?: string }
   | { kind: 'waiting_for_redirect'; redirectUri: string; expiresAt: string }
   | { kind: 'device_code'; userCode: string; verificationUri: string; verificationUriComplete?: string; expiresAt: string }
   | { kind: 'polling'; attempt: number; intervalSeconds?: number };

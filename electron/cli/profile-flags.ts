@@ -169,6 +169,8 @@ function authorizationRequestFromFlags(flags: Flags, base: ConnectionProfileInpu
   if (flags['ui-locales'] !== undefined) ar.uiLocales = flags['ui-locales'].split(/[,\s]+/).filter(Boolean).join(' ');
   if (flags.claims !== undefined) ar.claims = parseJsonObjectArg(flags.claims, '--claims');
   if (flags.fapi2) ar.fapi2 = true;
+  // --x5t puts the certificate thumbprints in every JWT the client signs: assertions and request objects.
+  if (flags.x5t && ar.requestObject && ar.requestObject !== 'off') ar.requestObjectX5t = true;
   return ar;
 }
 

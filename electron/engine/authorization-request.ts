@@ -95,8 +95,13 @@ export interface RequestObjectInput {
 export async function signRequestObject(input: RequestObjectInput): Promise<string> {
   const claims: Record<string, unknown> = {};
   for (const [k, v] of input.params) {
-    if (k === 'claims') {
-      claims.claims = JSON.parse(v) as unknown;
+    if (k === 'claims' || k === 'authorization_details') {
+      // JSON-valued parameters are JSON in the request object (RFC 9101 §4); a typed extra parameter may not parse.
+      try {
+        claims[k] = JSON.parse(v) as unknown;
+      } catch {
+        throw new WorkbenchError('INVALID_INPUT', `authorization parameter "${k}" must be JSON to go into a request object`);
+      }
       continue;
     }
     if (k === 'max_age') {

@@ -135,6 +135,9 @@ function cliOpener(silent: boolean): BrowserOpener {
 
 function printProgress(p: FlowProgress): void {
   switch (p.kind) {
+    case 'browser_opened':
+      if (p.requestUriExpiresAt) process.stderr.write(`The pushed authorization request (PAR) expires at ${new Date(p.requestUriExpiresAt).toLocaleTimeString()}: sign in before then.\n`);
+      break;
     case 'waiting_for_redirect':
       process.stderr.write(`Waiting for you to sign in (redirect to ${p.redirectUri}, until ${new Date(p.expiresAt).toLocaleTimeString()}) — Ctrl+C cancels\n\n`);
       break;
