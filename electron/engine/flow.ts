@@ -8,7 +8,7 @@ import { signAssertion, type AssertionSigner, type SigningKey } from './assertio
 import { buildAuthorizationUrl, createPkce, processAuthorizationResponse, randomToken, type AuthorizationUrlInput, type Pkce } from './authorization';
 import type { BrowserOpener } from './browser';
 import { clientAuthFor, usesMutualTls, type ClientAuth, type ClientAuthContext } from './client-auth';
-import { classifyPollError, delay, deviceAuthorizationRequest, processDeviceAuthorizationResponse } from './device';
+import { clampPollInterval, classifyPollError, delay, deviceAuthorizationRequest, processDeviceAuthorizationResponse } from './device';
 import type { AuthorizationServerMetadata } from './discovery';
 import type { DiscoveryCacheMode } from './discovery-cache';
 import { requireEndpoint, resolveEndpoints } from './endpoints';
@@ -374,7 +374,11 @@ class FlowRun {
       redirectUri = listener.redirectUri;
       response = listener.wait({ state, timeoutMs, signal: this.deps.signal, stateInResponseJwt: jarm });
     } else {
-      if (!this.deps.receiveRedirect) throw new WorkbenchError('UNSUPPORTED', `redirects to ${fixed} (not a loopback URL) can be received only by the desktop app`);
+      if (!this.deps.receiveRedirect)
+        throw new WorkbenchError(
+          'UNSUPPORTED',
+          `the redirect ${fixed} is not a loopback URL: only the desktop app can receive it (the OS hands private-use scheme URLs to it); here, use a loopback redirect (http://127.0.0.1:PORT/…) registered with the server`,
+        );
       redirectUri = fixed as string;
       response = this.deps.receiveRedirect(redirectUri, { state, timeoutMs, signal: this.deps.signal });
     }
@@ -423,6 +427,7 @@ class FlowRun {
           throw new WorkbenchError('STATE_MISMATCH', params.has('state') ? 'the JARM response carries a different state than the request' : 'the JARM response has no state');
       }
       processAuthorizationResponse(params, {
+        state,
         issuer,
         issRequired: this.metadata?.authorization_response_iss_parameter_supported === true || ar.fapi2,
       });
@@ -573,7 +578,7 @@ class FlowRun {
       } catch (err) {
         const outcome = classifyPollError(err);
         if (!outcome) throw err;
-        if (outcome.kind === 'slow_down') interval += 5;
+        if (outcome.kind === 'slow_down') interval = clampPollInterval(interval + 5);
       }
     }
   }

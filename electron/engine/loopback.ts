@@ -29,17 +29,20 @@ export const MAX_FORM_POST_BYTES = 64 * 1024;
 /**
  * RFC 8252 loopback redirect receiver. It binds 127.0.0.1 before the browser
  * opens, answers only GET on its path, and settles on the first response
- * that carries a `state`: the right one completes the flow, a wrong one
- * fails it (answering the browser with an error page either way).
+ * that carries the flow's `state`. A request with another state, or none, is
+ * answered with an error page and ignored: any local process can reach the
+ * port, and none of them may cancel a sign-in by guessing it.
  * A form POST on the path (response_mode=form_post, and the fragment relay)
  * is read up to MAX_FORM_POST_BYTES and handled like a query.
  */
 export class LoopbackRedirectListener {
   private settle?: (outcome: { params: URLSearchParams } | { error: WorkbenchError }) => void;
-  private readonly pending: Array<{ params: URLSearchParams } | { error: WorkbenchError }> = [];
+  private readonly pending: URLSearchParams[] = [];
   private expectedState?: string;
   private stateInResponseJwt = false;
   private closed = false;
+  /** Requests answered and ignored for a missing or wrong state (shown in the timeout's message). */
+  private ignored = 0;
 
   private constructor(
     private readonly server: Server,
@@ -93,7 +96,13 @@ export class LoopbackRedirectListener {
     this.stateInResponseJwt = opts.stateInResponseJwt ?? false;
     return new Promise<URLSearchParams>((resolve, reject) => {
       const timer = setTimeout(
-        () => finish({ error: new WorkbenchError('TIMEOUT', `no authorization response reached ${this.redirectUri} within ${Math.round(opts.timeoutMs / 1000)} s`) }),
+        () =>
+          finish({
+            error: new WorkbenchError(
+              'TIMEOUT',
+              `no authorization response reached ${this.redirectUri} within ${Math.round(opts.timeoutMs / 1000)} s${this.ignored ? ` (${this.ignored} request(s) with a wrong or missing state were ignored)` : ''}`,
+            ),
+          }),
         opts.timeoutMs,
       );
       const onAbort = () => finish({ error: new WorkbenchError('CANCELLED', 'authorization cancelled') });
@@ -108,8 +117,11 @@ export class LoopbackRedirectListener {
       if (opts.signal?.aborted) return onAbort();
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       this.settle = finish;
-      const early = this.pending.shift();
-      if (early) finish(early);
+      // Responses that arrived before the flow said which state it expects are held; only the one
+      // with that state is taken, the others are dropped as the handler would have ignored them.
+      const early = this.pending.find((p) => this.carriesExpectedState(p));
+      this.pending.length = 0;
+      if (early) finish({ params: early });
     });
   }
 
@@ -142,29 +154,29 @@ export class LoopbackRedirectListener {
     this.receive(params, res);
   }
 
+  /** The flow's state, in the query/form, or (JARM) inside the signed response; an encrypted one is checked by the engine. */
+  private carriesExpectedState(params: URLSearchParams): boolean {
+    const jarm = this.stateInResponseJwt && params.has('response') ? jarmState(params.get('response') as string) : undefined;
+    const received = jarm === undefined ? params.get('state') : jarm.encrypted ? this.expectedState : jarm.state;
+    return received === this.expectedState;
+  }
+
   private receive(params: URLSearchParams, res: ServerResponse): void {
     params.delete(FRAGMENT_MARK);
-    if (this.closed || (!this.settle && this.pending.length > 0)) return page(res, 410, 'Already done', 'This sign-in has already completed. You can close this tab.');
+    if (this.closed) return page(res, 410, 'Already done', 'This sign-in has already completed. You can close this tab.');
 
-    let outcome: { params: URLSearchParams } | { error: WorkbenchError };
-    const state = params.get('state');
-    const checkedLater = this.stateInResponseJwt && params.has('response');
-    if (this.expectedState !== undefined && !checkedLater && state !== this.expectedState) {
-      outcome = {
-        error: new WorkbenchError(
-          'STATE_MISMATCH',
-          state === null ? 'the authorization response has no state parameter' : 'the authorization response carries a different state than the request (possible CSRF or a stale browser tab)',
-        ),
-      };
-      page(res, 400, 'Sign-in rejected', 'The response did not match the request Token Workbench sent (state mismatch). Return to Token Workbench.');
-    } else {
-      outcome = { params };
-      const error = params.get('error');
-      if (error) page(res, 200, 'Sign-in failed', `The authorization server answered: ${error}${params.get('error_description') ? ` — ${params.get('error_description')}` : ''}. Return to Token Workbench.`);
-      else page(res, 200, 'Signed in', 'Token Workbench received the response. You can close this tab and return to the app.');
+    if (this.expectedState !== undefined && !this.carriesExpectedState(params)) {
+      // Any local process can reach this port: a request without the flow's state is answered and
+      // ignored, never allowed to end the sign-in the user is still completing in the browser.
+      this.ignored++;
+      return page(res, 400, 'Sign-in rejected', 'The response did not match the request Token Workbench sent (state mismatch). Return to Token Workbench.');
     }
+    const outcome = { params };
+    const error = params.get('error');
+    if (error) page(res, 200, 'Sign-in failed', `The authorization server answered: ${error}${params.get('error_description') ? ` — ${params.get('error_description')}` : ''}. Return to Token Workbench.`);
+    else page(res, 200, 'Signed in', 'Token Workbench received the response. You can close this tab and return to the app.');
     if (this.settle) this.settle(outcome);
-    else this.pending.push(outcome);
+    else this.pending.push(params);
   }
 }
 
@@ -182,6 +194,23 @@ function page(res: ServerResponse, status: number, title: string, text: string):
     connection: 'close',
   });
   res.end(body);
+}
+
+/**
+ * JARM: the state inside a signed response, read without verifying it, only to
+ * ignore responses that are not for this flow (the engine verifies the JWT and
+ * checks the state again). An encrypted response cannot be read here: undefined.
+ */
+function jarmState(response: string): { encrypted: true } | { encrypted: false; state?: string } {
+  const parts = response.split('.');
+  if (parts.length === 5) return { encrypted: true };
+  if (parts.length !== 3) return { encrypted: false };
+  try {
+    const payload = JSON.parse(Buffer.from(parts[1] as string, 'base64url').toString('utf8')) as { state?: unknown };
+    return typeof payload.state === 'string' ? { encrypted: false, state: payload.state } : { encrypted: false };
+  } catch {
+    return { encrypted: false };
+  }
 }
 
 /**
