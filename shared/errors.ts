@@ -33,6 +33,10 @@ export type ErrorCode =
   | 'DEVICE_CODE_EXPIRED'
   // FAPI 2.0 Security Profile: a requirement the profile or the server misses (issue 14)
   | 'FAPI_REQUIREMENT'
+  // CIBA: the backchannel authentication request expired before the user answered (issue 14)
+  | 'AUTHENTICATION_EXPIRED'
+  // A sender-constrained token bound to another key or certificate (cnf.jkt / cnf.x5t#S256, issue 14)
+  | 'TOKEN_BINDING_MISMATCH'
   // Configuration and input
   | 'INVALID_INPUT'
   | 'INVALID_PROFILE'
@@ -44,6 +48,12 @@ export type ErrorCode =
   | 'ALREADY_EXISTS'
   // Keys and secrets
   | 'KEYCHAIN_UNAVAILABLE'
+  // Keychain states told apart (issue 11): locked, access refused, and an item really absent.
+  | 'KEYCHAIN_LOCKED'
+  | 'KEYCHAIN_ACCESS_DENIED'
+  | 'KEYCHAIN_ITEM_MISSING'
+  // Data files (issue 11): another process holds a store's lock for too long.
+  | 'STORE_BUSY'
   | 'KEY_NOT_FOUND'
   | 'KEY_INVALID'
   | 'WRONG_PASSPHRASE'

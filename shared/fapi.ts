@@ -66,7 +66,8 @@ export function fapi2Findings(profile: ConnectionProfile, metadata?: Authorizati
   }
 
   const dpop = profileUsesDpop(profile);
-  const mtls = MTLS_AUTH.includes(method);
+  const certificateBound = (profile as { certificateBoundTokens?: { enabled?: boolean } }).certificateBoundTokens?.enabled === true;
+  const mtls = MTLS_AUTH.includes(method) || certificateBound;
   if (!dpop && !mtls) add('sender_constrained', 'profile', 'tokens are not sender-constrained: turn on DPoP, or use mutual-TLS client authentication (certificate-bound tokens)');
   else if (metadata) {
     const dpopOk = dpop && Array.isArray(metadata.dpop_signing_alg_values_supported) && metadata.dpop_signing_alg_values_supported.length > 0;

@@ -1,6 +1,16 @@
 import { WorkbenchError } from '../../shared/errors';
-import { AUTH_METHODS, parseGrantType, parseTokenType, type AuthMethod } from '../../shared/grants';
-import { ConnectionProfileSchema, describeIssues, RESPONSE_MODES, RESPONSE_TYPES, type ConnectionProfile, type ConnectionProfileInput, type ResponseMode } from '../../shared/profile';
+import { AUTH_METHODS, CIBA_GRANT, parseGrantType, parseTokenType, type AuthMethod } from '../../shared/grants';
+import {
+  AuthorizationDetailsSchema,
+  ConnectionProfileSchema,
+  describeIssues,
+  RESPONSE_MODES,
+  RESPONSE_TYPES,
+  type AuthorizationDetail,
+  type ConnectionProfile,
+  type ConnectionProfileInput,
+  type ResponseMode,
+} from '../../shared/profile';
 import type { RunOverrides } from '../app/run-profile';
 import { keyValues, parseJsonObjectArg, parseLifetime, UsageError, type Options } from './args';
 import { FILE_CAPS, readBoundedFileSync } from '../storage/bounded-file';
@@ -56,11 +66,20 @@ export const PROFILE_OPTIONS = {
   prompt: { type: 'string' },
   'max-age': { type: 'string' },
   'acr-values': { type: 'string' },
+  // --login-hint: the authorization request's login_hint, or the CIBA hint with the CIBA grant.
   'login-hint': { type: 'string' },
   'ui-locales': { type: 'string' },
   claims: { type: 'string' },
   'id-token-hint': { type: 'string' },
   fapi2: { type: 'boolean' },
+  // --- issue 14 (token side): DPoP, certificate-bound tokens, RAR, CIBA ---
+  dpop: { type: 'boolean' },
+  'dpop-key': { type: 'string' },
+  'certificate-bound-tokens': { type: 'boolean' },
+  rar: { type: 'string' },
+  'binding-message': { type: 'string' },
+  'user-code': { type: 'string' },
+  'requested-expiry': { type: 'string' },
 } as const satisfies Options;
 
 type Flags = { [K in keyof typeof PROFILE_OPTIONS]?: (typeof PROFILE_OPTIONS)[K] extends { multiple: true } ? string[] : (typeof PROFILE_OPTIONS)[K] extends { type: 'boolean' } ? boolean : string };
@@ -110,7 +129,7 @@ export function profileFromFlags(flags: Flags, issuer: string | undefined, base?
   if (flags['requested-token-type']) p.requestedTokenType = parseTokenType(flags['requested-token-type']);
   if (flags.assertion?.trimStart().startsWith('{')) p.jwtBearerClaims = parseJsonObjectArg(flags.assertion, '--assertion claims');
 
-  p.authorizationRequest = authorizationRequestFromFlags(flags, p.authorizationRequest);
+  p.authorizationRequest = authorizationRequestFromFlags(flags, p.authorizationRequest, p.grantType);
 
   const endpoints = { ...(p.endpoints ?? {}) };
   if (flags['token-url']) endpoints.token = flags['token-url'];
@@ -135,13 +154,15 @@ export function profileFromFlags(flags: Flags, issuer: string | undefined, base?
   if (flags.timeout) network.timeoutMs = parseLifetime(flags.timeout) * 1000;
   p.network = network;
 
+  applyModernFlags(p, flags);
+
   const parsed = ConnectionProfileSchema.safeParse(p);
   if (!parsed.success) throw new WorkbenchError('INVALID_PROFILE', describeIssues(parsed.error));
   return parsed.data;
 }
 
 /** PAR, JAR, JARM, response type/mode, OIDC parameters and FAPI 2.0 (issue 14). */
-function authorizationRequestFromFlags(flags: Flags, base: ConnectionProfileInput['authorizationRequest']): ConnectionProfileInput['authorizationRequest'] {
+function authorizationRequestFromFlags(flags: Flags, base: ConnectionProfileInput['authorizationRequest'], grantType: string): ConnectionProfileInput['authorizationRequest'] {
   const ar = { ...(base ?? {}) };
   if (flags.par && flags['no-par']) throw new UsageError('--par and --no-par contradict each other');
   if (flags.par) ar.par = 'on';
@@ -165,13 +186,45 @@ function authorizationRequestFromFlags(flags: Flags, base: ConnectionProfileInpu
     ar.maxAge = Number(flags['max-age']);
   }
   if (flags['acr-values'] !== undefined) ar.acrValues = flags['acr-values'].split(/[,\s]+/).filter(Boolean).join(' ');
-  if (flags['login-hint'] !== undefined) ar.loginHint = flags['login-hint'];
+  if (flags['login-hint'] !== undefined && grantType !== CIBA_GRANT) ar.loginHint = flags['login-hint'];
   if (flags['ui-locales'] !== undefined) ar.uiLocales = flags['ui-locales'].split(/[,\s]+/).filter(Boolean).join(' ');
   if (flags.claims !== undefined) ar.claims = parseJsonObjectArg(flags.claims, '--claims');
   if (flags.fapi2) ar.fapi2 = true;
   // --x5t puts the certificate thumbprints in every JWT the client signs: assertions and request objects.
   if (flags.x5t && ar.requestObject && ar.requestObject !== 'off') ar.requestObjectX5t = true;
   return ar;
+}
+
+/** DPoP, certificate-bound tokens, RAR and CIBA flags onto the profile (issue 14). */
+function applyModernFlags(p: ConnectionProfileInput, flags: Flags): void {
+  const dpopKey = flags['dpop-key'];
+  if (flags.dpop || dpopKey) {
+    p.dpop = { ...(p.dpop ?? {}), enabled: true };
+    if (dpopKey?.startsWith('keystore:')) p.dpop.keyAlias = dpopKey.slice('keystore:'.length);
+  }
+  if (flags['certificate-bound-tokens']) p.certificateBoundTokens = { enabled: true };
+  if (flags.rar !== undefined) p.rar = { authorizationDetails: parseAuthorizationDetails(flags.rar) };
+  const ciba = { ...(p.ciba ?? {}) };
+  // --login-hint is the CIBA hint for the CIBA grant (the authorization request's login_hint otherwise).
+  if (flags['login-hint'] !== undefined && p.grantType === CIBA_GRANT) ciba.loginHint = flags['login-hint'];
+  if (flags['binding-message'] !== undefined) ciba.bindingMessage = flags['binding-message'];
+  if (flags['user-code'] !== undefined) ciba.userCode = flags['user-code'];
+  if (flags['requested-expiry'] !== undefined) ciba.requestedExpiry = parseLifetime(flags['requested-expiry']);
+  if (Object.keys(ciba).length) p.ciba = ciba;
+}
+
+/** `--rar`: a JSON array of authorization details (or one object), each with a string `type` (RFC 9396 §2). */
+export function parseAuthorizationDetails(text: string): AuthorizationDetail[] {
+  const source = text.trim().startsWith('[') || text.trim().startsWith('{') ? text : readText(text, '--rar');
+  let value: unknown;
+  try {
+    value = JSON.parse(source);
+  } catch (err) {
+    throw new WorkbenchError('INVALID_INPUT', `--rar is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = AuthorizationDetailsSchema.safeParse(Array.isArray(value) ? value : [value]);
+  if (!parsed.success) throw new WorkbenchError('INVALID_INPUT', `--rar: ${describeIssues(parsed.error).replace(/^(\d+)/, 'detail $1')} (an array of objects, each with a string "type")`);
+  return parsed.data;
 }
 
 /** Per-run values from flags: secrets, tokens, files read now. */

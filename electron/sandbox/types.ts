@@ -45,7 +45,7 @@ export interface SandboxClient {
   tls?: { certPem: string; keyPem: string; subjectDn?: string };
   /** JARM: the key the client's authorization responses are encrypted to (its private half, for tests and users). */
   encryptionKey?: SandboxSigningKey;
-  /** Further client metadata registered as is (PAR/JAR/JARM requirements, issue 14). */
+  /** Further client metadata (issue 14: PAR/JAR/JARM requirements, dpop_bound_access_tokens, authorization_details_types, backchannel_token_delivery_mode…). */
   extraMetadata?: Record<string, unknown>;
 }
 
@@ -83,5 +83,14 @@ export interface SandboxHandle {
   mintSamlAssertion(options: MintSamlOptions): string;
   resourceServer: { client_id: string; client_secret: string; resource: string };
   provider: Provider;
+  /** CIBA's authentication device: requests waiting for the user, approved or denied here or on the /ciba page (issue 14). */
+  ciba: {
+    pageUrl: string;
+    next(timeoutMs?: number): Promise<{ id: string; clientId: string; accountId: string; scope: string; bindingMessage?: string }>;
+    approve(id: string): Promise<void>;
+    deny(id: string): Promise<void>;
+  };
+  /** Dynamic client registration (RFC 7591): the endpoint and the initial access token it requires. */
+  registration: { endpoint: string; initialAccessToken: string };
   close(): Promise<void>;
 }
