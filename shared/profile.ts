@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { AUTH_METHODS, GRANT_TYPES } from './grants';
+import { DEFAULT_INTEROP, InteropSchema } from './interop';
 import { describeFieldIssues } from './field-labels';
 import './zod-messages';
 
@@ -266,6 +267,8 @@ export const ConnectionProfileSchema = z.strictObject({
   /** PAR, JAR, JARM, response type/mode, OIDC request parameters, FAPI 2.0 (issue 14). */
   authorizationRequest: z._default(AuthorizationRequestSchema, DEFAULT_AUTHORIZATION_REQUEST),
   network: z._default(NetworkSchema, { insecureSkipTlsVerify: false, timeoutMs: 30_000 }),
+  /** Interop settings (issue 13): kid and certificate headers of signed assertions, Basic credentials encoding. */
+  interop: z._default(InteropSchema, DEFAULT_INTEROP),
   // --- Sender-constrained tokens, RAR, CIBA, dynamic registration (issue 14, token side) ---
   dpop: z.optional(DpopSchema),
   certificateBoundTokens: z.optional(CertificateBoundTokensSchema),
