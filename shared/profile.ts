@@ -72,6 +72,16 @@ export const RedirectSchema = z.strictObject({
   url: z.optional(text(2048)),
 });
 
+export const ImportedSchema = z.strictObject({
+  /** When it was imported. */
+  at: text(64),
+  /** The file's name, when known (shown next to the review). */
+  source: z.optional(text(1024)),
+  confirmed: z.boolean(),
+  confirmedAt: z.optional(text(64)),
+});
+export type ImportedInfo = z.infer<typeof ImportedSchema>;
+
 export const ConnectionProfileSchema = z.strictObject({
   id: nonEmpty(100),
   name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
@@ -108,6 +118,12 @@ export const ConnectionProfileSchema = z.strictObject({
   network: z._default(NetworkSchema, { insecureSkipTlsVerify: false, timeoutMs: 30_000 }),
   /** Names of secrets kept in the keychain for this profile ("clientSecret", "password", "refreshToken"). */
   secretRefs: z._default(z.array(z.enum(['clientSecret', 'password', 'refreshToken'])), []),
+  /**
+   * Import trust (issue 11): set when the profile came from a connections file. While `confirmed` is
+   * false its key aliases and JWT bearer claims are not used (the run fails with IMPORT_NOT_CONFIRMED)
+   * until the user reviews them (confirmImportedProfile / `tokenbench profiles confirm`).
+   */
+  imported: z.optional(ImportedSchema),
   createdAt: z.optional(z.string()),
   updatedAt: z.optional(z.string()),
 });

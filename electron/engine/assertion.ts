@@ -1,6 +1,7 @@
 import { SignJWT, type CryptoKey, type JWTHeaderParameters, type KeyObject } from 'jose';
 import { WorkbenchError } from '../../shared/errors';
 import { HMAC_ALGS } from '../../shared/grants';
+import { ASSERTION_LIFETIME_HARD_CAP_SECONDS } from '../../shared/assertion-limits';
 
 /**
  * A key ready to sign with, wherever it came from (keystore alias, PEM/JWK
@@ -45,7 +46,15 @@ export interface AssertionClaims {
 export interface AssertionSpec {
   header?: AssertionHeaderOptions;
   claims: AssertionClaims;
+  /**
+   * The longest `exp` - `iat` this assertion may get (default: the hard cap, 1 h — issue 11). Only the
+   * `tokenbench assertion` command, which mints what its user types, passes `false`.
+   */
+  maxLifetimeSeconds?: number | false;
 }
+
+/** Time claims belong to the engine: custom claims never set them (issue 11). */
+const ENGINE_TIME_CLAIMS = ['exp', 'iat', 'nbf'] as const;
 
 export type AssertionSigner = SigningKey | { secret: string; alg: string; kid?: string };
 
@@ -71,6 +80,8 @@ export function previewAssertion(spec: AssertionSpec, signer: Pick<SigningKey, '
   const c = spec.claims;
   const iat = Math.floor(now.getTime() / 1000);
   const payload: Record<string, unknown> = { ...(c.extra ?? {}) };
+  for (const k of ENGINE_TIME_CLAIMS) delete payload[k];
+  const cap = spec.maxLifetimeSeconds === undefined ? ASSERTION_LIFETIME_HARD_CAP_SECONDS : spec.maxLifetimeSeconds;
   if (c.iss !== undefined) payload.iss = c.iss;
   if (c.sub !== undefined) payload.sub = c.sub;
   if (c.aud !== undefined) payload.aud = c.aud;
@@ -78,7 +89,8 @@ export function previewAssertion(spec: AssertionSpec, signer: Pick<SigningKey, '
   if (c.jti !== false) payload.jti = typeof c.jti === 'string' ? c.jti : crypto.randomUUID();
   if (c.iat !== false) payload.iat = iat;
   if (c.nbf) payload.nbf = iat;
-  if (c.lifetimeSeconds !== undefined) payload.exp = iat + c.lifetimeSeconds;
+  if (c.lifetimeSeconds !== undefined) payload.exp = iat + (cap === false ? c.lifetimeSeconds : Math.min(c.lifetimeSeconds, cap));
+  else if (cap !== false) payload.exp = iat + cap;
   return { header, payload };
 }
 

@@ -117,6 +117,41 @@ export class ProfileStore {
     });
   }
 
+  /**
+   * Import trust (issue 11): an import's groups and profiles — new ones and
+   * replacements, matched by id — checked together and written in one atomic
+   * write, so an import lands whole or not at all.
+   */
+  applyImport(changes: { groups: Array<GroupSaveInput & { id: string }>; profiles: Array<ProfileSaveInput & { id: string }> }): { groups: ConnectionGroup[]; profiles: ConnectionProfile[] } {
+    const now = new Date().toISOString();
+    const data = this.load();
+    const groups = [...data.groups];
+    const profiles = [...data.profiles];
+    const savedGroups = changes.groups.map((input) => {
+      const parsed = ConnectionGroupSchema.safeParse(input);
+      if (!parsed.success) throw new WorkbenchError('INVALID_INPUT', `invalid group "${input.name}": ${describeIssues(parsed.error)}`);
+      const index = groups.findIndex((g) => g.id === parsed.data.id);
+      if (index >= 0) groups[index] = parsed.data;
+      else groups.push(parsed.data);
+      return parsed.data;
+    });
+    const groupIds = new Set(groups.map((g) => g.id));
+    const savedProfiles = changes.profiles.map((input) => {
+      const index = profiles.findIndex((p) => p.id === input.id);
+      const parsed = ConnectionProfileSchema.safeParse({ ...input, createdAt: index >= 0 ? profiles[index]?.createdAt : now, updatedAt: now });
+      if (!parsed.success) throw new WorkbenchError('INVALID_PROFILE', `invalid profile "${input.name}": ${describeIssues(parsed.error)}`);
+      if (parsed.data.groupId && !groupIds.has(parsed.data.groupId)) throw new WorkbenchError('INVALID_PROFILE', `invalid profile "${input.name}": group ${parsed.data.groupId} does not exist`);
+      if (index >= 0) profiles[index] = parsed.data;
+      else profiles.push(parsed.data);
+      return parsed.data;
+    });
+    for (const saved of savedProfiles)
+      if (profiles.some((p) => p.name === saved.name && p.id !== saved.id && p.groupId === saved.groupId))
+        throw new WorkbenchError('ALREADY_EXISTS', `a profile named "${saved.name}" already exists in that group`);
+    this.write({ ...data, groups, profiles });
+    return { groups: savedGroups, profiles: savedProfiles };
+  }
+
   /** The file's contents, parsed again only when the file changed since the last read or write. */
   private load(): StoreShape {
     const st = statOrUndefined(this.path);
