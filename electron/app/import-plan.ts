@@ -446,6 +446,8 @@ export async function applyImportDocument(doc: unknown, decisions: ImportDecisio
     });
   }
 
+  if (decisionOf.size) throw new WorkbenchError('INVALID_INPUT', `decisions name entries the file does not have: ${[...decisionOf.keys()].slice(0, 5).join(', ')}`);
+
   // The workspace as it will be: which existing profiles now send their requests elsewhere?
   const after: Workspace = { groups: afterGroups, profiles: withReplaced(before, [], planned.filter((p) => p.action === 'replace').map((p) => p.profile)).profiles };
   const redirected = redirectedProfiles(before, after);

@@ -8,6 +8,7 @@ import { missingFields, type RunInputs } from '../lib/profile-rules';
 import { ApiPanel } from './ApiPanel';
 import { ErrorBox } from './ErrorBox';
 import { ExchangeView } from './ExchangeView';
+import { ImportReviewBanner } from './ImportReviewBanner';
 import { RequestPanel, type ProfileDraft } from './RequestPanel';
 import { stripTimes } from './Sidebar';
 import { TokenView } from './TokenView';
@@ -179,6 +180,7 @@ export function ProfileView({ profile, group, reload }: { profile: ConnectionPro
         </button>
       </div>
       <ErrorBox error={saveError} testId="save-error" />
+      <ImportReviewBanner profile={profile} onConfirmed={reload} />
       <div className="profile-layout">
         <RequestPanel
           draft={draft}
