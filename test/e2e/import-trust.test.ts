@@ -9,6 +9,7 @@ import { openAppService } from '../../electron/app/open';
 import type { AppService } from '../../electron/app/service';
 import { startSandbox, type SandboxHandle } from '../../electron/sandbox';
 import { startWebServer, type WebServer } from '../../electron/web/server';
+import { ProfileDraftSchema } from '../../shared/ipc';
 import { startCaptureServer, type CaptureServer } from '../support/capture-server';
 
 /**
@@ -70,7 +71,7 @@ async function chooseFile(name: string, doc: unknown) {
 describe.sequential('import trust in the UI', { timeout: 120_000 }, () => {
   test('the plan shows a conflict with its changes; replacing is chosen by keyboard and clears the stored secret', async () => {
     const h = service.handlers;
-    const profile = await h.saveProfile({ name: 'billing', issuer: sandbox.issuer, grantType: 'client_credentials', clientId: 'sandbox-basic' });
+    const profile = await h.saveProfile(ProfileDraftSchema.parse({ name: 'billing', issuer: sandbox.issuer, grantType: 'client_credentials', clientId: 'sandbox-basic' }));
     await h.setProfileSecret({ profileId: profile.id, name: 'clientSecret', value: sandbox.clients['sandbox-basic']!.client_secret! });
     await page.reload();
     await page.getByRole('button', { name: 'Import/Export' }).click();
@@ -87,7 +88,7 @@ describe.sequential('import trust in the UI', { timeout: 120_000 }, () => {
     const plan = page.getByTestId('import-plan');
     await plan.waitFor();
     // Focus moves to the plan so a keyboard or screen-reader user lands on it.
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('import-plan-heading');
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('import-plan-heading');
     const conflict = page.getByTestId('import-item').filter({ hasText: 'same id as existing "billing"' });
     await conflict.getByText('What replacing changes').click();
     expect(await conflict.locator('table').textContent()).toContain('endpoints.token');
