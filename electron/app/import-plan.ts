@@ -63,7 +63,7 @@ const EnvelopeSchema = z
 const UNSAFE_NAME = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 /** Fields that say where a profile's requests (and so its secrets) go, or how the server is authenticated. */
-const DESTINATION_FIELD = /^(issuer|endpoints\.|redirect\.|network\.(proxy|caFile|insecureSkipTlsVerify)$|groupId$|defaults\.(issuer|network\.(proxy|caFile|insecureSkipTlsVerify))$)/;
+const DESTINATION_FIELD = /^(issuer|endpoints\.|redirect\.|network\.(proxy|caFile|insecureSkipTlsVerify)$|groupId$)/;
 /** Fields that say what the user's keys sign, and for whom. */
 const SIGNING_FIELD = /^(clientAuth\.(keyAlias|tlsKeyAlias|signingAlg|assertionAudience|assertionLifetime|x5t)$|jwtBearerClaims)/;
 
@@ -172,7 +172,10 @@ function flatten(value: unknown, prefix = '', out = new Map<string, string>()): 
   return out;
 }
 
-function diff(before: object, after: object): ImportChange[] {
+/** In a group, everything but its name and timeout may change where its members' requests go (see destinationsOf). */
+const HARMLESS_GROUP_FIELD = /^(name|defaults\.network\.timeoutMs)$/;
+
+function diff(before: object, after: object, kind: 'group' | 'profile'): ImportChange[] {
   const a = flatten(comparable(before));
   const b = flatten(comparable(after));
   const changes: ImportChange[] = [];
@@ -180,7 +183,10 @@ function diff(before: object, after: object): ImportChange[] {
     const x = a.get(field);
     const y = b.get(field);
     if (x === y) continue;
-    changes.push({ field, ...(x !== undefined ? { before: x } : {}), ...(y !== undefined ? { after: y } : {}), destination: DESTINATION_FIELD.test(field), signing: SIGNING_FIELD.test(field) });
+    // Turning TLS verification (back) on sends nothing anywhere new.
+    const verifiesAgain = field.endsWith('insecureSkipTlsVerify') && y !== 'true';
+    const destination = !verifiesAgain && (kind === 'group' ? !HARMLESS_GROUP_FIELD.test(field) : DESTINATION_FIELD.test(field));
+    changes.push({ field, ...(x !== undefined ? { before: x } : {}), ...(y !== undefined ? { after: y } : {}), destination, signing: SIGNING_FIELD.test(field) });
   }
   return changes.sort((l, r) => l.field.localeCompare(r.field));
 }
@@ -210,6 +216,13 @@ export function destinationsOf(p: ConnectionProfile, group: ConnectionGroup | un
     insecureSkipTlsVerify: p.network.insecureSkipTlsVerify || (d?.network?.insecureSkipTlsVerify ?? false),
   };
   for (const [name, url] of Object.entries(p.endpoints)) out[`endpoints.${name}`] = origin(url);
+  // Whatever else a group carries (settings added later, such as environments whose variables fill in URLs)
+  // may change where its members' requests go: a change there counts as a move until shown otherwise.
+  if (group) {
+    const { id: _id, name: _name, defaults, ...extras } = group as ConnectionGroup & Record<string, unknown>;
+    const { issuer: _i, network: _n, ...otherDefaults } = (defaults ?? {}) as Record<string, unknown>;
+    if (Object.keys(extras).length || Object.keys(otherDefaults).length) out.groupSettings = JSON.stringify([extras, otherDefaults]);
+  }
   return out;
 }
 
@@ -287,7 +300,7 @@ function planFrom(checked: Checked, ws: Workspace): ImportPlan {
     if (existing) {
       item.status = 'conflict';
       item.existing = { id: existing.id, name: existing.name };
-      item.changes = diff(existing, group);
+      item.changes = diff(existing, group, 'group');
       const redirected = redirectedProfiles(ws, withReplaced(ws, [group], []));
       item.clearsSecretsOf = [...redirected.keys()].map((id) => ({ profileId: id, name: profilesById.get(id)?.name ?? id }));
     }
@@ -308,7 +321,7 @@ function planFrom(checked: Checked, ws: Workspace): ImportPlan {
     if (existing) {
       item.status = 'conflict';
       item.existing = { id: existing.id, name: existing.name };
-      item.changes = diff(existing, profile);
+      item.changes = diff(existing, profile, 'profile');
       // Replacing: the file's group is the existing group of that id when that one is replaced too; planned as if so.
       const candidate: ConnectionProfile = { ...profile, groupId: profile.groupId && (groupsById.has(profile.groupId) || fileGroup) ? profile.groupId : undefined };
       const after = withReplaced({ groups: [...ws.groups, ...(fileGroup && !groupsById.has(fileGroup.id) ? [fileGroup] : [])], profiles: ws.profiles }, [], [candidate]);

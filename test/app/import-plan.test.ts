@@ -38,6 +38,24 @@ describe('destinations: what moves a profile’s requests', () => {
   });
 });
 
+describe('group settings beyond issuer and network', () => {
+  it('anything else a group carries (environments, say) counts as where its members’ requests go; its name does not', () => {
+    const p = profile({ id: 'q', groupId: 'g' });
+    const g = group({ id: 'g' });
+    const withEnv = (host: string) => ({ ...g, environments: [{ name: 'prod', variables: { host } }] }) as ConnectionGroup;
+    expect(destinationsOf(p, withEnv('a.example'))).not.toEqual(destinationsOf(p, withEnv('b.example')));
+    expect(destinationsOf(p, { ...g, name: 'renamed' })).toEqual(destinationsOf(p, g));
+  });
+
+  it('a group timeout change moves nothing', () => {
+    const ws = { groups: [group({ id: 'g' })], profiles: [profile({ id: 'm', groupId: 'g', issuer: 'https://as.example' })] };
+    const item = planImport(doc([{ id: 'g', name: 'g', defaults: { network: { timeoutMs: 5000 } } }], []), ws).groups[0]!;
+    expect(item.clearsSecretsOf).toEqual([]);
+    expect(item.changes).toContainEqual({ field: 'defaults.network.timeoutMs', after: '5000', destination: false, signing: false });
+    expect(item.changes.filter((c) => c.destination)).toEqual([]);
+  });
+});
+
 describe('the plan', () => {
   const ws = {
     groups: [group({ id: 'g', defaults: { issuer: 'https://as.example' } })],
