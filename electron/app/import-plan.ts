@@ -58,10 +58,6 @@ const EnvelopeSchema = z
   })
   .strict();
 
-/** Names reach terminals (`profiles list`) and the UI: no control, line-separator or bidi-override characters. */
-// eslint-disable-next-line no-control-regex
-const UNSAFE_NAME = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-
 /** Fields that say where a profile's requests (and so its secrets) go, or how the server is authenticated. */
 const DESTINATION_FIELD = /^(issuer|endpoints\.|redirect\.|network\.(proxy|caFile|insecureSkipTlsVerify)$|groupId$)/;
 /** Fields that say what the user's keys sign, and for whom. */
@@ -125,7 +121,6 @@ function check(doc: unknown): Checked {
     const parsed = ConnectionGroupSchema.safeParse(raw);
     if (!parsed.success) return { item: invalid(item, describeIssues(parsed.error)) };
     const group = parsed.data;
-    if (UNSAFE_NAME.test(group.name)) return { item: invalid(item, 'name: control or bidi-override characters are not allowed') };
     if (groupIds.has(group.id)) return { item: invalid(item, `id ${group.id} appears twice in the file`) };
     groupIds.add(group.id);
     return { item, group };
@@ -140,12 +135,16 @@ function check(doc: unknown): Checked {
     const parsed = ImportProfileSchema.safeParse(raw && typeof raw === 'object' && !Array.isArray(raw) ? rest : raw);
     if (!parsed.success) return { item: invalid(item, describeIssues(parsed.error)), secrets: {} };
     const { secrets: given, ...profile } = parsed.data;
-    if (UNSAFE_NAME.test(profile.name)) return { item: invalid(item, 'name: control or bidi-override characters are not allowed'), secrets: {} };
     if (profileIds.has(profile.id)) return { item: invalid(item, `id ${profile.id} appears twice in the file`), secrets: {} };
     profileIds.add(profile.id);
     if (profile.groupId && !groupIds.has(profile.groupId)) {
       item.notes.push(`its group ${profile.groupId} is not in the file: imported without a group`);
       profile.groupId = undefined;
+    }
+    // Claiming a URL scheme OS-wide is the user's choice, not a file's (the app registers it only when turned on).
+    if (profile.redirect.registerScheme) {
+      item.notes.push('the file turns on registering its redirect scheme with the OS: left off (turn it on in the profile)');
+      profile.redirect = { ...profile.redirect, registerScheme: undefined };
     }
     const nameKey = `${profile.groupId ?? ''}\n${profile.name}`;
     if (namesByGroup.has(nameKey)) return { item: invalid(item, `another profile in the file has the name "${profile.name}" in the same group`), secrets: {} };
@@ -452,7 +451,16 @@ export async function applyImportDocument(doc: unknown, decisions: ImportDecisio
     planned.push({
       fileId: item.fileId,
       // A replaced profile keeps its stored secrets only while its requests go where they went (checked below).
-      profile: { ...profile, id, name, groupId, secretRefs: existing ? existing.secretRefs : [], imported: undefined },
+      profile: {
+        ...profile,
+        id,
+        name,
+        groupId,
+        // The scheme registration the user turned on stays while the redirect URL does.
+        redirect: { ...profile.redirect, registerScheme: existing && existing.redirect.url === profile.redirect.url ? existing.redirect.registerScheme : undefined },
+        secretRefs: existing ? existing.secretRefs : [],
+        imported: undefined,
+      },
       action,
       secrets,
       fileRefs: profile.secretRefs,

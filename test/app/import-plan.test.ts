@@ -147,6 +147,19 @@ describe('applying', () => {
     expect(() => assertImportConfirmed(saved, ['jwtBearerClaims'])).not.toThrow();
   });
 
+  it('ensure-file-cannot-register-a-url-scheme-with-the-os', async () => {
+    const redirect = { mode: 'fixed', url: 'com.example.app:/cb', registerScheme: true };
+    const d = doc([], [{ id: 'x', name: 'x', grantType: 'authorization_code', redirect }]);
+    expect(planImport(d, { groups: [], profiles: [] }).profiles[0]!.notes.join()).toContain('left off');
+    const report = await applyImportDocument(d, [], { store });
+    expect(store.getProfile(report.created[0]!.id)?.redirect).toEqual({ mode: 'fixed', url: 'com.example.app:/cb' });
+    // A replace keeps what the user turned on while the URL stays the same.
+    store.saveProfile({ id: 'mine', name: 'mine', grantType: 'authorization_code', redirect });
+    const again = doc([], [{ id: 'mine', name: 'mine', grantType: 'authorization_code', scopes: ['openid'], redirect }]);
+    await applyImportDocument(again, replaceAllDecisions(planImport(again, { groups: [], profiles: store.listProfiles() })), { store });
+    expect(store.getProfile('mine')?.redirect.registerScheme).toBe(true);
+  });
+
   it('a profile without key aliases or claims needs no confirmation', async () => {
     const report = await applyImportDocument(doc([], [{ id: 'x', name: 'x', grantType: 'client_credentials' }]), [], { store, source: 'f.json' });
     expect(store.getProfile(report.created[0]!.id)?.imported).toMatchObject({ confirmed: true, source: 'f.json' });

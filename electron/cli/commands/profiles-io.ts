@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { WorkbenchError } from '../../../shared/errors';
 import type { ImportPlan, ImportPlanItem, ImportReport } from '../../../shared/ipc';
@@ -8,6 +8,7 @@ import { confirmImportedProfile, importReviewOf } from '../../app/import-review'
 import { parse, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { printJson } from '../output';
+import { FILE_CAPS, readBoundedFileSync } from '../../storage/bounded-file';
 
 /**
  * `tokenbench profiles export|import|confirm` (issue 11): the app's import
@@ -15,9 +16,6 @@ import { printJson } from '../output';
  * the CLI's one decision: replace every entry whose id exists (else each is
  * imported under a new id).
  */
-
-/** A connections file larger than this is refused before it is read. */
-export const IMPORT_FILE_MAX_BYTES = 50 * 1024 * 1024;
 
 export async function exportCommand(argv: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parse(argv, { group: { type: 'string', multiple: true }, force: { type: 'boolean' } });
@@ -108,27 +106,7 @@ export async function confirmCommand(argv: string[], ctx: CliContext): Promise<n
 
 /** Reads a connections file: a regular file, within the cap, else a clear error. */
 export function readImportFile(file: string): string {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (err) {
-    throw new WorkbenchError('NOT_FOUND', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw new WorkbenchError('INVALID_INPUT', `${file} is ${st.isDirectory() ? 'a directory' : 'not a regular file'}`);
-    if (st.size > IMPORT_FILE_MAX_BYTES) throw new WorkbenchError('INVALID_INPUT', `${file} is larger than ${IMPORT_FILE_MAX_BYTES / 1024 / 1024} MB`);
-    const buf = Buffer.alloc(st.size);
-    let off = 0;
-    while (off < st.size) {
-      const n = readSync(fd, buf, off, st.size - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    return buf.subarray(0, off).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
+  return readBoundedFileSync(file, { what: 'connections file', maxBytes: FILE_CAPS.import }).toString('utf8');
 }
 
 const indent = (text: string) => text.replace(/\n/g, '\n      ');
