@@ -148,7 +148,7 @@ describe('applying', () => {
   });
 
   it('ensure-file-cannot-register-a-url-scheme-with-the-os', async () => {
-    const redirect = { mode: 'fixed', url: 'com.example.app:/cb', registerScheme: true };
+    const redirect = { mode: 'fixed' as const, url: 'com.example.app:/cb', registerScheme: true };
     const d = doc([], [{ id: 'x', name: 'x', grantType: 'authorization_code', redirect }]);
     expect(planImport(d, { groups: [], profiles: [] }).profiles[0]!.notes.join()).toContain('left off');
     const report = await applyImportDocument(d, [], { store });
