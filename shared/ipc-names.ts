@@ -47,6 +47,9 @@ export const OPERATION_NAMES = [
   'generateCertificate',
   'exportKey',
   'deleteKey',
+  // UI session (issue 12): reopen a run's sign-in page, a history entry's transcript
+  'openRunUrl',
+  'getHistoryTranscript',
 ] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Conf from 'conf';
 import type { HistoryEntry, TokenSet } from '../../shared/ipc';
+import type { TranscriptEntry } from '../../shared/transcript';
 import type { Endpoints } from '../../shared/profile';
 import type { SecretStore } from '../secrets/secret-store';
 
@@ -19,6 +20,12 @@ interface HistoryFile {
 /** Oldest entries (and their keychain items) go beyond this, so history cannot grow without bound. */
 export const MAX_HISTORY_ENTRIES = 500;
 export const historyAccount = (id: string) => `history:${id}`;
+/** The redacted transcript of an entry's run: tokens appear in it, so it is kept like them (keychain / vault). */
+export const historyTranscriptAccount = (id: string) => `history-transcript:${id}`;
+/** Transcripts are kept for the newest entries only, and each is cut to a size (issue 12: "keep the amount bounded"). */
+export const MAX_TRANSCRIPTS = 30;
+export const MAX_TRANSCRIPT_BYTES = 256 * 1024;
+const MAX_TRANSCRIPT_BODY_CHARS = 16 * 1024;
 
 /**
  * Every token obtained, per profile: when, for how long, which kinds — in
@@ -62,8 +69,49 @@ export class HistoryStore {
     const entries = [...this.conf.get('entries'), entry];
     const overflow = entries.length > MAX_HISTORY_ENTRIES ? entries.splice(0, entries.length - MAX_HISTORY_ENTRIES) : [];
     this.conf.set('entries', entries);
-    for (const old of overflow) await this.secrets.delete(historyAccount(old.id));
+    for (const old of overflow) await this.forget(old);
     return entry;
+  }
+
+  // --- issue 12: revocation state and transcripts kept with an entry --------------------------
+
+  /** Marks a token of an entry revoked (after Revoke, or introspection answering active:false); a revoked refresh token's entry stays, marked. */
+  markRevoked(id: string, which: 'access' | 'refresh', at = new Date().toISOString()): StoredHistoryEntry | undefined {
+    const entries = this.conf.get('entries');
+    const index = entries.findIndex((e) => e.id === id);
+    const entry = entries[index];
+    if (!entry) return undefined;
+    if (entry.revoked?.[which]) return entry;
+    const next = { ...entry, revoked: { ...entry.revoked, [which]: at } };
+    entries[index] = next;
+    this.conf.set('entries', entries);
+    return next;
+  }
+
+  /** Keeps the run's redacted transcript with the entry (appending to what is kept), bounded in size and in how many entries keep one. */
+  async addTranscript(id: string, transcript: TranscriptEntry[]): Promise<void> {
+    const entries = this.conf.get('entries');
+    const index = entries.findIndex((e) => e.id === id);
+    const entry = entries[index];
+    if (!entry || transcript.length === 0) return;
+    const kept = entry.hasTranscript ? ((await this.transcript(id)) ?? []) : [];
+    await this.secrets.set(historyTranscriptAccount(id), JSON.stringify(boundTranscript([...kept, ...transcript])));
+    if (!entry.hasTranscript) {
+      entries[index] = { ...entry, hasTranscript: true };
+      // Only the newest MAX_TRANSCRIPTS entries keep theirs.
+      const withTranscript = entries.filter((e) => e.hasTranscript).sort((a, b) => b.obtainedAt.localeCompare(a.obtainedAt));
+      for (const old of withTranscript.slice(MAX_TRANSCRIPTS)) {
+        await this.secrets.delete(historyTranscriptAccount(old.id));
+        const i = entries.findIndex((e) => e.id === old.id);
+        entries[i] = { ...entries[i]!, hasTranscript: false };
+      }
+      this.conf.set('entries', entries);
+    }
+  }
+
+  async transcript(id: string): Promise<TranscriptEntry[] | undefined> {
+    const raw = await this.secrets.get(historyTranscriptAccount(id));
+    return raw ? (JSON.parse(raw) as TranscriptEntry[]) : undefined;
   }
 
   async tokens(id: string): Promise<TokenSet | undefined> {
@@ -76,17 +124,38 @@ export class HistoryStore {
     return this.list(profileId).find((e) => e.stored && (!opts.withRefresh || e.has.refresh));
   }
 
+  private async forget(e: StoredHistoryEntry): Promise<void> {
+    await this.secrets.delete(historyAccount(e.id));
+    if (e.hasTranscript) await this.secrets.delete(historyTranscriptAccount(e.id));
+  }
+
   /** Removes entries (all, or one profile's) and their tokens from the keychain. */
   async clear(profileId?: string): Promise<number> {
     const entries = this.conf.get('entries');
     const removed = profileId ? entries.filter((e) => e.profileId === profileId) : entries;
-    for (const e of removed) await this.secrets.delete(historyAccount(e.id));
+    for (const e of removed) await this.forget(e);
     this.conf.set(
       'entries',
       profileId ? entries.filter((e) => e.profileId !== profileId) : [],
     );
     return removed.length;
   }
+}
+
+/** Bodies cut to a size, then the oldest exchanges dropped, until the JSON fits MAX_TRANSCRIPT_BYTES. */
+export function boundTranscript(entries: TranscriptEntry[]): TranscriptEntry[] {
+  const cut = (body: string | undefined) => (body !== undefined && body.length > MAX_TRANSCRIPT_BODY_CHARS ? `${body.slice(0, MAX_TRANSCRIPT_BODY_CHARS)}… (cut)` : body);
+  let out = entries.map((e) =>
+    e.kind === 'http'
+      ? {
+          ...e,
+          request: { ...e.request, ...(e.request.body !== undefined ? { body: cut(e.request.body) } : {}) },
+          ...(e.response ? { response: { ...e.response, body: cut(e.response.body) as string, ...(e.response.body.length > MAX_TRANSCRIPT_BODY_CHARS ? { truncated: true } : {}) } } : {}),
+        }
+      : e,
+  );
+  while (out.length > 1 && JSON.stringify(out).length > MAX_TRANSCRIPT_BYTES) out = out.slice(1);
+  return out;
 }
 
 function expFromJwt(token: string): { expiresAt?: string } {

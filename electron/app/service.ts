@@ -9,6 +9,7 @@ import { importExportHandlers } from './handlers/import-export';
 import { keystoreHandlers } from './handlers/keystore';
 import { runHandlers } from './handlers/runs';
 import { secretHandlers } from './handlers/secrets';
+import { sessionHandlers } from './handlers/session';
 import { tokenHandlers } from './handlers/tokens';
 import { workspaceHandlers } from './handlers/workspace';
 import { HistoryStore } from './history';
@@ -49,6 +50,7 @@ export function createAppService(options: AppServiceOptions): AppService {
     ...apiHandlers(c),
     ...historyHandlers(c),
     ...keystoreHandlers(c),
+    ...sessionHandlers(c),
   };
 
   return {

@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { WorkbenchError } from '../../shared/errors';
+import { fieldErrors } from '../../shared/field-labels';
 import {
   ConnectionGroupSchema,
   ConnectionProfileSchema,
@@ -56,7 +57,7 @@ export class ProfileStore {
 
   saveGroup(input: GroupSaveInput): ConnectionGroup {
     const parsed = ConnectionGroupSchema.safeParse({ ...input, id: input.id ?? crypto.randomUUID() });
-    if (!parsed.success) throw new WorkbenchError('INVALID_INPUT', `invalid group: ${describeIssues(parsed.error)}`);
+    if (!parsed.success) throw new WorkbenchError('INVALID_INPUT', `The group cannot be saved: ${describeIssues(parsed.error)}`, { details: { fields: fieldErrors(parsed.error.issues) } });
     const data = this.load();
     const groups = [...data.groups];
     const index = groups.findIndex((g) => g.id === parsed.data.id);
@@ -95,12 +96,12 @@ export class ProfileStore {
       createdAt: existing >= 0 ? data.profiles[existing]?.createdAt : (input.createdAt ?? now),
       updatedAt: now,
     });
-    if (!parsed.success) throw new WorkbenchError('INVALID_PROFILE', `invalid profile: ${describeIssues(parsed.error)}`);
+    if (!parsed.success) throw new WorkbenchError('INVALID_PROFILE', `The profile cannot be saved: ${describeIssues(parsed.error)}`, { details: { fields: fieldErrors(parsed.error.issues) } });
     const profile = parsed.data;
     if (profile.groupId && !data.groups.some((g) => g.id === profile.groupId))
       throw new WorkbenchError('INVALID_PROFILE', `invalid profile: group ${profile.groupId} does not exist`);
     if (data.profiles.some((p) => p.name === profile.name && p.id !== id && p.groupId === profile.groupId))
-      throw new WorkbenchError('ALREADY_EXISTS', `a profile named "${profile.name}" already exists in that group`);
+      throw new WorkbenchError('ALREADY_EXISTS', `a profile named "${profile.name}" already exists in that group`, { details: { fields: [{ path: 'name', label: 'Name', message: 'another profile in this group has this name' }] } });
     const profiles = [...data.profiles];
     if (existing >= 0) profiles[existing] = profile;
     else profiles.push(profile);

@@ -7,6 +7,7 @@ import { ImportExportScreen } from './components/ImportExportScreen';
 import { KeystoreScreen } from './components/KeystoreScreen';
 import { ProfileView } from './components/ProfileView';
 import { Sidebar, type Selection } from './components/Sidebar';
+import { useUnsavedProfileIds } from './lib/session-store';
 
 export function App() {
   const [workspace, setWorkspace] = useState<Workspace | null>(null);
@@ -46,6 +47,16 @@ export function App() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
+
+  // The window title says when a profile has unsaved changes (issue 12).
+  const unsaved = useUnsavedProfileIds();
+  const openProfile = selection?.kind === 'profile' ? workspace?.profiles.find((p) => p.id === selection.id) : undefined;
+  useEffect(() => {
+    const name = openProfile?.name;
+    const mark = openProfile && unsaved.has(openProfile.id) ? '• ' : '';
+    const others = unsaved.size - (openProfile && unsaved.has(openProfile.id) ? 1 : 0);
+    document.title = `${mark}${name ? `${name} — ` : ''}Token Workbench${others > 0 ? ` (${others} more unsaved)` : ''}`;
+  });
 
   if (!workspace) return <div className="screen">{loadError ? <ErrorBox error={loadError} /> : <div className="muted">Loading…</div>}</div>;
   const profile = selection?.kind === 'profile' ? workspace.profiles.find((p) => p.id === selection.id) : undefined;

@@ -294,6 +294,12 @@ describe('key aliases and assertion claims from a file', () => {
       await call('saveProfile', { ...draft, imported: { ...current.imported!, confirmed: true } });
       expect((await profileById(id))?.imported?.confirmed).toBe(false);
       await expect(call('getToken', { runId: runId(), profileId: id })).rejects.toMatchObject({ code: 'IMPORT_NOT_CONFIRMED' });
+      // Nor can a run with the form as it is (issue 12's draft runs) claim the confirmation.
+      await expect(call('getToken', { runId: runId(), profileId: id, draft: { ...draft, imported: { ...current.imported!, confirmed: true } } })).rejects.toMatchObject({
+        code: 'IMPORT_NOT_CONFIRMED',
+      });
+      const { imported: _imp, ...withoutImported } = draft;
+      await expect(call('getToken', { runId: runId(), profileId: id, draft: withoutImported })).rejects.toMatchObject({ code: 'IMPORT_NOT_CONFIRMED' });
 
       const review = await call('getImportReview', { profileId: id });
       expect(review.pending).toBe(true);

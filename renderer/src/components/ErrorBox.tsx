@@ -42,6 +42,14 @@ export function ErrorBox({ error, testId }: { error: unknown; testId?: string })
   const d = info.details ?? {};
   const serverError = typeof d.error === 'string' ? d.error : undefined;
   const description = typeof d.error_description === 'string' ? d.error_description : undefined;
+  const hint = typeof d.hint === 'string' ? d.hint : undefined;
+  // The user's own Cancel is not a failure: said neutrally, not in red (issue 12).
+  if (info.code === 'CANCELLED')
+    return (
+      <div className="notice neutral" role="status" data-testid={testId ?? 'error'} data-cancelled="true">
+        Cancelled — nothing more was sent.
+      </div>
+    );
   return (
     <div className="error" role="alert" data-testid={testId ?? 'error'}>
       <div className="title">{TITLES[info.code] ?? 'Something went wrong'}</div>
@@ -50,6 +58,11 @@ export function ErrorBox({ error, testId }: { error: unknown; testId?: string })
           <code>{serverError}</code>
           {description ? <> — <span data-testid="error-description">{description}</span></> : null}
           {typeof d.status === 'number' ? <span className="muted"> (HTTP {d.status})</span> : null}
+          {hint ? (
+            <div className="hint" data-testid="error-hint" style={{ marginTop: 4 }}>
+              {hint}
+            </div>
+          ) : null}
         </div>
       ) : (
         <div className="desc">{info.message}</div>

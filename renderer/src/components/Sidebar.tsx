@@ -2,7 +2,9 @@ import { useEffect, useMemo, useState, type RefObject } from 'react';
 import type { AppInfo, Workspace } from '../../../shared/ipc';
 import type { ConnectionGroup, ConnectionProfile } from '../../../shared/profile';
 import { call } from '../api';
+import { fieldErrorsByName } from '../lib/dialog-errors';
 import { GRANT_LABELS } from '../lib/profile-rules';
+import { dropSession, useUnsavedProfileIds } from '../lib/session-store';
 import { ConfirmDialog, FormDialog, Menu } from './Dialogs';
 import { ErrorBox } from './ErrorBox';
 import { VirtualList } from './VirtualList';
@@ -37,6 +39,8 @@ const SHORT_GRANT: Record<string, string> = {
 /** Connection groups and their profiles: filter, create, rename, duplicate, move, delete. */
 export function Sidebar(props: { workspace: Workspace; selection: Selection; onSelect: (s: Selection) => void; reload: () => Promise<void>; filterRef: RefObject<HTMLInputElement | null> }) {
   const { workspace, selection } = props;
+  // Profiles with unsaved edits are marked in the list (issue 12); their drafts live in the session store.
+  const unsaved = useUnsavedProfileIds();
   const [filter, setFilter] = useState('');
   // Filtering is one pass over a per-workspace index (indexOf below), a few milliseconds at 10,000
   // profiles, so the list follows each keystroke in the same frame. A deferred value made the list
@@ -179,6 +183,11 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
                 }}
               >
                 <span className="name">{row.profile.name}</span>
+                {unsaved.has(row.profile.id) ? (
+                  <span className="unsaved-mark" data-testid="unsaved-mark" role="img" aria-label="unsaved changes" title="unsaved changes">
+                    ●
+                  </span>
+                ) : null}
                 <span className="badge">{SHORT_GRANT[row.profile.grantType] ?? ''}</span>
                 <button className="icon" aria-label={`Actions for ${row.profile.name}`} onClick={(e) => (e.stopPropagation(), setMenu({ x: e.clientX, y: e.clientY, row }))}>
                   ⋯
@@ -206,6 +215,7 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
           ]}
           onCancel={closeDialog}
           error={dialogError ? <ErrorBox error={dialogError} /> : null}
+          fieldErrors={fieldErrorsByName(dialogError)}
           onSubmit={(v) => run(() => call('saveGroup', { name: v.name ?? '', defaults: v.issuer?.trim() ? { issuer: v.issuer.trim() } : {} }))}
         />
       ) : null}
@@ -225,6 +235,7 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
           ]}
           onCancel={closeDialog}
           error={dialogError ? <ErrorBox error={dialogError} /> : null}
+          fieldErrors={fieldErrorsByName(dialogError)}
           onSubmit={(v) =>
             run(async () => {
               const p = await call('saveProfile', {
@@ -244,6 +255,7 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
           fields={[{ name: 'name', label: 'Name', value: dialog.group.name, required: true }]}
           onCancel={closeDialog}
           error={dialogError ? <ErrorBox error={dialogError} /> : null}
+          fieldErrors={fieldErrorsByName(dialogError)}
           onSubmit={(v) => run(() => call('saveGroup', { ...dialog.group, name: v.name ?? '' }))}
         />
       ) : null}
@@ -258,6 +270,7 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
           ]}
           onCancel={closeDialog}
           error={dialogError ? <ErrorBox error={dialogError} /> : null}
+          fieldErrors={fieldErrorsByName(dialogError)}
           onSubmit={(v) =>
             run(() =>
               call('saveGroup', {
@@ -288,6 +301,7 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
           fields={[{ name: 'name', label: 'Name', value: dialog.profile.name, required: true }]}
           onCancel={closeDialog}
           error={dialogError ? <ErrorBox error={dialogError} /> : null}
+          fieldErrors={fieldErrorsByName(dialogError)}
           onSubmit={(v) => run(() => call('saveProfile', stripTimes({ ...dialog.profile, name: v.name ?? '' })))}
         />
       ) : null}
@@ -298,6 +312,7 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
           fields={[{ name: 'groupId', label: 'To group', value: dialog.profile.groupId ?? '', options: groupOptions }]}
           onCancel={closeDialog}
           error={dialogError ? <ErrorBox error={dialogError} /> : null}
+          fieldErrors={fieldErrorsByName(dialogError)}
           onSubmit={(v) => run(() => call('moveProfile', { profileId: dialog.profile.id, groupId: v.groupId || null }))}
         />
       ) : null}
@@ -311,6 +326,7 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
           onConfirm={() =>
             void run(async () => {
               await call('deleteProfile', { profileId: dialog.profile.id });
+              dropSession(dialog.profile.id);
               if (selection?.kind === 'profile' && selection.id === dialog.profile.id) props.onSelect(null);
             }, `Deleted "${dialog.profile.name}"`)
           }
