@@ -227,7 +227,7 @@ describe('a bad file changes nothing', () => {
     expect(plan.valid).toBe(false);
     const invalid = plan.profiles.filter((p) => p.status === 'invalid');
     expect(invalid.map((p) => p.fileId)).toEqual(['bad', 'bad-name']);
-    expect(invalid[0]!.reason).toContain('grantType');
+    expect(invalid[0]!.reason).toContain('Grant type');
     expect(invalid[1]!.reason).toContain('control');
 
     const profileItem = plan.profiles.find((p) => p.fileId === existing.id) as ImportPlanItem;

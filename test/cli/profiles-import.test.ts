@@ -99,7 +99,7 @@ describe('tokenbench profiles import', () => {
     for (const args of [[bad], [bad, '--replace']]) {
       const run = await runCli(['profiles', 'import', ...args], { home });
       expect(run.code).toBe(1);
-      expect(run.stderr).toContain('profile "broken": INVALID — endpoints.token: must be an http(s) URL');
+      expect(run.stderr).toMatch(/profile "broken": INVALID — Token endpoint.*must be an http\(s\) URL/);
       expect(run.stderr).toContain('nothing was imported');
       expect(readFileSync(join(home, 'profiles.json'))).toEqual(before);
     }

@@ -121,7 +121,7 @@ describe.sequential('import trust in the UI', { timeout: 120_000 }, () => {
       ],
     });
     await page.getByTestId('import-invalid').waitFor();
-    expect(await page.getByTestId('import-item').filter({ hasText: 'broken' }).textContent()).toContain('grantType');
+    expect(await page.getByTestId('import-item').filter({ hasText: 'broken' }).textContent()).toContain('Grant type');
     expect(await page.getByTestId('import-apply').isDisabled()).toBe(true);
     await page.getByRole('button', { name: 'Cancel' }).click();
   });
