@@ -377,9 +377,11 @@ export async function applyImportDocument(doc: unknown, decisions: ImportDecisio
   const checked = check(doc);
   const plan = planFrom(checked, before);
   if (!plan.valid) {
-    const bad = [...plan.groups, ...plan.profiles].filter((i) => i.status === 'invalid').map((i) => `${i.kind} "${i.name}": ${i.reason}`);
+    // Named as the rest of the app names fields ("Profile 3, Grant type: …"): a few, then how many more.
+    const bad = [...plan.groups, ...plan.profiles].filter((i) => i.status === 'invalid').map((i) => `${i.kind === 'group' ? 'Group' : 'Profile'} ${i.index + 1}, ${i.reason}`);
     const all = [...plan.problems, ...bad];
-    throw new WorkbenchError('INVALID_INPUT', `nothing was imported: ${all.slice(0, 5).join('; ')}${all.length > 5 ? ` (and ${all.length - 5} more)` : ''}`, { details: { problems: all.slice(0, 100) } });
+    const more = all.length - 5;
+    throw new WorkbenchError('INVALID_INPUT', `nothing was imported: ${all.slice(0, 5).join('; ')}${more > 0 ? ` (and ${more} more problem${more === 1 ? '' : 's'})` : ''}`, { details: { problems: all.slice(0, 100) } });
   }
 
   const decisionOf = new Map<string, ImportDecision>();
