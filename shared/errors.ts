@@ -31,6 +31,10 @@ export type ErrorCode =
   // The system browser could not be started to show a sign-in or verification page.
   | 'BROWSER_UNAVAILABLE'
   | 'DEVICE_CODE_EXPIRED'
+  // CIBA: the backchannel authentication request expired before the user answered (issue 14)
+  | 'AUTHENTICATION_EXPIRED'
+  // A sender-constrained token bound to another key or certificate (cnf.jkt / cnf.x5t#S256, issue 14)
+  | 'TOKEN_BINDING_MISMATCH'
   // Configuration and input
   | 'INVALID_INPUT'
   | 'INVALID_PROFILE'
@@ -42,6 +46,12 @@ export type ErrorCode =
   | 'ALREADY_EXISTS'
   // Keys and secrets
   | 'KEYCHAIN_UNAVAILABLE'
+  // Keychain states told apart (issue 11): locked, access refused, and an item really absent.
+  | 'KEYCHAIN_LOCKED'
+  | 'KEYCHAIN_ACCESS_DENIED'
+  | 'KEYCHAIN_ITEM_MISSING'
+  // Data files (issue 11): another process holds a store's lock for too long.
+  | 'STORE_BUSY'
   | 'KEY_NOT_FOUND'
   | 'KEY_INVALID'
   | 'WRONG_PASSPHRASE'

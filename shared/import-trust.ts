@@ -25,6 +25,8 @@ export function reviewableValues(p: ConnectionProfile): Array<[field: string, la
   if (p.clientAuth.keyAlias) out.push(['clientAuth.keyAlias', 'Signing key (keystore alias)', p.clientAuth.keyAlias]);
   if (p.clientAuth.tlsKeyAlias) out.push(['clientAuth.tlsKeyAlias', 'TLS client key (keystore alias)', p.clientAuth.tlsKeyAlias]);
   if (p.jwtBearerClaims && Object.keys(p.jwtBearerClaims).length) out.push(['jwtBearerClaims', 'JWT bearer assertion claims', p.jwtBearerClaims]);
+  // DPoP proofs (issue 14) are signed with this key too.
+  if (p.dpop?.keyAlias) out.push(['dpop.keyAlias', 'DPoP proof key (keystore alias)', p.dpop.keyAlias]);
   return out;
 }
 

@@ -47,6 +47,9 @@ export const OPERATION_NAMES = [
   'generateCertificate',
   'exportKey',
   'deleteKey',
+  // Dynamic client registration (issue 14, RFC 7591/7592)
+  'registerClient',
+  'manageRegistration',
   // UI session (issue 12): reopen a run's sign-in page, a history entry's transcript
   'openRunUrl',
   'getHistoryTranscript',

@@ -1,3 +1,4 @@
+import type { TokenBindingCheck } from './binding';
 import type { CertificateInfo } from './keys';
 import type { AuthorizationServerMetadata, TokenResponse } from './oauth';
 import * as z from 'zod';
@@ -36,6 +37,19 @@ export interface AppInfo {
   version: string;
   dataDir: string;
   platform: string;
+  /** Data integrity (issue 11): damaged data files moved aside at start or since; the UI shows them in a banner. */
+  notices?: DataNotice[];
+}
+
+/** Data integrity (issue 11): a damaged data file (profiles, keystore metadata, vault, history) moved aside as a backup. */
+export interface DataNotice {
+  code: 'DATA_FILE_DAMAGED';
+  /** The file as it was named. */
+  file: string;
+  /** Where it is now (timestamped, next to it). */
+  backup: string;
+  message: string;
+  at: string;
 }
 
 export interface Workspace {
@@ -43,8 +57,9 @@ export interface Workspace {
   profiles: ConnectionProfile[];
 }
 
-export type SecretName = 'clientSecret' | 'password' | 'refreshToken';
-export const SECRET_NAMES = ['clientSecret', 'password', 'refreshToken'] as const;
+// registrationAccessToken: RFC 7592, kept for a profile made by dynamic client registration (issue 14).
+export const SECRET_NAMES = ['clientSecret', 'password', 'refreshToken', 'registrationAccessToken'] as const;
+export type SecretName = (typeof SECRET_NAMES)[number];
 
 export interface SecretStatus {
   name: SecretName;
@@ -76,6 +91,8 @@ export interface HistoryEntry {
   has: { access: boolean; id: boolean; refresh: boolean };
   /** True while the tokens are still in the keychain. */
   stored: boolean;
+  /** DPoP / mTLS binding of the access token, checked when it was obtained (issue 14). */
+  bindings?: TokenBindingCheck[];
   /** The scopes the run asked for (the granted ones are `scope`). */
   requestedScopes?: string[];
   /** When each token was found revoked: after Revoke, or an introspection that answered active:false. */
@@ -102,7 +119,9 @@ export type RunProgress =
   /** The browser could not be started; the run keeps waiting for the user to open `url` themselves. */
   | { kind: 'browser_failed'; url: string; message: string }
   | { kind: 'device_code'; userCode: string; verificationUri: string; verificationUriComplete?: string; expiresAt: string }
-  | { kind: 'polling'; attempt: number; intervalSeconds?: number };
+  | { kind: 'polling'; attempt: number; intervalSeconds?: number }
+  // CIBA (issue 14): the request reached the user's device; show the binding message and a countdown.
+  | { kind: 'ciba'; bindingMessage?: string; expiresAt: string; intervalSeconds: number };
 
 export type WorkbenchEvent =
   | { type: 'run.progress'; runId: string; progress: RunProgress }
@@ -131,6 +150,8 @@ export interface HttpCallResult {
 export interface IntrospectResult {
   active: boolean;
   claims: Record<string, unknown>;
+  /** The token's cnf (from introspection) against the profile's DPoP key / client certificate (issue 14). */
+  bindings?: TokenBindingCheck[];
   transcript: TranscriptEntry[];
 }
 
@@ -231,6 +252,14 @@ export interface ImportDecision {
   /** new (the default for every item not named): a new id; replace: only for a conflict, with its digest; skip: not imported. */
   action: 'new' | 'replace' | 'skip';
   digest?: string;
+}
+
+/** A registration response with its secrets masked (they are in the keychain), and the exchanges (issue 14). */
+export interface RegistrationResult {
+  profile?: ConnectionProfile;
+  /** Absent after a delete. */
+  response?: Record<string, unknown>;
+  transcript: TranscriptEntry[];
 }
 
 export interface ImportReport {
@@ -394,6 +423,28 @@ export const operations = {
   exportKey: op(z.object({ alias: Alias, format: z.enum(['jwk', 'jwks', 'pem', 'certificate']) }).strict()).returns<{ text: string; filename: string }>(),
   deleteKey: op(z.object({ alias: Alias }).strict()).returns<void>(),
 
+  // --- Dynamic client registration (issue 14): register and save as a profile; read / update / delete later ---
+  registerClient: op(
+    z
+      .object({
+        issuer: z.string().trim().url().max(2048).optional(),
+        registrationEndpoint: z.string().trim().url().max(2048).optional(),
+        initialAccessToken: z.string().min(1).max(16_384).optional(),
+        grantTypes: z.array(z.enum(GRANT_TYPES)).max(20).optional(),
+        authMethod: z.enum(AUTH_METHODS).optional(),
+        redirectUrl: z.string().trim().min(1).max(2048).optional(),
+        keyAlias: Alias.optional(),
+        jwksUri: z.string().trim().url().max(2048).optional(),
+        clientName: z.string().trim().min(1).max(200).optional(),
+        scopes: z.array(z.string().min(1).max(512)).max(200).optional(),
+        profileName: z.string().trim().min(1).max(200),
+        groupId: Id.optional(),
+      })
+      .strict(),
+  ).returns<RegistrationResult>(),
+  manageRegistration: op(
+    z.object({ profileId: Id, operation: z.enum(['read', 'update', 'delete']), metadata: z.record(z.string(), z.unknown()).optional() }).strict(),
+  ).returns<RegistrationResult>(),
   // UI session (issue 12)
   /** Opens the sign-in page of a running flow again (main keeps the URL: the renderer never hands main a URL to open). */
   openRunUrl: op(z.object({ runId: RunId }).strict()).returns<{ url: string }>(),

@@ -59,6 +59,9 @@ export const EndpointsSchema = z.strictObject({
   userinfo: z.optional(httpUrl),
   end_session: z.optional(httpUrl),
   jwks_uri: z.optional(httpUrl),
+  // issue 14 (token side): CIBA and dynamic client registration
+  backchannel_authentication: z.optional(httpUrl),
+  registration: z.optional(httpUrl),
 });
 export type Endpoints = z.infer<typeof EndpointsSchema>;
 
@@ -108,6 +111,51 @@ export const ImportedSchema = z.strictObject({
 });
 export type ImportedInfo = z.infer<typeof ImportedSchema>;
 
+// --- issue 14 (token side): DPoP, certificate-bound tokens, RAR, CIBA, dynamic client registration ---
+
+/** DPoP (RFC 9449): tokens bound to a key the client proves it holds on every call. */
+export const DpopSchema = z.strictObject({
+  enabled: z._default(z.boolean(), false),
+  /**
+   * Keystore alias of the proof key. Absent: the desktop app generates an ES256 key into the keystore
+   * (alias `dpop-<profile id>`) at the first run and keeps using it; the CLI signs with a fresh ES256 key per run.
+   */
+  keyAlias: z.optional(text(200)),
+  /** Proof algorithm (default: the key's). */
+  alg: z.optional(text(20)),
+  /** Send `dpop_jkt` on the authorization request, binding the code to the key (RFC 9449 §10). */
+  bindAuthorizationCode: z._default(z.boolean(), true),
+});
+export type DpopConfig = z.infer<typeof DpopSchema>;
+
+/** RFC 8705 §3: expect access tokens bound to the client certificate, and call the mTLS endpoint aliases with it. */
+export const CertificateBoundTokensSchema = z.strictObject({ enabled: z._default(z.boolean(), false) });
+
+/** One RAR authorization detail (RFC 9396 §2): an object with a string `type`. */
+export const AuthorizationDetailSchema = z.looseObject({ type: z.string().check(z.minLength(1), z.maxLength(256)) });
+export const AuthorizationDetailsSchema = z.array(AuthorizationDetailSchema).check(z.minLength(1), z.maxLength(50));
+export type AuthorizationDetail = z.infer<typeof AuthorizationDetailSchema>;
+
+/** RAR (RFC 9396): sent on the authorization request, and on the token request of client credentials and CIBA. */
+export const RarSchema = z.strictObject({ authorizationDetails: AuthorizationDetailsSchema });
+
+/** CIBA (OpenID CIBA Core, poll mode): who to ask, and what the user sees. One of the hints is needed. */
+export const CibaSchema = z.strictObject({
+  loginHint: z.optional(text(1024)),
+  loginHintToken: z.optional(text(16_384)),
+  idTokenHint: z.optional(text(16_384)),
+  bindingMessage: z.optional(text(256)),
+  userCode: z.optional(text(256)),
+  /** Seconds the request may wait for the user (`requested_expiry`). */
+  requestedExpiry: z.optional(int(1, 86_400)),
+});
+export type CibaConfig = z.infer<typeof CibaSchema>;
+
+/** Where a dynamically registered client is managed (RFC 7592); its registration access token is a keychain secret. */
+export const RegistrationSchema = z.strictObject({
+  registrationClientUri: httpUrl,
+  registeredAt: z.optional(z.string().check(z.maxLength(64))),
+});
 /**
  * An API request saved with its profile (issue 12), like a saved request in Postman: called with the
  * profile's last token — the access or the ID token — in the Authorization header or a query parameter.
@@ -160,18 +208,24 @@ export const ConnectionProfileSchema = z.strictObject({
   /** Claims for a JWT bearer assertion built by the engine (iss/sub/aud/exp filled when absent). */
   jwtBearerClaims: z.optional(z.record(z.string(), z.unknown())),
   network: z._default(NetworkSchema, { insecureSkipTlsVerify: false, timeoutMs: 30_000 }),
+  // --- Sender-constrained tokens, RAR, CIBA, dynamic registration (issue 14, token side) ---
+  dpop: z.optional(DpopSchema),
+  certificateBoundTokens: z.optional(CertificateBoundTokensSchema),
+  rar: z.optional(RarSchema),
+  ciba: z.optional(CibaSchema),
+  registration: z.optional(RegistrationSchema),
   /** Saved API requests (issue 12). */
   apiRequests: z._default(z.array(ApiRequestSchema).check(z.maxLength(50)), []),
   /** Expected `aud` when verifying this profile's JWT access tokens; default: audience, else the first resource. */
   expectedAudience: z.optional(text(2048)),
-  /** Names of secrets kept in the keychain for this profile ("clientSecret", "password", "refreshToken"). */
-  secretRefs: z._default(z.array(z.enum(['clientSecret', 'password', 'refreshToken'])), []),
   /**
    * Import trust (issue 11): set when the profile came from a connections file. While `confirmed` is
    * false its key aliases and JWT bearer claims are not used (the run fails with IMPORT_NOT_CONFIRMED)
    * until the user reviews them (confirmImportedProfile / `tokenbench profiles confirm`).
    */
   imported: z.optional(ImportedSchema),
+  /** Names of secrets kept in the keychain for this profile ("clientSecret", "password", "refreshToken", "registrationAccessToken"). */
+  secretRefs: z._default(z.array(z.enum(['clientSecret', 'password', 'refreshToken', 'registrationAccessToken'])), []),
   createdAt: z.optional(z.string()),
   updatedAt: z.optional(z.string()),
 });

@@ -6,6 +6,7 @@ import type { BrowserOpener } from '../engine/browser';
 import { clientAuthFor, usesMutualTls, type ClientAuth } from '../engine/client-auth';
 import { discover } from '../engine/discovery';
 import { endpointsFromMetadata, stripUndefined } from '../engine/endpoints';
+import { DpopSession } from '../engine/dpop';
 import { runFlow, transcriptOfFailure, type FlowProgress, type FlowResult } from '../engine/flow';
 import { HttpClient, type HttpResponse, type NetworkSettings, type PreparedRequest } from '../engine/http';
 import { Transcript } from '../engine/transcript';
@@ -76,6 +77,18 @@ export interface ServiceContext {
     to?: 'authorization_server' | 'resource_server',
     check?: (res: HttpResponse) => void,
   ): Promise<HttpCallResult>;
+  /**
+   * Like send, for calls that carry the access token: with a DPoP proof (and one nonce retry) when the
+   * tokens are DPoP-bound, built again for the retry (issue 14).
+   */
+  sendProved(
+    t: TokenContext,
+    build: () => PreparedRequest | Promise<PreparedRequest>,
+    label: string,
+    to: 'authorization_server' | 'resource_server',
+    check?: (res: HttpResponse) => void,
+    accessToken?: string,
+  ): Promise<HttpCallResult>;
 }
 
 export type RunSecrets = { clientSecret?: string; password?: string; refreshToken?: string };
@@ -97,6 +110,10 @@ export interface TokenContext {
   auth(): ClientAuth;
   endpoint(name: keyof Endpoints, what: string): string;
   ctx(url: string): { clientId: string; issuer: string | undefined; endpoint: string; tokenEndpoint: string | undefined; transcript: Transcript };
+  /** DPoP proofs with the profile's key, when the tokens are DPoP-bound (issue 14). */
+  dpop?: DpopSession;
+  /** The client certificate presented on the connection (mutual TLS), PEM. */
+  tlsCertPem?: string;
 }
 
 export function createServiceContext(
@@ -211,6 +228,7 @@ export function createServiceContext(
           endpoints: result.endpoints,
           ...(result.nonce ? { nonce: result.nonce } : {}),
           ...(result.metadata?.issuer ?? profile.issuer ? { issuer: result.metadata?.issuer ?? profile.issuer } : {}),
+          ...(result.bindings?.length ? { bindings: result.bindings } : {}),
           requestedScopes: profile.scopes,
         },
         tokens,
@@ -250,7 +268,7 @@ export function createServiceContext(
       const http = new HttpClient(config.network, transcript);
       let endpoints: Endpoints = { ...(entry.endpoints ?? {}) };
       if (Object.keys(endpoints).length === 0 && profile.issuer && profile.discovery) {
-        endpoints = endpointsFromMetadata(await discover(http, profile.issuer), usesMutualTls(profile.clientAuth.method));
+        endpoints = endpointsFromMetadata(await discover(http, profile.issuer), usesMutualTls(profile.clientAuth.method) || profile.certificateBoundTokens?.enabled === true);
       }
       endpoints = { ...endpoints, ...stripUndefined(profile.endpoints) };
       const auth = (): ClientAuth =>
@@ -267,7 +285,20 @@ export function createServiceContext(
         return url;
       };
       const ctx = (url: string) => ({ clientId: profile.clientId, issuer: entry.issuer ?? profile.issuer, endpoint: url, tokenEndpoint: endpoints.token, transcript });
-      return { profile, entry, tokens, http, transcript, endpoints, auth, endpoint, ctx };
+      const isDpop = /^dpop$/i.test(tokens.token_type);
+      if (isDpop && !config.inputs.dpopKey) throw new WorkbenchError('MISSING_CONFIGURATION', 'these tokens are DPoP-bound: turn DPoP on in the profile, with the key they were bound to');
+      const dpop = isDpop && config.inputs.dpopKey ? new DpopSession(config.inputs.dpopKey, transcript) : undefined;
+      return { profile, entry, tokens, http, transcript, endpoints, auth, endpoint, ctx, ...(dpop ? { dpop } : {}), ...(config.network.tls?.cert ? { tlsCertPem: config.network.tls.cert } : {}) };
+    },
+    async sendProved(t, build, label, to, check, accessToken) {
+      if (!t.dpop) return c.send(t.http, t.transcript, await build(), label, to, check);
+      try {
+        const res = await t.dpop.send(t.http, build, { label, to }, accessToken);
+        check?.(res);
+        return { status: res.status, headers: res.headers, body: res.body, durationMs: Math.round(res.durationMs), transcript: t.transcript.entries };
+      } finally {
+        await t.http.close();
+      }
     },
     async send(http, transcript, req, label, to = 'authorization_server', check) {
       try {

@@ -61,7 +61,7 @@ const EnvelopeSchema = z
 /** Fields that say where a profile's requests (and so its secrets) go, or how the server is authenticated. */
 const DESTINATION_FIELD = /^(issuer|endpoints\.|redirect\.|network\.(proxy|caFile|insecureSkipTlsVerify)$|groupId$)/;
 /** Fields that say what the user's keys sign, and for whom. */
-const SIGNING_FIELD = /^(clientAuth\.(keyAlias|tlsKeyAlias|signingAlg|assertionAudience|assertionLifetime|x5t)$|jwtBearerClaims)/;
+const SIGNING_FIELD = /^(clientAuth\.(keyAlias|tlsKeyAlias|signingAlg|assertionAudience|assertionLifetime|x5t)$|jwtBearerClaims|dpop\.keyAlias$)/;
 
 interface GroupEntry {
   item: ImportPlanItem;
@@ -517,7 +517,12 @@ export async function applyImportDocument(doc: unknown, decisions: ImportDecisio
   }
 
   // One write of profiles.json: every group and profile, or (on any error) none.
-  store.applyImport({ groups: groupsToWrite, profiles: [...toWrite.values()].map(({ createdAt: _c, updatedAt: _u, ...rest }) => rest) });
+  const replacedGroupIds = new Set(report.replaced.filter((r) => r.kind === 'group').map((r) => r.id));
+  store.applyImport({
+    groups: groupsToWrite,
+    profiles: [...toWrite.values()].map(({ createdAt: _c, updatedAt: _u, ...rest }) => rest),
+    unchanged: { groups: before.groups.filter((g) => replacedGroupIds.has(g.id)), profiles: before.profiles.filter((p) => toWrite.has(p.id)) },
+  });
 
   // Requests now go elsewhere: what was stored for the old servers goes (their refs are already gone from the file).
   const failures: string[] = [];

@@ -12,6 +12,8 @@ export interface RunKeystore {
   getTlsClientCredentials(alias: string): Promise<{ certPem: string; keyPem: string }>;
 }
 
+const SECRET_LABELS = { clientSecret: 'client secret', password: 'password', refreshToken: 'refresh token' } as const;
+
 /** Values given for this run only (CLI flags, the request panel); they win over stored ones. */
 export interface RunOverrides extends FlowInputs {
   /** PEM texts for mutual TLS and extra trust, when not from the keystore / profile. */
@@ -36,11 +38,18 @@ export async function resolveFlowConfig(
   const stored = async (name: 'clientSecret' | 'password' | 'refreshToken') => {
     if (!profile.secretRefs.includes(name)) return undefined;
     if (!stores.secrets) throw new WorkbenchError('KEYCHAIN_UNAVAILABLE', `profile "${profile.name}" keeps its ${name} in the keychain, which is not available`);
-    return stores.secrets.get(profileSecretAccount(profile.id, name));
+    // A locked keychain or a refused access throws its own error; undefined means the item is really absent.
+    const value = await stores.secrets.get(profileSecretAccount(profile.id, name));
+    if (value === undefined)
+      throw new WorkbenchError(
+        'KEYCHAIN_ITEM_MISSING',
+        `the ${SECRET_LABELS[name]} of profile "${profile.name}" is missing from the OS keychain (it is reachable and unlocked, and has no such item): enter it again`,
+      );
+    return value;
   };
-  inputs.clientSecret ??= await stored('clientSecret');
-  inputs.password ??= await stored('password');
-  if (profile.grantType === 'refresh_token') inputs.refreshToken ??= await stored('refreshToken');
+  if (inputs.clientSecret === undefined) inputs.clientSecret = await stored('clientSecret');
+  if (inputs.password === undefined) inputs.password = await stored('password');
+  if (profile.grantType === 'refresh_token' && inputs.refreshToken === undefined) inputs.refreshToken = await stored('refreshToken');
 
   const auth = profile.clientAuth;
   // Issue 11: what an unconfirmed import named is not fetched from the keystore, let alone used.
@@ -48,6 +57,7 @@ export async function resolveFlowConfig(
   if (auth.method === 'private_key_jwt' && !inputs.signingKey) uses.push('clientAuth.keyAlias');
   if (profile.grantType === 'urn:ietf:params:oauth:grant-type:jwt-bearer' && !inputs.assertion) uses.push('clientAuth.keyAlias', 'jwtBearerClaims');
   if (!tlsCertPem && auth.tlsKeyAlias) uses.push('clientAuth.tlsKeyAlias');
+  if (profile.dpop?.enabled && !inputs.dpopKey && profile.dpop.keyAlias) uses.push('dpop.keyAlias');
   assertImportConfirmed(profile, uses);
   const keyFromStore = async (alias: string, alg?: string) => {
     if (!stores.keystore) throw new WorkbenchError('KEYCHAIN_UNAVAILABLE', `key "${alias}" is in the keystore, which is not available`);
@@ -59,6 +69,13 @@ export async function resolveFlowConfig(
   }
   if (profile.grantType === 'urn:ietf:params:oauth:grant-type:jwt-bearer' && !inputs.assertion && !inputs.assertionSigner) {
     inputs.assertionSigner = jwtBearerSigner(inputs, auth.keyAlias ? await keyFromStore(auth.keyAlias, auth.signingAlg) : undefined);
+  }
+
+  // DPoP (issue 14): the profile's keystore key, else a fresh ES256 key for this run only.
+  if (profile.dpop?.enabled && !inputs.dpopKey) {
+    const dpop = await import('../engine/dpop');
+    const alias = profile.dpop.keyAlias;
+    inputs.dpopKey = alias ? await dpop.dpopKeyFromSigningKey(await keyFromStore(alias, profile.dpop.alg), `keystore:${alias}`, profile.dpop.alg) : await dpop.generateDpopKey(profile.dpop.alg ?? 'ES256');
   }
 
   const tls: TlsSettings = {};

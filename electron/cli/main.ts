@@ -6,6 +6,7 @@ const USAGE = `tokenbench — OAuth 2.0 / OpenID Connect tokens from the command
 
 Usage:
   tokenbench token [ISSUER_URL] [flags]       get a token (every grant and client-authentication method)
+  tokenbench register ISSUER_URL [flags]      dynamic client registration (RFC 7591/7592), --save NAME as a profile
   tokenbench profiles list|show|save|delete   saved connection profiles (shared with the desktop app)
   tokenbench keys ...                         keystore: generate, import, certificates, JWKS export
   tokenbench assertion --key ALIAS ...        sign a JWT (client assertion, JWT bearer, ad hoc)
@@ -24,6 +25,7 @@ type Command = (argv: string[], ctx: CliContext) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   token: async () => (await import('./commands/token')).tokenCommand,
   profiles: async () => (await import('./commands/profiles')).profilesCommand,
+  register: async () => (await import('./commands/register')).registerCommand,
   sandbox: async () => (await import('./commands/sandbox')).sandboxCommand,
   keys: async () => (await import('./commands/keys')).keysCommand,
   assertion: async () => (await import('./commands/keys')).assertionCommand,

@@ -1,6 +1,6 @@
 import { WorkbenchError } from '../../shared/errors';
-import { AUTH_METHODS, parseGrantType, parseTokenType, type AuthMethod } from '../../shared/grants';
-import { ConnectionProfileSchema, describeIssues, type ConnectionProfile, type ConnectionProfileInput } from '../../shared/profile';
+import { AUTH_METHODS, CIBA_GRANT, parseGrantType, parseTokenType, type AuthMethod } from '../../shared/grants';
+import { AuthorizationDetailsSchema, ConnectionProfileSchema, describeIssues, type AuthorizationDetail, type ConnectionProfile, type ConnectionProfileInput } from '../../shared/profile';
 import type { RunOverrides } from '../app/run-profile';
 import { keyValues, parseJsonObjectArg, parseLifetime, UsageError, type Options } from './args';
 import { FILE_CAPS, readBoundedFileSync } from '../storage/bounded-file';
@@ -46,6 +46,15 @@ export const PROFILE_OPTIONS = {
   openid: { type: 'boolean' },
   profile: { type: 'string' },
   group: { type: 'string' },
+  // --- issue 14 (token side): DPoP, certificate-bound tokens, RAR, CIBA ---
+  dpop: { type: 'boolean' },
+  'dpop-key': { type: 'string' },
+  'certificate-bound-tokens': { type: 'boolean' },
+  rar: { type: 'string' },
+  'login-hint': { type: 'string' },
+  'binding-message': { type: 'string' },
+  'user-code': { type: 'string' },
+  'requested-expiry': { type: 'string' },
 } as const satisfies Options;
 
 type Flags = { [K in keyof typeof PROFILE_OPTIONS]?: (typeof PROFILE_OPTIONS)[K] extends { multiple: true } ? string[] : (typeof PROFILE_OPTIONS)[K] extends { type: 'boolean' } ? boolean : string };
@@ -118,8 +127,42 @@ export function profileFromFlags(flags: Flags, issuer: string | undefined, base?
   if (flags.timeout) network.timeoutMs = parseLifetime(flags.timeout) * 1000;
   p.network = network;
 
+  applyModernFlags(p, flags);
+
   const parsed = ConnectionProfileSchema.safeParse(p);
   if (!parsed.success) throw new WorkbenchError('INVALID_PROFILE', describeIssues(parsed.error));
+  return parsed.data;
+}
+
+/** DPoP, certificate-bound tokens, RAR and CIBA flags onto the profile (issue 14). */
+function applyModernFlags(p: ConnectionProfileInput, flags: Flags): void {
+  const dpopKey = flags['dpop-key'];
+  if (flags.dpop || dpopKey) {
+    p.dpop = { ...(p.dpop ?? {}), enabled: true };
+    if (dpopKey?.startsWith('keystore:')) p.dpop.keyAlias = dpopKey.slice('keystore:'.length);
+  }
+  if (flags['certificate-bound-tokens']) p.certificateBoundTokens = { enabled: true };
+  if (flags.rar !== undefined) p.rar = { authorizationDetails: parseAuthorizationDetails(flags.rar) };
+  const ciba = { ...(p.ciba ?? {}) };
+  // --login-hint is the CIBA hint for the CIBA grant (the authorization request's login_hint otherwise).
+  if (flags['login-hint'] !== undefined && p.grantType === CIBA_GRANT) ciba.loginHint = flags['login-hint'];
+  if (flags['binding-message'] !== undefined) ciba.bindingMessage = flags['binding-message'];
+  if (flags['user-code'] !== undefined) ciba.userCode = flags['user-code'];
+  if (flags['requested-expiry'] !== undefined) ciba.requestedExpiry = parseLifetime(flags['requested-expiry']);
+  if (Object.keys(ciba).length) p.ciba = ciba;
+}
+
+/** `--rar`: a JSON array of authorization details (or one object), each with a string `type` (RFC 9396 §2). */
+export function parseAuthorizationDetails(text: string): AuthorizationDetail[] {
+  const source = text.trim().startsWith('[') || text.trim().startsWith('{') ? text : readText(text, '--rar');
+  let value: unknown;
+  try {
+    value = JSON.parse(source);
+  } catch (err) {
+    throw new WorkbenchError('INVALID_INPUT', `--rar is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = AuthorizationDetailsSchema.safeParse(Array.isArray(value) ? value : [value]);
+  if (!parsed.success) throw new WorkbenchError('INVALID_INPUT', `--rar: ${describeIssues(parsed.error).replace(/^(\d+)/, 'detail $1')} (an array of objects, each with a string "type")`);
   return parsed.data;
 }
 

@@ -1,16 +1,20 @@
 import { decodeJwt } from 'jose';
 import { ResponseBodyError, WorkbenchError } from '../../shared/errors';
-import { TOKEN_TYPE_URNS, type GrantType } from '../../shared/grants';
+import type { TokenBindingCheck } from '../../shared/binding';
+import { CIBA_GRANT, TOKEN_TYPE_URNS, type GrantType } from '../../shared/grants';
 import type { ConnectionProfile, Endpoints } from '../../shared/profile';
 import type { VerificationReport } from '../../shared/token/report';
 import type { TranscriptEntry } from '../../shared/transcript';
 import { ASSERTION_LIFETIME_HARD_CAP_SECONDS, cappedAssertionLifetime } from '../../shared/assertion-limits';
 import { assertImportConfirmed } from '../../shared/import-trust';
 import { signAssertion, type AssertionSigner, type SigningKey } from './assertion';
+import { accessTokenClaims, certificateThumbprint, requireBinding } from './binding';
+import { backchannelAuthenticationRequest, cibaGrantRequest, processBackchannelAuthenticationResponse } from './ciba';
+import { DpopSession, type DpopKey } from './dpop';
 import { buildAuthorizationUrl, createPkce, processAuthorizationResponse, randomToken, type Pkce } from './authorization';
 import type { BrowserOpener } from './browser';
 import { clientAuthFor, usesMutualTls, type ClientAuth, type ClientAuthContext } from './client-auth';
-import { clampPollInterval, classifyPollError, delay, deviceAuthorizationRequest, processDeviceAuthorizationResponse } from './device';
+import { clampPollInterval, classifyPollError, delay, deviceAuthorizationRequest, processDeviceAuthorizationResponse, type PollExpiry } from './device';
 import type { AuthorizationServerMetadata } from './discovery';
 import type { DiscoveryCacheMode } from './discovery-cache';
 import { requireEndpoint, resolveEndpoints } from './endpoints';
@@ -46,6 +50,8 @@ export interface FlowInputs {
   samlAssertionXml?: string;
   subjectToken?: string;
   actorToken?: string;
+  /** DPoP (RFC 9449): the key proofs are signed with; tokens get bound to it. */
+  dpopKey?: DpopKey;
 }
 
 export interface FlowConfig {
@@ -73,7 +79,9 @@ export type FlowProgress =
   /** The opener failed; the flow keeps waiting, so the user can open `url` themselves. */
   | { kind: 'browser_failed'; url: string; message: string }
   | { kind: 'device_code'; userCode: string; verificationUri: string; verificationUriComplete?: string; expiresAt: string }
-  | { kind: 'polling'; attempt: number; intervalSeconds: number };
+  | { kind: 'polling'; attempt: number; intervalSeconds: number }
+  // CIBA: the request reached the user's device; the binding message is what they should see there.
+  | { kind: 'ciba'; bindingMessage?: string; expiresAt: string; intervalSeconds: number };
 
 export interface FlowDeps {
   openBrowser: BrowserOpener;
@@ -94,6 +102,8 @@ export interface FlowResult {
   nonce?: string;
   /** Verification reports the engine ran on what it received (a failed check does not fail the run). */
   verification?: FlowVerification;
+  /** Sender-constraint checks (DPoP cnf.jkt, mTLS cnf.x5t#S256) of the access token; a mismatch fails the run instead. */
+  bindings?: TokenBindingCheck[];
 }
 
 export interface FlowVerification {
@@ -128,6 +138,7 @@ class FlowRun {
   private readonly profile: ConnectionProfile;
   private metadata?: AuthorizationServerMetadata;
   private endpoints: Endpoints = {};
+  private dpop?: DpopSession;
 
   constructor(
     private readonly config: FlowConfig,
@@ -146,6 +157,7 @@ class FlowRun {
     // A key alias from an unconfirmed import signs nothing and is presented to no server (issue 11).
     if (p.clientAuth.method === 'private_key_jwt') assertImportConfirmed(p, ['clientAuth.keyAlias']);
     if (usesMutualTls(p.clientAuth.method)) assertImportConfirmed(p, ['clientAuth.tlsKeyAlias']);
+    if (this.config.inputs.dpopKey) this.dpop = new DpopSession(this.config.inputs.dpopKey, this.transcript);
     await this.resolveEndpoints();
     const signsClientAssertion = p.clientAuth.method === 'private_key_jwt' || p.clientAuth.method === 'client_secret_jwt';
     if (signsClientAssertion && p.clientAuth.assertionLifetime > ASSERTION_LIFETIME_HARD_CAP_SECONDS)
@@ -168,9 +180,13 @@ class FlowRun {
       case 'urn:ietf:params:oauth:grant-type:device_code':
         tokens = await this.deviceFlow(auth);
         break;
+      case CIBA_GRANT:
+        tokens = await this.cibaFlow(auth);
+        break;
       default:
         tokens = await this.directGrant(auth);
     }
+    const bindings = this.checkBindings(tokens);
     const verification = await this.verifyReceived(tokens, nonce);
     const transcript = this.transcript;
     return {
@@ -185,7 +201,27 @@ class FlowRun {
       ...(this.metadata ? { metadata: this.metadata } : {}),
       ...(nonce ? { nonce } : {}),
       ...(verification ? { verification } : {}),
+      ...(bindings.length ? { bindings } : {}),
     };
+  }
+
+  /** DPoP: cnf.jkt against the proof key; mutual TLS: cnf.x5t#S256 against the client certificate. A mismatch fails the run. */
+  private checkBindings(tokens: TokenResponse): TokenBindingCheck[] {
+    const out: TokenBindingCheck[] = [];
+    const claims = accessTokenClaims(tokens.access_token);
+    const source = claims ? 'jwt' : undefined;
+    const key = this.config.inputs.dpopKey;
+    if (key) out.push(requireBinding('dpop', key.thumbprint, claims, source, tokens.token_type));
+    const cert = this.config.network.tls?.cert;
+    const mtlsExpected = this.profile.certificateBoundTokens?.enabled === true || usesMutualTls(this.profile.clientAuth.method);
+    if (cert && mtlsExpected) {
+      const cnf = claims?.cnf;
+      // A mutual-TLS client whose token is simply unbound is normal; a profile that asks for bound tokens wants to know.
+      if (this.profile.certificateBoundTokens?.enabled || (cnf && typeof cnf === 'object' && 'x5t#S256' in cnf))
+        out.push(requireBinding('mtls', certificateThumbprint(cert), claims, source, tokens.token_type));
+    }
+    for (const b of out) this.transcript.event(`${b.kind === 'dpop' ? 'DPoP' : 'certificate'} binding: ${b.status}`, 'workbench', 'workbench', b.message);
+    return out;
   }
 
   /** Every ID token, and JWT access tokens when there are keys to check them with, get the inspector's report. */
@@ -248,13 +284,21 @@ class FlowRun {
     return this.profile.openid ?? this.profile.scopes.includes('openid');
   }
 
-  private async sendToken(request: Promise<import('./http').PreparedRequest>, label = 'token request', expectIdToken = false): Promise<TokenResponse> {
-    const res = await this.http.send(await request, { label, signal: this.deps.signal });
+  /** Sends a token request built by `build` (built again for a DPoP nonce retry: assertions are single-use). */
+  private async sendToken(build: () => Promise<import('./http').PreparedRequest>, label = 'token request', expectIdToken = false): Promise<TokenResponse> {
+    const options = { label, signal: this.deps.signal };
+    const res = this.dpop ? await this.dpop.send(this.http, build, options) : await this.http.send(await build(), options);
     try {
       return processTokenResponse(res, { grantType: this.profile.grantType, expectIdToken });
     } catch (err) {
       throw withAssertionHint(err, this.profile.clientAuth.method);
     }
+  }
+
+  /** RAR (RFC 9396): the profile's authorization_details as one JSON parameter. */
+  private authorizationDetails(): FormParams {
+    const details = this.profile.rar?.authorizationDetails;
+    return details?.length ? [['authorization_details', JSON.stringify(details)]] : [];
   }
 
   private async directGrant(auth: ClientAuth): Promise<TokenResponse> {
@@ -264,31 +308,37 @@ class FlowRun {
     const token = extraParams(p.params.token);
     switch (p.grantType) {
       case 'client_credentials':
-        return this.sendToken(clientCredentialsGrantRequest(ctx, auth, this.scope(), token));
+        return this.sendToken(() => clientCredentialsGrantRequest(ctx, auth, this.scope(), [...this.authorizationDetails(), ...token]));
       case 'refresh_token': {
-        if (!inputs.refreshToken) throw new WorkbenchError('MISSING_CONFIGURATION', 'the refresh_token grant needs a refresh token');
-        const tokens = await this.sendToken(refreshTokenGrantRequest(ctx, auth, inputs.refreshToken, this.scope(), extraParams(p.params.refresh)), 'refresh request');
+        const refreshToken = inputs.refreshToken;
+        if (!refreshToken) throw new WorkbenchError('MISSING_CONFIGURATION', 'the refresh_token grant needs a refresh token');
+        const tokens = await this.sendToken(() => refreshTokenGrantRequest(ctx, auth, refreshToken, this.scope(), extraParams(p.params.refresh)), 'refresh request');
         // A server that does not rotate returns no refresh_token: the old one stays valid.
-        return tokens.refresh_token ? tokens : { ...tokens, refresh_token: inputs.refreshToken };
+        return tokens.refresh_token ? tokens : { ...tokens, refresh_token: refreshToken };
       }
       case 'password': {
-        if (!p.username || inputs.password === undefined) throw new WorkbenchError('MISSING_CONFIGURATION', 'the password grant needs a username and a password');
-        return this.sendToken(passwordGrantRequest(ctx, auth, { username: p.username, password: inputs.password }, this.scope(), token));
+        const { username } = p;
+        const { password } = inputs;
+        if (!username || password === undefined) throw new WorkbenchError('MISSING_CONFIGURATION', 'the password grant needs a username and a password');
+        return this.sendToken(() => passwordGrantRequest(ctx, auth, { username, password }, this.scope(), token));
       }
       case 'urn:ietf:params:oauth:grant-type:jwt-bearer':
-        return this.sendToken(jwtBearerGrantRequest(ctx, auth, await this.jwtBearerAssertion(), this.scope(), token));
-      case 'urn:ietf:params:oauth:grant-type:saml2-bearer':
-        if (!inputs.samlAssertionXml?.trim()) throw new WorkbenchError('MISSING_CONFIGURATION', 'the SAML 2.0 bearer grant needs a SAML assertion (XML)');
-        if (!inputs.samlAssertionXml.trimStart().startsWith('<')) throw new WorkbenchError('INVALID_INPUT', 'the SAML assertion must be the assertion XML, not an encoded string');
-        return this.sendToken(saml2BearerGrantRequest(ctx, auth, inputs.samlAssertionXml, this.scope(), token));
+        return this.sendToken(async () => jwtBearerGrantRequest(ctx, auth, await this.jwtBearerAssertion(), this.scope(), token));
+      case 'urn:ietf:params:oauth:grant-type:saml2-bearer': {
+        const xml = inputs.samlAssertionXml;
+        if (!xml?.trim()) throw new WorkbenchError('MISSING_CONFIGURATION', 'the SAML 2.0 bearer grant needs a SAML assertion (XML)');
+        if (!xml.trimStart().startsWith('<')) throw new WorkbenchError('INVALID_INPUT', 'the SAML assertion must be the assertion XML, not an encoded string');
+        return this.sendToken(() => saml2BearerGrantRequest(ctx, auth, xml, this.scope(), token));
+      }
       case 'urn:ietf:params:oauth:grant-type:token-exchange': {
-        if (!inputs.subjectToken) throw new WorkbenchError('MISSING_CONFIGURATION', 'token exchange needs a subject token');
-        return this.sendToken(
+        const subjectToken = inputs.subjectToken;
+        if (!subjectToken) throw new WorkbenchError('MISSING_CONFIGURATION', 'token exchange needs a subject token');
+        return this.sendToken(() =>
           tokenExchangeGrantRequest(
             ctx,
             auth,
             {
-              subjectToken: inputs.subjectToken,
+              subjectToken,
               subjectTokenType: p.subjectTokenType ?? TOKEN_TYPE_URNS.access_token,
               actorToken: inputs.actorToken,
               actorTokenType: inputs.actorToken ? (p.actorTokenType ?? TOKEN_TYPE_URNS.access_token) : undefined,
@@ -386,7 +436,13 @@ class FlowRun {
         state,
         nonce,
         pkce,
-        params: [...(p.audience ? ([['audience', p.audience]] as FormParams) : []), ...p.resource.map((r) => ['resource', r] as [string, string]), ...extraParams(p.params.authorization)],
+        params: [
+          ...(p.audience ? ([['audience', p.audience]] as FormParams) : []),
+          ...p.resource.map((r) => ['resource', r] as [string, string]),
+          ...(!implicit ? this.authorizationDetails() : []),
+          ...(this.dpop && p.dpop?.bindAuthorizationCode !== false && !implicit ? ([['dpop_jkt', this.dpop.key.thumbprint]] as FormParams) : []),
+          ...extraParams(p.params.authorization),
+        ],
       });
       this.transcript.event('authorization request', 'workbench', 'browser', this.transcript.redactUrl(url));
       // The URL goes out before the opener runs: a user whose browser cannot be started still has it to copy.
@@ -408,7 +464,7 @@ class FlowRun {
         if (!code) throw new WorkbenchError('INVALID_RESPONSE', 'the authorization response has no code');
         this.transcript.addSecret(pkce?.verifier);
         tokens = await this.sendToken(
-          authorizationCodeGrantRequest(this.ctx(this.endpoint('token')), auth, { code, redirectUri, codeVerifier: pkce?.verifier }, extraParams(p.params.token)),
+          () => authorizationCodeGrantRequest(this.ctx(this.endpoint('token')), auth, { code, redirectUri, codeVerifier: pkce?.verifier }, extraParams(p.params.token)),
           'token request',
           openid,
         );
@@ -456,19 +512,49 @@ class FlowRun {
     this.transcript.event('user code shown', 'workbench', 'user', `${device.user_code} at ${device.verification_uri}`);
     await this.open(device.verification_uri_complete ?? device.verification_uri);
 
-    let interval = device.interval;
+    return this.poll(
+      () => this.sendToken(() => deviceCodeGrantRequest(this.ctx(this.endpoint('token')), auth, device.device_code, extraParams(p.params.token)), 'device token poll', this.wantsIdToken()),
+      { interval: device.interval, expiresAt },
+    );
+  }
+
+  /** Polls the token endpoint (device flow, CIBA): honours interval and slow_down (+5 s), stops at expiry or cancel. */
+  private async poll(attemptOnce: () => Promise<TokenResponse>, o: { interval: number; expiresAt: number; expiry?: PollExpiry }): Promise<TokenResponse> {
+    const expiry = o.expiry ?? { code: 'DEVICE_CODE_EXPIRED', message: 'the device code expired before the user finished signing in' };
+    let interval = o.interval;
     for (let attempt = 1; ; attempt++) {
-      if (Date.now() + interval * 1000 > expiresAt) throw new WorkbenchError('DEVICE_CODE_EXPIRED', 'the device code expired before the user finished signing in');
-      await delay(interval * 1000, signal);
+      if (Date.now() + interval * 1000 > o.expiresAt) throw new WorkbenchError(expiry.code, expiry.message);
+      await delay(interval * 1000, this.deps.signal);
       this.deps.onProgress?.({ kind: 'polling', attempt, intervalSeconds: interval });
       try {
-        return await this.sendToken(deviceCodeGrantRequest(this.ctx(this.endpoint('token')), auth, device.device_code, extraParams(p.params.token)), 'device token poll', this.wantsIdToken());
+        return await attemptOnce();
       } catch (err) {
-        const outcome = classifyPollError(err);
+        const outcome = classifyPollError(err, expiry);
         if (!outcome) throw err;
+        // RFC 8628 §3.5 / CIBA Core §11: slow_down adds 5 s; clamped so a server cannot park the run.
         if (outcome.kind === 'slow_down') interval = clampPollInterval(interval + 5);
       }
     }
+  }
+
+  /** CIBA poll mode (CIBA Core §7, §10.1): ask the user's device, then poll the token endpoint. */
+  private async cibaFlow(auth: ClientAuth): Promise<TokenResponse> {
+    const p = this.profile;
+    const ciba = p.ciba ?? {};
+    const endpoint = this.endpoint('backchannel_authentication');
+    const started = processBackchannelAuthenticationResponse(
+      await this.http.send(await backchannelAuthenticationRequest(this.ctx(endpoint), auth, ciba, this.scope(), [...this.authorizationDetails(), ...extraParams(p.params.authorization)]), {
+        label: 'backchannel authentication request',
+        signal: this.deps.signal,
+      }),
+    );
+    const expiresAt = Date.now() + started.expires_in * 1000;
+    this.transcript.event('authentication requested on the user\'s device', 'authorization_server', 'user', ciba.bindingMessage ? `binding message: ${ciba.bindingMessage}` : undefined);
+    this.deps.onProgress?.({ kind: 'ciba', ...(ciba.bindingMessage ? { bindingMessage: ciba.bindingMessage } : {}), expiresAt: new Date(expiresAt).toISOString(), intervalSeconds: started.interval });
+    return this.poll(
+      () => this.sendToken(() => cibaGrantRequest(this.ctx(this.endpoint('token')), auth, started.auth_req_id, extraParams(p.params.token)), 'CIBA token poll', this.wantsIdToken()),
+      { interval: started.interval, expiresAt, expiry: { code: 'AUTHENTICATION_EXPIRED', message: 'the backchannel authentication request expired before the user answered' } },
+    );
   }
 }
 

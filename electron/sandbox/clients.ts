@@ -9,6 +9,7 @@ export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 export const SAML2_BEARER = 'urn:ietf:params:oauth:grant-type:saml2-bearer';
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
+export const CIBA = 'urn:openid:params:grant-type:ciba';
 
 /** The loopback redirect URI; any port is accepted for it (RFC 8252 §7.3, native clients). */
 export const LOOPBACK_REDIRECT_URI = 'http://127.0.0.1/callback';
@@ -68,6 +69,43 @@ export async function buildClients(options: { selfSigned: IssuedCertificate; tls
       redirect_uris: REDIRECT_URIS,
       post_logout_redirect_uris: POST_LOGOUT_REDIRECT_URIS,
     },
+    // --- issue 14 (token side): sender-constrained tokens, RAR, CIBA ---
+    {
+      client_id: 'sandbox-dpop',
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: REDIRECT_URIS,
+      post_logout_redirect_uris: POST_LOGOUT_REDIRECT_URIS,
+      extraMetadata: { dpop_bound_access_tokens: true },
+    },
+    confidential('sandbox-dpop-nonce', 'client_secret_basic', {
+      client_secret: secret(32),
+      grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+      response_types: ['code'],
+      extraMetadata: { dpop_bound_access_tokens: true },
+    }),
+    confidential('sandbox-mtls-bound', 'client_secret_basic', {
+      client_secret: secret(32),
+      grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+      response_types: ['code'],
+      tls: { certPem: options.tlsClient.certPem, keyPem: options.tlsClient.keyPem },
+      extraMetadata: { tls_client_certificate_bound_access_tokens: true },
+    }),
+    confidential('sandbox-rar', 'client_secret_basic', {
+      client_secret: secret(32),
+      grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+      response_types: ['code'],
+      extraMetadata: { authorization_details_types: ['payment_initiation'] },
+    }),
+    confidential('sandbox-ciba', 'client_secret_basic', {
+      client_secret: secret(32),
+      grant_types: [CIBA as GrantType],
+      response_types: [],
+      redirect_uris: [],
+      post_logout_redirect_uris: [],
+      extraMetadata: { backchannel_token_delivery_mode: 'poll' },
+    }),
   ];
 
   const metadata = clients.map((c) => {
@@ -89,6 +127,7 @@ export async function buildClients(options: { selfSigned: IssuedCertificate; tls
     }
     if (c.token_endpoint_auth_method === 'self_signed_tls_client_auth') m.jwks = { keys: [selfSignedJwk] };
     if (c.token_endpoint_auth_method === 'tls_client_auth') m.tls_client_auth_subject_dn = options.tlsClient.subjectDn;
+    Object.assign(m, c.extraMetadata ?? {});
     return m;
   });
 

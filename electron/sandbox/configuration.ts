@@ -7,6 +7,7 @@ import { oidcErrors } from './loader';
 import { certificateAuthorized, certificateSubjectMatches, getCertificate } from './mtls';
 import * as pages from './pages';
 import { resourceServerInfo } from './resources';
+import { backchannelRequestTtl, defaultResourceForRar, modernFeatures, type ModernFeatureInput } from './sender-constrained';
 import type { SandboxSigningKey } from './types';
 
 const DEVICE_CODE_TTL = 600;
@@ -23,6 +24,9 @@ export const ROUTES = {
   end_session: '/session/end',
   jwks: '/jwks',
   pushed_authorization_request: '/request',
+  // issue 14 (token side)
+  backchannel_authentication: '/backchannel',
+  registration: '/reg',
 } as const;
 /** Endpoints also served on the mTLS listener, advertised as RFC 8705 §5 endpoint aliases. */
 const MTLS_ALIASES = {
@@ -32,6 +36,7 @@ const MTLS_ALIASES = {
   device_authorization_endpoint: ROUTES.device_authorization,
   userinfo_endpoint: ROUTES.userinfo,
   pushed_authorization_request_endpoint: ROUTES.pushed_authorization_request,
+  backchannel_authentication_endpoint: ROUTES.backchannel_authentication,
 };
 
 export interface ConfigurationInput {
@@ -42,6 +47,8 @@ export interface ConfigurationInput {
   accounts: AccountDirectory;
   accessTokenTtl: number;
   mtlsOrigin: string;
+  /** DPoP, RAR, CIBA, registration (issue 14, token side). */
+  modern: ModernFeatureInput;
   /** oidc-provider's outgoing fetch (client jwks_uri); the sandbox answers its own live-keys URL in process. */
   fetch?: (url: URL | string, options: RequestInit) => Promise<Response>;
 }
@@ -94,7 +101,7 @@ export function sandboxConfiguration(input: ConfigurationInput): Record<string, 
       rpInitiatedLogout: { enabled: true, logoutSource: pages.logoutSource, postLogoutSuccessSource: pages.postLogoutSuccessSource },
       resourceIndicators: {
         enabled: true,
-        defaultResource: async () => undefined,
+        defaultResource: defaultResourceForRar,
         useGrantedResource: async () => false,
         getResourceServerInfo: async (_ctx: unknown, resource: string) => {
           const info = resourceServerInfo(resource, accessTokenTtl);
@@ -111,6 +118,7 @@ export function sandboxConfiguration(input: ConfigurationInput): Record<string, 
         certificateAuthorized: (ctx: KoaContextWithOIDC) => certificateAuthorized(ctx),
         certificateSubjectMatches: (ctx: KoaContextWithOIDC, property: string, expected: string) => certificateSubjectMatches(ctx, property, expected),
       },
+      ...modernFeatures(input.modern),
     },
     routes: ROUTES,
     ttl: {
@@ -118,7 +126,7 @@ export function sandboxConfiguration(input: ConfigurationInput): Record<string, 
       ClientCredentials: accessTokenTtl,
       AuthorizationCode: 60,
       DeviceCode: DEVICE_CODE_TTL,
-      BackchannelAuthenticationRequest: 600,
+      BackchannelAuthenticationRequest: (ctx: KoaContextWithOIDC) => backchannelRequestTtl(ctx),
       PreAuthorizedCode: 600,
       IdToken: 3600,
       RefreshToken: 24 * 3600,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JSONWebKeySet } from 'jose';
 import { AccountDirectory, SANDBOX_USERNAME } from './accounts';
+import { CIBA_PAGE, CibaDevice } from './ciba';
 import { buildClients } from './clients';
 import { OIDC_SCOPES, ROUTES, sandboxConfiguration } from './configuration';
 import type { GrantEnvironment } from './grants/issue';
@@ -85,6 +86,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
     if (liveKeys) clientJwks.set(PRIVATE_KEY_JWT_CLIENT, privateKeyJwks);
 
+    const ciba = new CibaDevice();
+    const initialAccessToken = randomBytes(24).toString('base64url');
     const trustedIssuer: TrustedIssuer = { iss: TRUSTED_ISSUER, alg: trustedKey.alg, privateJwk: trustedKey.privateJwk, publicJwk: trustedKey.publicJwk };
     const providerPublicJwks: JSONWebKeySet = { keys: [providerRsa.publicJwk, providerEc.publicJwk] };
     const samlIdp: SamlIdentityProvider = { entityId: SAML_IDP_ENTITY_ID, certPem: samlCert.certPem, keyPem: samlCert.keyPem };
@@ -98,6 +101,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         accounts,
         accessTokenTtl,
         mtlsOrigin,
+        modern: { ciba, initialAccessToken },
         // The client's jwks_uri is this process's own: answered from the live source, no loopback request
         // (which oidc-provider's SSRF guard would refuse anyway); any other URL goes out as usual.
         ...(liveKeys
@@ -110,6 +114,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           : {}),
       }),
     );
+    ciba.attach(provider);
 
     const env: GrantEnvironment = {
       provider,
@@ -151,6 +156,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         void interactions(req, res);
         return;
       }
+      if (req.url === CIBA_PAGE || req.url?.startsWith(`${CIBA_PAGE}/`)) {
+        void ciba.handle(req, res);
+        return;
+      }
       if (liveKeys && req.method === 'GET' && req.url === CLIENT_JWKS_PATH) {
         void currentPrivateKeyJwks().then((jwks) => {
           res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -185,6 +194,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         }),
       resourceServer: { ...resourceServer, resource: SANDBOX_RESOURCE },
       provider,
+      ciba: { pageUrl: `${issuer}${CIBA_PAGE}`, next: (t) => ciba.next(t), approve: (id) => ciba.approve(id), deny: (id) => ciba.deny(id) },
+      registration: { endpoint: `${issuer}${ROUTES.registration}`, initialAccessToken },
       close: () => (closed ??= closeAll()),
     };
   } catch (err) {

@@ -43,6 +43,8 @@ export interface SandboxClient {
   signingKeys?: SandboxSigningKey[];
   /** tls_client_auth / self_signed_tls_client_auth: the client certificate and its key. */
   tls?: { certPem: string; keyPem: string; subjectDn?: string };
+  /** Further client metadata (issue 14: dpop_bound_access_tokens, authorization_details_types, backchannel_token_delivery_mode…). */
+  extraMetadata?: Record<string, unknown>;
 }
 
 export interface TrustedIssuer {
@@ -79,5 +81,14 @@ export interface SandboxHandle {
   mintSamlAssertion(options: MintSamlOptions): string;
   resourceServer: { client_id: string; client_secret: string; resource: string };
   provider: Provider;
+  /** CIBA's authentication device: requests waiting for the user, approved or denied here or on the /ciba page (issue 14). */
+  ciba: {
+    pageUrl: string;
+    next(timeoutMs?: number): Promise<{ id: string; clientId: string; accountId: string; scope: string; bindingMessage?: string }>;
+    approve(id: string): Promise<void>;
+    deny(id: string): Promise<void>;
+  };
+  /** Dynamic client registration (RFC 7591): the endpoint and the initial access token it requires. */
+  registration: { endpoint: string; initialAccessToken: string };
   close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, statSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
 import { WorkbenchError } from '../../shared/errors';
 import { fieldErrors } from '../../shared/field-labels';
 import {
@@ -10,8 +10,10 @@ import {
   type ConnectionProfile,
   type ConnectionProfileInput,
 } from '../../shared/profile';
+import { moveAsideDamaged } from './damaged-files';
+import { withFileLockSync, writeFileAtomic } from './locked-file';
 
-interface StoreShape {
+export interface StoreShape {
   groups: ConnectionGroup[];
   profiles: ConnectionProfile[];
   /** Members other versions or tools wrote (conf's `__internal__`, …): kept as they are. */
@@ -21,73 +23,51 @@ interface StoreShape {
 export type ProfileSaveInput = Omit<ConnectionProfileInput, 'id'> & { id?: string };
 export type GroupSaveInput = Omit<import('zod').input<typeof ConnectionGroupSchema>, 'id'> & { id?: string };
 
-const FILE_MODE = 0o600;
-
 /**
- * Groups and connection profiles in `profiles.json` under the data dir, in
- * the file format of `conf` (the store electron-store extends: one JSON
- * object, tab-indented) so files written by either stay readable by both.
- *
- * Unlike conf, which reads and parses the whole file on every get and
- * re-serializes all of it on every set, this keeps the parsed file in memory
- * while the file on disk is unchanged (checked by a stat per access, so the
- * CLI and the desktop app still see each other's writes), and remembers each
- * entry's serialized text, so saving one profile among 10,000 serializes one
- * profile. Writes are atomic (temporary file, fsync, rename). Profiles hold no
- * secrets. Returned objects are shared with the cache: treat them as read-only.
- * IDs come from the global Web Crypto `crypto.randomUUID()` (node:crypto's generator, loaded when
- * an ID is made), so opening the store to read one profile does not load the crypto module first.
+ * Several changes to the workspace applied together: what `update()` hands
+ * its callback. Each call validates as the store's own methods do and changes
+ * only a working copy; the file is written once, after the callback returns,
+ * and not at all when it throws.
  */
-export class ProfileStore {
-  readonly path: string;
-  private cache?: { data: StoreShape; stamp: string; /** The file itself has both arrays. */ complete: boolean };
-  /** Serialized bytes of each stored entry, indented for its place in the file (slices of the file as read, or stringified once). */
-  private readonly serialized = new WeakMap<object, Buffer>();
-
-  constructor(opts: { dataDir: string }) {
-    this.path = join(opts.dataDir, 'profiles.json');
-    // Like conf: the file exists, with its defaults, once the store is opened.
-    const data = this.load();
-    if (!this.cache?.complete) this.write(data);
-  }
+export class WorkspaceChanges {
+  /** @internal */
+  constructor(public data: StoreShape) {}
 
   listGroups(): ConnectionGroup[] {
-    return [...this.load().groups];
+    return [...this.data.groups];
+  }
+
+  listProfiles(): ConnectionProfile[] {
+    return [...this.data.profiles];
+  }
+
+  getProfile(idOrName: string): ConnectionProfile | undefined {
+    const profiles = this.data.profiles;
+    return profiles.find((p) => p.id === idOrName) ?? profiles.find((p) => p.name === idOrName);
   }
 
   saveGroup(input: GroupSaveInput): ConnectionGroup {
     const parsed = ConnectionGroupSchema.safeParse({ ...input, id: input.id ?? crypto.randomUUID() });
     if (!parsed.success) throw new WorkbenchError('INVALID_INPUT', `The group cannot be saved: ${describeIssues(parsed.error)}`, { details: { fields: fieldErrors(parsed.error.issues) } });
-    const data = this.load();
-    const groups = [...data.groups];
+    const groups = [...this.data.groups];
     const index = groups.findIndex((g) => g.id === parsed.data.id);
     if (index >= 0) groups[index] = parsed.data;
     else groups.push(parsed.data);
-    this.write({ ...data, groups });
+    this.data = { ...this.data, groups };
     return parsed.data;
   }
 
   /** Deletes a group; its profiles move out of it (they are never deleted implicitly). */
   deleteGroup(id: string): void {
-    const data = this.load();
+    const data = this.data;
     if (!data.groups.some((g) => g.id === id)) throw new WorkbenchError('NOT_FOUND', `no group with id ${id}`);
     const profiles = data.profiles.map((p) => (p.groupId === id ? { ...p, groupId: undefined } : p));
-    this.write({ ...data, groups: data.groups.filter((g) => g.id !== id), profiles });
-  }
-
-  listProfiles(): ConnectionProfile[] {
-    return [...this.load().profiles];
-  }
-
-  /** Finds a profile by id, else by exact name. */
-  getProfile(idOrName: string): ConnectionProfile | undefined {
-    const profiles = this.load().profiles;
-    return profiles.find((p) => p.id === idOrName) ?? profiles.find((p) => p.name === idOrName);
+    this.data = { ...data, groups: data.groups.filter((g) => g.id !== id), profiles };
   }
 
   saveProfile(input: ProfileSaveInput): ConnectionProfile {
     const now = new Date().toISOString();
-    const data = this.load();
+    const data = this.data;
     const id = input.id ?? crypto.randomUUID();
     const existing = data.profiles.findIndex((p) => p.id === id);
     const parsed = ConnectionProfileSchema.safeParse({
@@ -105,56 +85,130 @@ export class ProfileStore {
     const profiles = [...data.profiles];
     if (existing >= 0) profiles[existing] = profile;
     else profiles.push(profile);
-    this.write({ ...data, profiles });
+    this.data = { ...data, profiles };
     return profile;
   }
 
   deleteProfile(id: string): void {
-    const data = this.load();
+    const data = this.data;
     if (!data.profiles.some((p) => p.id === id)) throw new WorkbenchError('NOT_FOUND', `no profile with id ${id}`);
-    this.write({
-      ...data,
-      profiles: data.profiles.filter((p) => p.id !== id),
+    this.data = { ...data, profiles: data.profiles.filter((p) => p.id !== id) };
+  }
+}
+
+/**
+ * Groups and connection profiles in `profiles.json` under the data dir, in
+ * the file format of `conf` (the store electron-store extends: one JSON
+ * object, tab-indented) so files written by either stay readable by both.
+ *
+ * Unlike conf, which reads and parses the whole file on every get and
+ * re-serializes all of it on every set, this keeps the parsed file in memory
+ * while the file on disk is unchanged (checked by a stat per access, so the
+ * CLI and the desktop app still see each other's writes), and remembers each
+ * entry's serialized text, so saving one profile among 10,000 serializes one
+ * profile. Profiles hold no secrets. Returned objects are shared with the
+ * cache: treat them as read-only.
+ *
+ * Every change is a read-modify-write under a cross-process lock
+ * (locked-file.ts): the file is re-read (stat, then parse if it changed) under
+ * the lock, changed, and replaced atomically (temporary file, fsync, rename,
+ * fsync of the directory), so parallel saves from the CLI and the app never
+ * lose one another's. A file that is not JSON is moved aside with a notice
+ * (damaged-files.ts), and the store starts empty.
+ * IDs come from the global Web Crypto `crypto.randomUUID()` (node:crypto's generator, loaded when
+ * an ID is made), so opening the store to read one profile does not load the crypto module first.
+ */
+export class ProfileStore {
+  readonly path: string;
+  private cache?: { data: StoreShape; stamp: string; /** The file itself has both arrays. */ complete: boolean };
+  /** Serialized bytes of each stored entry, indented for its place in the file (slices of the file as read, or stringified once). */
+  private readonly serialized = new WeakMap<object, Buffer>();
+
+  constructor(opts: { dataDir: string }) {
+    this.path = join(opts.dataDir, 'profiles.json');
+    // Like conf: the file exists, with its defaults, once the store is opened.
+    this.load();
+    if (!this.cache?.complete) this.update(() => undefined);
+  }
+
+  /**
+   * Applies several changes (groups and profiles) in one locked, atomic
+   * write: either all of them land or, when `change` throws, none.
+   */
+  update<R>(change: (tx: WorkspaceChanges) => R): R {
+    return withFileLockSync(this.path, () => {
+      const tx = new WorkspaceChanges(this.load(true));
+      const result = change(tx);
+      this.write(tx.data);
+      return result;
     });
   }
 
   /**
    * Import trust (issue 11): an import's groups and profiles — new ones and
-   * replacements, matched by id — checked together and written in one atomic
-   * write, so an import lands whole or not at all.
+   * replacements, matched by id — in one locked, atomic write, so an import
+   * lands whole or not at all. `unchanged` are the entries the import was
+   * planned on: if another process changed one meanwhile, nothing is written.
    */
-  applyImport(changes: { groups: Array<GroupSaveInput & { id: string }>; profiles: Array<ProfileSaveInput & { id: string }> }): { groups: ConnectionGroup[]; profiles: ConnectionProfile[] } {
-    const now = new Date().toISOString();
-    const data = this.load();
-    const groups = [...data.groups];
-    const profiles = [...data.profiles];
-    const savedGroups = changes.groups.map((input) => {
-      const parsed = ConnectionGroupSchema.safeParse(input);
-      if (!parsed.success) throw new WorkbenchError('INVALID_INPUT', `invalid group "${input.name}": ${describeIssues(parsed.error)}`);
-      const index = groups.findIndex((g) => g.id === parsed.data.id);
-      if (index >= 0) groups[index] = parsed.data;
-      else groups.push(parsed.data);
-      return parsed.data;
+  applyImport(changes: {
+    groups: Array<GroupSaveInput & { id: string }>;
+    profiles: Array<ProfileSaveInput & { id: string }>;
+    unchanged?: { groups: ConnectionGroup[]; profiles: ConnectionProfile[] };
+  }): { groups: ConnectionGroup[]; profiles: ConnectionProfile[] } {
+    return this.update((tx) => {
+      const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+      for (const g of changes.unchanged?.groups ?? [])
+        if (!same(tx.listGroups().find((x) => x.id === g.id), g)) throw new WorkbenchError('IMPORT_PLAN_CHANGED', `group "${g.name}" changed while importing: nothing was imported`);
+      for (const p of changes.unchanged?.profiles ?? [])
+        if (!same(tx.listProfiles().find((x) => x.id === p.id), p)) throw new WorkbenchError('IMPORT_PLAN_CHANGED', `profile "${p.name}" changed while importing: nothing was imported`);
+      const groups = changes.groups.map((g) => tx.saveGroup(g));
+      // Replacements first: a new entry may take a name a replaced one gives up.
+      const existing = new Set(tx.listProfiles().map((p) => p.id));
+      const ordered = [...changes.profiles.filter((p) => existing.has(p.id)), ...changes.profiles.filter((p) => !existing.has(p.id))];
+      const profiles = ordered.map((p) => tx.saveProfile(p));
+      return { groups, profiles };
     });
-    const groupIds = new Set(groups.map((g) => g.id));
-    const savedProfiles = changes.profiles.map((input) => {
-      const index = profiles.findIndex((p) => p.id === input.id);
-      const parsed = ConnectionProfileSchema.safeParse({ ...input, createdAt: index >= 0 ? profiles[index]?.createdAt : now, updatedAt: now });
-      if (!parsed.success) throw new WorkbenchError('INVALID_PROFILE', `invalid profile "${input.name}": ${describeIssues(parsed.error)}`);
-      if (parsed.data.groupId && !groupIds.has(parsed.data.groupId)) throw new WorkbenchError('INVALID_PROFILE', `invalid profile "${input.name}": group ${parsed.data.groupId} does not exist`);
-      if (index >= 0) profiles[index] = parsed.data;
-      else profiles.push(parsed.data);
-      return parsed.data;
-    });
-    for (const saved of savedProfiles)
-      if (profiles.some((p) => p.name === saved.name && p.id !== saved.id && p.groupId === saved.groupId))
-        throw new WorkbenchError('ALREADY_EXISTS', `a profile named "${saved.name}" already exists in that group`);
-    this.write({ ...data, groups, profiles });
-    return { groups: savedGroups, profiles: savedProfiles };
+  }
+
+  /** Which version of the file is on disk now (changes with every write, by any process). */
+  revision(): string {
+    const st = statOrUndefined(this.path);
+    return st ? stampOf(st) : 'none';
+  }
+
+  listGroups(): ConnectionGroup[] {
+    return [...this.load().groups];
+  }
+
+  saveGroup(input: GroupSaveInput): ConnectionGroup {
+    return this.update((tx) => tx.saveGroup(input));
+  }
+
+  /** Deletes a group; its profiles move out of it (they are never deleted implicitly). */
+  deleteGroup(id: string): void {
+    this.update((tx) => tx.deleteGroup(id));
+  }
+
+  listProfiles(): ConnectionProfile[] {
+    return [...this.load().profiles];
+  }
+
+  /** Finds a profile by id, else by exact name. */
+  getProfile(idOrName: string): ConnectionProfile | undefined {
+    const profiles = this.load().profiles;
+    return profiles.find((p) => p.id === idOrName) ?? profiles.find((p) => p.name === idOrName);
+  }
+
+  saveProfile(input: ProfileSaveInput): ConnectionProfile {
+    return this.update((tx) => tx.saveProfile(input));
+  }
+
+  deleteProfile(id: string): void {
+    this.update((tx) => tx.deleteProfile(id));
   }
 
   /** The file's contents, parsed again only when the file changed since the last read or write. */
-  private load(): StoreShape {
+  private load(locked = false): StoreShape {
     const st = statOrUndefined(this.path);
     if (!st) {
       this.cache = undefined;
@@ -162,15 +216,23 @@ export class ProfileStore {
     }
     const stamp = stampOf(st);
     if (this.cache?.stamp === stamp) return this.cache.data;
-    let parsed: unknown;
     const bytes = readFileSync(this.path);
     const text = bytes.toString('utf8');
+    let parsed: unknown;
+    let damage: string | undefined;
     try {
       parsed = text.trim() === '' ? {} : JSON.parse(text);
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) damage = 'it does not hold a JSON object';
     } catch (err) {
-      throw new WorkbenchError('INVALID_INPUT', `${this.path} is not valid JSON: ${(err as Error).message}`, { cause: err });
+      damage = `it is not valid JSON (${(err as Error).message})`;
     }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new WorkbenchError('INVALID_INPUT', `${this.path} does not hold a JSON object`);
+    if (damage !== undefined) {
+      // Moved aside under the lock, after reading again: another process may have repaired it meanwhile.
+      if (!locked) return withFileLockSync(this.path, () => this.load(true));
+      moveAsideDamaged(this.path, damage);
+      this.cache = undefined;
+      return { groups: [], profiles: [] };
+    }
     const obj = parsed as Record<string, unknown>;
     // Defaults first, then the file's members in the file's order, so a rewrite keeps the layout.
     const data = { groups: [], profiles: [], ...obj } as StoreShape;
@@ -188,27 +250,9 @@ export class ProfileStore {
     return data;
   }
 
+  /** Called under the lock only. */
   private write(data: StoreShape): void {
-    const bytes = this.serialize(data);
-    mkdirSync(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.${process.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-    try {
-      const fd = openSync(tmp, 'w', FILE_MODE);
-      try {
-        writeSync(fd, bytes);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, this.path);
-    } catch (err) {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        // nothing was left behind
-      }
-      throw new WorkbenchError('INTERNAL', `cannot write ${this.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
-    }
+    writeFileAtomic(this.path, this.serialize(data));
     const st = statOrUndefined(this.path);
     this.cache = st ? { data, stamp: stampOf(st), complete: true } : undefined;
   }
@@ -301,5 +345,5 @@ function statOrUndefined(path: string): Stats | undefined {
 
 /** Identity of one version of the file: a rename (our writes, conf's) changes the inode; an in-place edit changes mtime or size. */
 function stampOf(st: Stats): string {
-  return `${st.ino}:${st.size}:${st.mtimeMs}`;
+  return `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Workspace } from '../../shared/ipc';
 import { call, onEvent } from './api';
+import { DataNoticeBanner } from './components/DataNoticeBanner';
 import { ErrorBox } from './components/ErrorBox';
 import { HistoryScreen } from './components/HistoryScreen';
 import { ImportExportScreen } from './components/ImportExportScreen';
@@ -66,6 +67,7 @@ export function App() {
     <div className="app">
       <Sidebar workspace={workspace} selection={selection} onSelect={setSelection} reload={reload} filterRef={filterRef} />
       <main className="main">
+        <DataNoticeBanner />
         {profile ? <ProfileView key={profile.id} profile={profile} group={group} reload={reload} /> : null}
         {selection?.kind === 'keystore' ? <KeystoreScreen /> : null}
         {selection?.kind === 'history' ? <HistoryScreen onOpenProfile={(id) => setSelection({ kind: 'profile', id })} /> : null}

@@ -10,11 +10,22 @@ import {
   revocationRequest,
   userinfoRequest,
 } from '../../inspector/server-checks';
-import { subjectOf, type ServiceContext } from '../context';
+import { checkBinding, type TokenBindingCheck } from '../../../shared/binding';
+import { certificateThumbprint } from '../../engine/binding';
+import { subjectOf, type ServiceContext, type TokenContext } from '../context';
 import type { Handlers } from '../dispatch';
 import { verifyForInspection } from '../verify';
 
 const hintOf = (which: 'access' | 'refresh') => (which === 'refresh' ? 'refresh_token' : 'access_token');
+
+/** cnf from introspection (RFC 9449 §6.2, RFC 8705 §3.2) against the profile's DPoP key and client certificate. */
+function introspectedBindings(t: TokenContext, claims: Record<string, unknown>): TokenBindingCheck[] {
+  const out: TokenBindingCheck[] = [];
+  const cnf = claims.cnf && typeof claims.cnf === 'object' ? (claims.cnf as Record<string, unknown>) : {};
+  if (t.dpop) out.push(checkBinding('dpop', t.dpop.key.thumbprint, claims, 'introspection', t.tokens.token_type));
+  if (t.tlsCertPem && (typeof cnf['x5t#S256'] === 'string' || t.profile.certificateBoundTokens?.enabled)) out.push(checkBinding('mtls', certificateThumbprint(t.tlsCertPem), claims, 'introspection', t.tokens.token_type));
+  return out;
+}
 
 /** Calls on tokens: inspect (decode and verify), introspect, revoke, userinfo, logout. */
 export function tokenHandlers(c: ServiceContext): Pick<Handlers, 'inspectToken' | 'introspect' | 'revoke' | 'userinfo' | 'logout'> {
@@ -40,13 +51,15 @@ export function tokenHandlers(c: ServiceContext): Pick<Handlers, 'inspectToken' 
       const token = which === 'refresh' ? t.tokens.refresh_token : t.tokens.access_token;
       if (!token) throw new WorkbenchError('NOT_FOUND', `these tokens have no ${which} token`);
       const url = t.endpoint('introspection', 'introspection');
-      const req = await introspectionRequest(t.ctx(url), t.auth(), token, { tokenTypeHint: hintOf(which) });
+      const build = () => introspectionRequest(t.ctx(url), t.auth(), token, { tokenTypeHint: hintOf(which) });
       try {
-        const claims = processIntrospectionResponse(await t.http.send(req, { label: 'introspection' }));
+        const res = t.dpop ? await t.dpop.send(t.http, build, { label: 'introspection' }) : await t.http.send(await build(), { label: 'introspection' });
+        const claims = processIntrospectionResponse(res);
         // active:false is the server saying the token is revoked (or expired): the entry remembers it (issue 12).
         if (!claims.active && !(which === 'access' && t.entry.expiresAt && Date.parse(t.entry.expiresAt) <= Date.now())) markRevoked(t.entry.id, which);
         await history.addTranscript(t.entry.id, t.transcript.entries).catch(() => undefined);
-        return { active: claims.active, claims, transcript: t.transcript.entries };
+        const bindings = which === 'access' ? introspectedBindings(t, claims) : [];
+        return { active: claims.active, claims, transcript: t.transcript.entries, ...(bindings.length ? { bindings } : {}) };
       } finally {
         await t.http.close();
       }
@@ -67,8 +80,8 @@ export function tokenHandlers(c: ServiceContext): Pick<Handlers, 'inspectToken' 
       const url = t.endpoint('userinfo', 'userinfo');
       // OIDC Core §5.3.2: the claims must be about the ID token's subject.
       const expectedSubject = t.tokens.id_token ? subjectOf(t.tokens.id_token) : undefined;
-      const req = userinfoRequest(url, t.tokens.access_token, { scheme: /^dpop$/i.test(t.tokens.token_type) ? 'DPoP' : 'Bearer' });
-      return c.send(t.http, t.transcript, req, 'userinfo', 'resource_server', (res) => void processUserinfoResponse(res, expectedSubject));
+      const build = () => userinfoRequest(url, t.tokens.access_token, { scheme: /^dpop$/i.test(t.tokens.token_type) ? 'DPoP' : 'Bearer' });
+      return c.sendProved(t, build, 'userinfo', 'resource_server', (res) => void processUserinfoResponse(res, expectedSubject), t.tokens.access_token);
     },
     logout: async ({ profileId, historyId, postLogoutRedirectUri }) => {
       const t = await c.tokenContext(profileId, historyId);

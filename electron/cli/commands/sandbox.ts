@@ -73,7 +73,8 @@ export async function sandboxCommand(argv: string[], ctx: CliContext): Promise<n
     out.push(`  npx tokenbench token ${sandbox.issuer} --client-id ${basic.client_id} --client-secret ${basic.client_secret} --grant-type client_credentials --scopes api:read`);
   const pub = Object.values(sandbox.clients).find((c) => c.token_endpoint_auth_method === 'none');
   if (pub) out.push(`  npx tokenbench token ${sandbox.issuer} --client-id ${pub.client_id} --grant-type authorization_code --scopes openid,profile,offline_access`);
-  for (const [id, f] of Object.entries(tlsFiles)) out.push(`  npx tokenbench token ${sandbox.issuer} --client-id ${id} --auth-method ${sandbox.clients[id]?.token_endpoint_auth_method} --tls-cert ${f.cert} --tls-key ${f.key} --tls-root-ca ${caPath}`);
+  for (const [id, f] of Object.entries(tlsFiles)) if (sandbox.clients[id]?.token_endpoint_auth_method.includes('tls')) out.push(`  npx tokenbench token ${sandbox.issuer} --client-id ${id} --auth-method ${sandbox.clients[id]?.token_endpoint_auth_method} --tls-cert ${f.cert} --tls-key ${f.key} --tls-root-ca ${caPath}`);
+  out.push(...modernCommands(sandbox, tlsFiles['sandbox-mtls-bound'], caPath));
   out.push(`  SAML 2.0 bearer assertion for ${sandbox.user.username} (valid 1 h): --grant-type saml2_bearer --assertion ${samlPath}`);
   if (!clientKeys) out.push('', 'private_key_jwt: the client trusts only keys the sandbox generated (the keystore was not read).');
   else
@@ -98,4 +99,22 @@ function portOf(value: string | undefined, flag: string): number | undefined {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new WorkbenchError('INVALID_INPUT', `${flag} must be a port number`);
   return n;
+}
+
+/** Ready commands for DPoP, certificate-bound tokens, RAR, CIBA and registration (issue 14). */
+function modernCommands(sandbox: import('../../sandbox').SandboxHandle, mtls: { cert: string; key: string } | undefined, caPath: string): string[] {
+  const i = sandbox.issuer;
+  const secret = (id: string) => sandbox.clients[id]?.client_secret ?? '';
+  const api = '--resource https://api.sandbox.test --scopes api:read';
+  const rar = `'[{"type":"payment_initiation","instructedAmount":{"currency":"EUR","amount":"123.50"},"creditorName":"Merchant A"}]'`;
+  return [
+    `  npx tokenbench token ${i} --client-id sandbox-dpop --grant-type authorization_code --scopes openid,offline_access --dpop`,
+    `  npx tokenbench token ${i} --client-id sandbox-dpop-nonce --client-secret ${secret('sandbox-dpop-nonce')} --grant-type client_credentials ${api} --dpop   # server demands a DPoP nonce`,
+    ...(mtls
+      ? [`  npx tokenbench token ${i} --client-id sandbox-mtls-bound --client-secret ${secret('sandbox-mtls-bound')} --tls-cert ${mtls.cert} --tls-key ${mtls.key} --tls-root-ca ${caPath} --certificate-bound-tokens --grant-type client_credentials ${api}`]
+      : []),
+    `  npx tokenbench token ${i} --client-id sandbox-rar --client-secret ${secret('sandbox-rar')} --grant-type client_credentials ${api} --rar ${rar}`,
+    `  npx tokenbench token ${i} --client-id sandbox-ciba --client-secret ${secret('sandbox-ciba')} --grant-type ciba --scopes openid,profile --login-hint alice --binding-message W4SCT   # approve at ${sandbox.ciba.pageUrl}`,
+    `  npx tokenbench register ${i} --initial-access-token ${sandbox.registration.initialAccessToken} --save my-registered-client`,
+  ];
 }

@@ -25,6 +25,11 @@ const HELP = `Usage: tokenbench token [ISSUER_URL] [flags]
   --tls-cert FILE|keystore:ALIAS  --tls-key FILE  --tls-root-ca FILE  --insecure  --proxy URL  --timeout 30s
   --token-url URL  --authorization-url URL  --device-authorization-url URL   (when there is no discovery)
   --param k=v (token and refresh requests)  --auth-param k=v (authorization request)
+  --dpop                    DPoP-bound tokens, proofs signed with a fresh ES256 key (RFC 9449)
+  --dpop-key FILE|keystore:ALIAS   sign DPoP proofs with this key instead
+  --certificate-bound-tokens       expect mTLS-bound tokens (RFC 8705): mTLS aliases, cnf.x5t#S256 checked
+  --rar JSON|FILE           authorization_details (RFC 9396): [{"type":"payment_initiation",…}]
+  --grant-type ciba --login-hint USER --binding-message TEXT [--user-code C] [--requested-expiry 2m]
   --profile NAME            use a saved profile; flags override it
   --silent                  print only the token endpoint's JSON response
   --hide-tokens             redact tokens in the printed exchanges too
@@ -52,8 +57,13 @@ export async function tokenCommand(argv: string[], ctx: CliContext): Promise<num
   // Key-file parsing pulls in PKCS#12 and X.509 code: loaded only when a key file is given.
   if (signingKeyFlag && !signingKeyFlag.startsWith('keystore:'))
     overrides.signingKey = await (await import('../../engine/key-file')).loadSigningKeyFile(signingKeyFlag, flags['signing-alg']);
+  const dpopKeyFlag = flags['dpop-key'];
+  if (dpopKeyFlag && !dpopKeyFlag.startsWith('keystore:')) {
+    const file = await (await import('../../engine/key-file')).loadSigningKeyFile(dpopKeyFlag);
+    overrides.dpopKey = await (await import('../../engine/dpop')).dpopKeyFromSigningKey(file, dpopKeyFlag);
+  }
 
-  const needsKeystore = profile.clientAuth.keyAlias !== undefined || profile.clientAuth.tlsKeyAlias !== undefined;
+  const needsKeystore = profile.clientAuth.keyAlias !== undefined || profile.clientAuth.tlsKeyAlias !== undefined || (profile.dpop?.enabled === true && profile.dpop.keyAlias !== undefined && !overrides.dpopKey);
   const needsSecrets = base !== undefined && base.secretRefs.length > 0;
   const resolving = resolveFlowConfig(
     profile,
@@ -88,6 +98,7 @@ export async function tokenCommand(argv: string[], ctx: CliContext): Promise<num
       const v = result.verification;
       for (const [label, report] of [['ID token', v?.idToken], ['access token', v?.accessToken]] as const)
         if (report) process.stderr.write(`${label}: ${report.ok ? 'verified' : 'NOT VALID'} — ${report.summary}\n`);
+      for (const b of result.bindings ?? []) process.stderr.write(`${b.kind === 'dpop' ? 'DPoP' : 'mTLS'} binding: ${b.status} — ${b.message}\n`);
     }
     // Keep the rotated refresh token of a saved profile in the keychain.
     if (base && result.tokens.refresh_token) {
@@ -123,6 +134,11 @@ function printProgress(p: FlowProgress): void {
       break;
     case 'device_code':
       process.stderr.write(`Enter the code ${p.userCode} at ${p.verificationUri}${p.verificationUriComplete ? `\n  (or open ${p.verificationUriComplete})` : ''}\nThe code expires at ${new Date(p.expiresAt).toLocaleTimeString()}.\n\n`);
+      break;
+    case 'ciba':
+      process.stderr.write(
+        `Asked the user's device to approve${p.bindingMessage ? ` — binding message: ${p.bindingMessage}` : ''}\nPolling every ${p.intervalSeconds} s until ${new Date(p.expiresAt).toLocaleTimeString()} — Ctrl+C cancels\n\n`,
+      );
       break;
     default:
       break;

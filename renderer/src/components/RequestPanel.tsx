@@ -4,6 +4,10 @@ import type { ConnectionProfile, Endpoints } from '../../../shared/profile';
 import { GRANT_LABELS, shows, usesSecret, type RunInputs } from '../lib/profile-rules';
 import { ErrorBox } from './ErrorBox';
 import { Field, ParamTable, ScopeChips } from './FormBits';
+import { CibaSection } from './modern/CibaSection';
+import { RarSection } from './modern/RarSection';
+import { RegistrationSection } from './modern/RegistrationSection';
+import { SenderConstrainedSection } from './modern/SenderConstrainedSection';
 
 export type ProfileDraft = Omit<ConnectionProfile, 'createdAt' | 'updatedAt'>;
 
@@ -40,6 +44,8 @@ export interface RequestPanelProps {
   discoverError: unknown;
   onDiscover: () => void;
   keys: KeyInfo[];
+  /** A registration changed the workspace (issue 14). */
+  onWorkspaceChanged?: () => void;
 }
 
 /** The profile as an API client's request form; fields a grant does not use are not shown. */
@@ -291,6 +297,12 @@ export function RequestPanel(props: RequestPanelProps) {
       <Field label="Expected audience of access tokens" htmlFor="expected-audience" hint={`checked in JWT access tokens; default: ${d.audience ?? d.resource[0] ?? 'the audience or first resource (none set)'}`}>
         <input id="expected-audience" value={d.expectedAudience ?? ''} placeholder={d.audience ?? d.resource[0] ?? ''} onChange={(e) => set({ expectedAudience: e.target.value || undefined })} />
       </Field>
+
+      {/* issue 14 (token side): each section appears when the server (discovery) or the profile uses it */}
+      {shows(grant, 'ciba') ? <CibaSection draft={d} onChange={set} /> : null}
+      <SenderConstrainedSection draft={d} metadata={m} keys={props.keys} onChange={set} />
+      <RarSection draft={d} metadata={m} onChange={set} />
+      <RegistrationSection draft={d} metadata={m} keys={props.keys} issuer={effectiveIssuer} onChanged={() => props.onWorkspaceChanged?.()} />
 
       <details>
         <summary className="muted">Extra parameters</summary>
