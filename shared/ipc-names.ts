@@ -47,6 +47,8 @@ export const OPERATION_NAMES = [
   'generateCertificate',
   'exportKey',
   'deleteKey',
+  // Interop settings (issue 13): a key's kid, edited or reset to its thumbprint
+  'setKeyKid',
   // Dynamic client registration (issue 14, RFC 7591/7592)
   'registerClient',
   'manageRegistration',

@@ -145,6 +145,8 @@ export interface HttpCallResult {
   body: string;
   durationMs: number;
   transcript: TranscriptEntry[];
+  /** Revocation: the client authentication used (issue 13), with a note when the endpoint's metadata chose it. */
+  clientAuth?: EndpointClientAuth;
 }
 
 export interface IntrospectResult {
@@ -153,6 +155,13 @@ export interface IntrospectResult {
   /** The token's cnf (from introspection) against the profile's DPoP key / client certificate (issue 14). */
   bindings?: TokenBindingCheck[];
   transcript: TranscriptEntry[];
+  /** Interop settings (issue 13): the client authentication used, with a note when the endpoint's metadata chose it. */
+  clientAuth?: EndpointClientAuth;
+}
+
+export interface EndpointClientAuth {
+  method: string;
+  note?: string;
 }
 
 export interface ApiCallResult extends HttpCallResult {
@@ -423,6 +432,14 @@ export const operations = {
   exportKey: op(z.object({ alias: Alias, format: z.enum(['jwk', 'jwks', 'pem', 'certificate']) }).strict()).returns<{ text: string; filename: string }>(),
   deleteKey: op(z.object({ alias: Alias }).strict()).returns<void>(),
 
+  // Interop settings (issue 13): the kid servers look the key up by; `reset` goes back to the RFC 7638 thumbprint.
+  setKeyKid: op(
+    z
+      .union([
+        z.object({ alias: Alias, kid: z.string().min(1, 'kid must not be empty').max(256, 'kid must be at most 256 characters') }).strict(),
+        z.object({ alias: Alias, reset: z.literal(true) }).strict(),
+      ]),
+  ).returns<KeyInfo>(),
   // --- Dynamic client registration (issue 14): register and save as a profile; read / update / delete later ---
   registerClient: op(
     z

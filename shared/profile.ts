@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { AUTH_METHODS, GRANT_TYPES } from './grants';
+import { DEFAULT_INTEROP, InteropSchema } from './interop';
 import { describeFieldIssues } from './field-labels';
 import './zod-messages';
 
@@ -208,6 +209,8 @@ export const ConnectionProfileSchema = z.strictObject({
   /** Claims for a JWT bearer assertion built by the engine (iss/sub/aud/exp filled when absent). */
   jwtBearerClaims: z.optional(z.record(z.string(), z.unknown())),
   network: z._default(NetworkSchema, { insecureSkipTlsVerify: false, timeoutMs: 30_000 }),
+  /** Interop settings (issue 13): kid and certificate headers of signed assertions, Basic credentials encoding. */
+  interop: z._default(InteropSchema, DEFAULT_INTEROP),
   // --- Sender-constrained tokens, RAR, CIBA, dynamic registration (issue 14, token side) ---
   dpop: z.optional(DpopSchema),
   certificateBoundTokens: z.optional(CertificateBoundTokensSchema),

@@ -3,8 +3,10 @@ import type { HistoryEntry, HttpCallResult, RunSummary, TokenSet, WorkbenchEvent
 import type { ConnectionProfile, Endpoints } from '../../shared/profile';
 import { decodeToken } from '../../shared/token/decode';
 import type { BrowserOpener } from '../engine/browser';
-import { clientAuthFor, usesMutualTls, type ClientAuth } from '../engine/client-auth';
+import { clientAuthForProfile, usesMutualTls, type ClientAuth } from '../engine/client-auth';
 import { discover } from '../engine/discovery';
+import { discoverCached } from '../engine/discovery-cache';
+import { clientAuthForEndpoint, type AuthEndpoint, type EndpointAuthChoice } from '../engine/endpoint-auth';
 import { endpointsFromMetadata, stripUndefined } from '../engine/endpoints';
 import { DpopSession } from '../engine/dpop';
 import { runFlow, transcriptOfFailure, type FlowProgress, type FlowResult } from '../engine/flow';
@@ -104,10 +106,14 @@ export interface TokenContext {
   profile: ConnectionProfile;
   entry: StoredHistoryEntry;
   tokens: TokenSet;
+  /** The client secret, for naming encoding differences in errors; never sent to the renderer. */
+  clientSecret?: string;
   http: HttpClient;
   transcript: Transcript;
   endpoints: Endpoints;
   auth(): ClientAuth;
+  /** Introspection and revocation: the method their metadata accepts when the profile's is not listed (issue 13). */
+  authFor(endpoint: AuthEndpoint): Promise<{ auth: ClientAuth; choice: EndpointAuthChoice }>;
   endpoint(name: keyof Endpoints, what: string): string;
   ctx(url: string): { clientId: string; issuer: string | undefined; endpoint: string; tokenEndpoint: string | undefined; transcript: Transcript };
   /** DPoP proofs with the profile's key, when the tokens are DPoP-bound (issue 14). */
@@ -271,14 +277,12 @@ export function createServiceContext(
         endpoints = endpointsFromMetadata(await discover(http, profile.issuer), usesMutualTls(profile.clientAuth.method) || profile.certificateBoundTokens?.enabled === true);
       }
       endpoints = { ...endpoints, ...stripUndefined(profile.endpoints) };
-      const auth = (): ClientAuth =>
-        clientAuthFor({
-          method: profile.clientAuth.method,
-          clientSecret: config.inputs.clientSecret,
-          signingKey: config.inputs.signingKey,
-          signingAlg: profile.clientAuth.signingAlg,
-          assertion: { audience: profile.clientAuth.assertionAudience, lifetimeSeconds: profile.clientAuth.assertionLifetime, x5t: profile.clientAuth.x5t },
-        });
+      const auth = (): ClientAuth => clientAuthForProfile(profile, config.inputs);
+      const authFor = async (which: AuthEndpoint) => {
+        // Metadata through the process-wide discovery cache: usually no request at all.
+        const metadata = profile.issuer && profile.discovery ? await discoverCached(http, profile.issuer, { network: config.network, transcript }).catch(() => undefined) : undefined;
+        return clientAuthForEndpoint(profile, metadata, which, { ...config.inputs, tlsClientCertificate: Boolean(config.network.tls?.cert) }, transcript);
+      };
       const endpoint = (name: keyof Endpoints, what: string) => {
         const url = endpoints[name];
         if (!url) throw new WorkbenchError('MISSING_CONFIGURATION', `no ${what} endpoint: the server does not publish one; type it in the profile`);
@@ -288,7 +292,7 @@ export function createServiceContext(
       const isDpop = /^dpop$/i.test(tokens.token_type);
       if (isDpop && !config.inputs.dpopKey) throw new WorkbenchError('MISSING_CONFIGURATION', 'these tokens are DPoP-bound: turn DPoP on in the profile, with the key they were bound to');
       const dpop = isDpop && config.inputs.dpopKey ? new DpopSession(config.inputs.dpopKey, transcript) : undefined;
-      return { profile, entry, tokens, http, transcript, endpoints, auth, endpoint, ctx, ...(dpop ? { dpop } : {}), ...(config.network.tls?.cert ? { tlsCertPem: config.network.tls.cert } : {}) };
+      return { profile, entry, tokens, ...(config.inputs.clientSecret !== undefined ? { clientSecret: config.inputs.clientSecret } : {}), http, transcript, endpoints, auth, authFor, endpoint, ctx, ...(dpop ? { dpop } : {}), ...(config.network.tls?.cert ? { tlsCertPem: config.network.tls.cert } : {}) };
     },
     async sendProved(t, build, label, to, check, accessToken) {
       if (!t.dpop) return c.send(t.http, t.transcript, await build(), label, to, check);

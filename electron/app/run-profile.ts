@@ -1,7 +1,7 @@
 import { WorkbenchError } from '../../shared/errors';
 import { assertImportConfirmed } from '../../shared/import-trust';
 import type { ConnectionProfile } from '../../shared/profile';
-import type { AssertionSigner, SigningKey } from '../engine/assertion';
+import type { AssertionSigner, SigningKey } from '../jose/sign';
 import type { FlowConfig, FlowInputs } from '../engine/flow';
 import type { TlsSettings } from '../engine/http';
 import { profileSecretAccount, type SecretStore } from '../secrets/secret-store';

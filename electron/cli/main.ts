@@ -56,7 +56,9 @@ async function main(argv: string[]): Promise<number> {
 export function describeFailure(err: unknown): { line: string; code: number } {
   if (err instanceof UsageError) return { line: `tokenbench: ${err.message}`, code: 2 };
   if (err instanceof ResponseBodyError) {
-    return { line: `tokenbench: ${err.error}${err.error_description ? `: ${err.error_description}` : ''} (HTTP ${err.status})`, code: 1 };
+    // What the engine could tell about the failure (Basic encoding, assertion kid: electron/engine/failure-hints).
+    const hints = Array.isArray(err.details?.hints) ? ` — ${(err.details.hints as string[]).join('; ')}` : '';
+    return { line: `tokenbench: ${err.error}${err.error_description ? `: ${err.error_description}` : ''}${hints} (HTTP ${err.status})`, code: 1 };
   }
   if (err instanceof WorkbenchError) return { line: `tokenbench: ${err.message} [${err.code}]`, code: 1 };
   return { line: `tokenbench: unexpected error: ${err instanceof Error ? err.message : String(err)}`, code: 1 };

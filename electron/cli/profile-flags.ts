@@ -1,5 +1,6 @@
 import { WorkbenchError } from '../../shared/errors';
 import { AUTH_METHODS, CIBA_GRANT, parseGrantType, parseTokenType, type AuthMethod } from '../../shared/grants';
+import { misplacedTokenParam } from '../../shared/interop';
 import { AuthorizationDetailsSchema, ConnectionProfileSchema, describeIssues, type AuthorizationDetail, type ConnectionProfile, type ConnectionProfileInput } from '../../shared/profile';
 import type { RunOverrides } from '../app/run-profile';
 import { keyValues, parseJsonObjectArg, parseLifetime, UsageError, type Options } from './args';
@@ -41,6 +42,11 @@ export const PROFILE_OPTIONS = {
   'token-url': { type: 'string' },
   'authorization-url': { type: 'string' },
   'device-authorization-url': { type: 'string' },
+  // Interop settings (issue 13)
+  kid: { type: 'string' },
+  'x5t-s256': { type: 'boolean' },
+  x5c: { type: 'boolean' },
+  'basic-encoding': { type: 'string' },
   param: { type: 'string', multiple: true },
   'auth-param': { type: 'string', multiple: true },
   openid: { type: 'boolean' },
@@ -112,8 +118,14 @@ export function profileFromFlags(flags: Flags, issuer: string | undefined, base?
   // No issuer but typed endpoints: nothing to discover.
   if (!p.issuer && (endpoints.token || endpoints.authorization)) p.discovery = false;
 
+  p.interop = interopFromFlags(flags, p.interop);
+
   const params = { authorization: [...(p.params?.authorization ?? [])], token: [...(p.params?.token ?? [])], refresh: [...(p.params?.refresh ?? [])] };
   for (const [k, v] of keyValues(flags.param, '--param')) {
+    // Refused rather than rerouted: --param means the token request, and moving a parameter behind the user's back
+    // would hide a mistake the same profile then makes in the app.
+    const misplaced = misplacedTokenParam(k);
+    if (misplaced) throw new UsageError(`--param ${k}: ${misplaced}`);
     params.token.push({ name: k, value: v });
     params.refresh.push({ name: k, value: v });
   }
@@ -132,6 +144,32 @@ export function profileFromFlags(flags: Flags, issuer: string | undefined, base?
   const parsed = ConnectionProfileSchema.safeParse(p);
   if (!parsed.success) throw new WorkbenchError('INVALID_PROFILE', describeIssues(parsed.error));
   return parsed.data;
+}
+
+/**
+ * `--kid VALUE|thumbprint|key|none`, `--x5t-s256`, `--x5c`, `--basic-encoding form|raw`. Without `--kid` a key
+ * pair's header carries the key's own kid: a keystore key's (editable with `keys kid`), a JWK file's, none for a PEM.
+ */
+export function interopFromFlags(flags: Flags, base: ConnectionProfileInput['interop']): ConnectionProfileInput['interop'] {
+  const i = { ...(base ?? {}) };
+  if (flags.kid !== undefined) {
+    const kid = flags.kid.trim();
+    if (kid === '') throw new UsageError('--kid takes a value, "thumbprint", "key" or "none"');
+    if (kid === 'thumbprint' || kid === 'key' || kid === 'none') {
+      i.kid = kid;
+      delete i.customKid;
+    } else {
+      i.kid = 'custom';
+      i.customKid = kid;
+    }
+  }
+  if (flags['x5t-s256']) i.x5tS256 = true;
+  if (flags.x5c) i.x5c = true;
+  if (flags['basic-encoding'] !== undefined) {
+    if (flags['basic-encoding'] !== 'form' && flags['basic-encoding'] !== 'raw') throw new UsageError('--basic-encoding is form (RFC 6749 §2.3.1, the default) or raw');
+    i.basicEncoding = flags['basic-encoding'];
+  }
+  return i;
 }
 
 /** DPoP, certificate-bound tokens, RAR and CIBA flags onto the profile (issue 14). */

@@ -2,22 +2,25 @@ import { decodeJwt } from 'jose';
 import { ResponseBodyError, WorkbenchError } from '../../shared/errors';
 import type { TokenBindingCheck } from '../../shared/binding';
 import { CIBA_GRANT, TOKEN_TYPE_URNS, type GrantType } from '../../shared/grants';
+import { authenticationRequest, misplacedTokenParam, type AuthenticationRequest } from '../../shared/interop';
 import type { ConnectionProfile, Endpoints } from '../../shared/profile';
 import type { VerificationReport } from '../../shared/token/report';
 import type { TranscriptEntry } from '../../shared/transcript';
 import { ASSERTION_LIFETIME_HARD_CAP_SECONDS, cappedAssertionLifetime } from '../../shared/assertion-limits';
 import { assertImportConfirmed } from '../../shared/import-trust';
-import { signAssertion, type AssertionSigner, type SigningKey } from './assertion';
+import { DEFAULT_CLOCK_SKEW_SECONDS, requestedAuthenticationChecks } from '../jose/claim-checks';
+import { signAssertion, type AssertionSigner, type SigningKey } from '../jose/sign';
 import { accessTokenClaims, certificateThumbprint, requireBinding } from './binding';
 import { backchannelAuthenticationRequest, cibaGrantRequest, processBackchannelAuthenticationResponse } from './ciba';
 import { DpopSession, type DpopKey } from './dpop';
 import { buildAuthorizationUrl, createPkce, processAuthorizationResponse, randomToken, type Pkce } from './authorization';
 import type { BrowserOpener } from './browser';
-import { clientAuthFor, usesMutualTls, type ClientAuth, type ClientAuthContext } from './client-auth';
+import { assertionHeader, clientAuthForProfile, usesMutualTls, type ClientAuth, type ClientAuthContext } from './client-auth';
 import { clampPollInterval, classifyPollError, delay, deviceAuthorizationRequest, processDeviceAuthorizationResponse, type PollExpiry } from './device';
 import type { AuthorizationServerMetadata } from './discovery';
 import type { DiscoveryCacheMode } from './discovery-cache';
 import { requireEndpoint, resolveEndpoints } from './endpoints';
+import { processExplained, type SentRequest } from './failure-hints';
 import { HttpClient, type NetworkSettings } from './http';
 import { LoopbackRedirectListener } from './loopback';
 import {
@@ -154,6 +157,9 @@ class FlowRun {
     for (const secret of [this.config.inputs.clientSecret, this.config.inputs.password]) this.transcript.addSecret(secret);
     if (usesMutualTls(p.clientAuth.method) && !this.config.network.tls?.cert)
       throw new WorkbenchError('MISSING_CONFIGURATION', `${p.clientAuth.method} needs a client certificate and key (a keystore alias with a certificate, or --tls-cert/--tls-key)`);
+    checkTokenParams(p);
+    // Read (and a bad max_age or claims refused) before anything is sent.
+    const authentication = authenticationRequest(p.params.authorization, p.interop.requireAuthTime);
     // A key alias from an unconfirmed import signs nothing and is presented to no server (issue 11).
     if (p.clientAuth.method === 'private_key_jwt') assertImportConfirmed(p, ['clientAuth.keyAlias']);
     if (usesMutualTls(p.clientAuth.method)) assertImportConfirmed(p, ['clientAuth.tlsKeyAlias']);
@@ -162,20 +168,14 @@ class FlowRun {
     const signsClientAssertion = p.clientAuth.method === 'private_key_jwt' || p.clientAuth.method === 'client_secret_jwt';
     if (signsClientAssertion && p.clientAuth.assertionLifetime > ASSERTION_LIFETIME_HARD_CAP_SECONDS)
       this.transcript.event('client assertion lifetime capped', 'workbench', 'workbench', `the profile asks for ${p.clientAuth.assertionLifetime} s; assertions live at most ${ASSERTION_LIFETIME_HARD_CAP_SECONDS} s`);
-    const auth = clientAuthFor({
-      method: p.clientAuth.method,
-      clientSecret: this.config.inputs.clientSecret,
-      signingKey: this.config.inputs.signingKey,
-      signingAlg: p.clientAuth.signingAlg,
-      assertion: { audience: p.clientAuth.assertionAudience, lifetimeSeconds: cappedAssertionLifetime(p.clientAuth.assertionLifetime), x5t: p.clientAuth.x5t },
-    });
+    const auth = clientAuthForProfile(p, this.config.inputs);
 
     let tokens: TokenResponse;
     let nonce: string | undefined;
     switch (p.grantType) {
       case 'authorization_code':
       case 'implicit':
-        ({ tokens, nonce } = await this.interactive(auth));
+        ({ tokens, nonce } = await this.interactive(auth, authentication));
         break;
       case 'urn:ietf:params:oauth:grant-type:device_code':
         tokens = await this.deviceFlow(auth);
@@ -187,7 +187,7 @@ class FlowRun {
         tokens = await this.directGrant(auth);
     }
     const bindings = this.checkBindings(tokens);
-    const verification = await this.verifyReceived(tokens, nonce);
+    const verification = await this.verifyReceived(tokens, nonce, p.grantType === 'authorization_code' || p.grantType === 'implicit' ? authentication : {});
     const transcript = this.transcript;
     return {
       grantType: p.grantType,
@@ -225,15 +225,15 @@ class FlowRun {
   }
 
   /** Every ID token, and JWT access tokens when there are keys to check them with, get the inspector's report. */
-  private async verifyReceived(tokens: TokenResponse, nonce: string | undefined): Promise<FlowVerification | undefined> {
+  private async verifyReceived(tokens: TokenResponse, nonce: string | undefined, authentication: AuthenticationRequest): Promise<FlowVerification | undefined> {
     const issuer = this.metadata?.issuer ?? this.profile.issuer;
     // Keys come from the server's jwks_uri (discovered or typed); a profile without discovery is not discovered here either.
     const jwksUri = this.endpoints.jwks_uri;
     if (!jwksUri) return undefined;
-    // The inspector (and what it pulls in) loads only when there is a JWT to check: an opaque access token alone needs none of it.
+    // Verification (and what it pulls in) loads only when there is a JWT to check: an opaque access token alone needs none of it.
     if (!tokens.id_token && tokens.access_token.split('.').length !== 3) return undefined;
-    const { isJwt, verifyToken } = await import('../inspector/verify');
-    const common = { ...(issuer ? { issuer } : {}), jwksUri, http: this.http, ...(this.deps.signal ? { signal: this.deps.signal } : {}) };
+    const [{ isJwt, verifyToken }, { httpJwksFetcher }] = await Promise.all([import('../jose/verify'), import('./jwks-fetcher')]);
+    const common = { ...(issuer ? { issuer } : {}), jwksUri, fetcher: httpJwksFetcher(() => this.http), ...(this.deps.signal ? { signal: this.deps.signal } : {}) };
     const out: FlowVerification = {};
     if (tokens.id_token) {
       out.idToken = await verifyToken(tokens.id_token, {
@@ -241,6 +241,7 @@ class FlowRun {
         idToken: true,
         clientId: this.profile.clientId,
         ...(nonce ? { nonce } : {}),
+        ...authentication,
         issuedAccessToken: tokens.access_token,
       });
     }
@@ -287,12 +288,23 @@ class FlowRun {
   /** Sends a token request built by `build` (built again for a DPoP nonce retry: assertions are single-use). */
   private async sendToken(build: () => Promise<import('./http').PreparedRequest>, label = 'token request', expectIdToken = false): Promise<TokenResponse> {
     const options = { label, signal: this.deps.signal };
-    const res = this.dpop ? await this.dpop.send(this.http, build, options) : await this.http.send(await build(), options);
-    try {
-      return processTokenResponse(res, { grantType: this.profile.grantType, expectIdToken });
-    } catch (err) {
-      throw withAssertionHint(err, this.profile.clientAuth.method);
-    }
+    // The request as last sent, so a failure can say what was sent (electron/engine/failure-hints).
+    let sent: import('./http').PreparedRequest | undefined;
+    const recorded = async () => (sent = await build());
+    const res = this.dpop ? await this.dpop.send(this.http, recorded, options) : await this.http.send(await recorded(), options);
+    return processExplained(sent as import('./http').PreparedRequest, res, this.sentRequest(label), (r) => {
+      try {
+        return processTokenResponse(r, { grantType: this.profile.grantType, expectIdToken });
+      } catch (err) {
+        throw withAssertionHint(err, this.profile.clientAuth.method);
+      }
+    });
+  }
+
+  /** What a failed request's error names: the method and encoding used, the id and secret to compare encodings. */
+  private sentRequest(label: string): SentRequest {
+    const p = this.profile;
+    return { label, authMethod: p.clientAuth.method, basicEncoding: p.interop.basicEncoding, clientId: p.clientId, ...(this.config.inputs.clientSecret !== undefined ? { clientSecret: this.config.inputs.clientSecret } : {}) };
   }
 
   /** RAR (RFC 9396): the profile's authorization_details as one JSON parameter. */
@@ -388,13 +400,14 @@ class FlowRun {
     if (iat !== undefined) notes.push(`iat ${JSON.stringify(iat)} from the claims replaced by now`);
     if (nbf !== undefined) notes.push(`nbf ${JSON.stringify(nbf)} from the claims replaced by now`);
     if (notes.length) this.transcript.event('JWT bearer assertion: time claims set by the workbench', 'workbench', 'workbench', `${notes.join('; ')} (at most ${ASSERTION_LIFETIME_HARD_CAP_SECONDS} s)`);
-    return signAssertion(
-      { header: { x5t: p.clientAuth.x5t, x5tS256: p.clientAuth.x5t }, claims: { iss, sub, aud: aud as string | string[], lifetimeSeconds, nbf: nbf !== undefined, extra: claims }, maxLifetimeSeconds: limit },
-      inputs.assertionSigner,
-    );
+    const i = p.interop;
+    const header = assertionHeader({ x5t: p.clientAuth.x5t, header: { kid: i.kid, ...(i.customKid !== undefined ? { customKid: i.customKid } : {}), x5t: i.x5t, x5tS256: i.x5tS256, x5c: i.x5c } });
+    // A shared-secret signer (HS256 with the client secret) has no kid or thumbprint of its own.
+    if ('secret' in inputs.assertionSigner && i.kid !== 'custom') header.kid = 'none';
+    return signAssertion({ header, claims: { iss, sub, aud: aud as string | string[], lifetimeSeconds, nbf: nbf !== undefined, extra: claims }, maxLifetimeSeconds: limit }, inputs.assertionSigner);
   }
 
-  private async interactive(auth: ClientAuth): Promise<{ tokens: TokenResponse; nonce?: string }> {
+  private async interactive(auth: ClientAuth, authentication: AuthenticationRequest): Promise<{ tokens: TokenResponse; nonce?: string }> {
     const p = this.profile;
     const implicit = p.grantType === 'implicit';
     const authorizationEndpoint = this.endpoint('authorization');
@@ -470,6 +483,7 @@ class FlowRun {
         );
       }
       if (nonce && tokens.id_token) checkNonce(tokens.id_token, nonce);
+      if (tokens.id_token) checkAuthentication(tokens.id_token, authentication);
       return { tokens, nonce };
     } finally {
       await listener?.close();
@@ -495,11 +509,12 @@ class FlowRun {
   private async deviceFlow(auth: ClientAuth): Promise<TokenResponse> {
     const p = this.profile;
     const signal = this.deps.signal;
-    const device = processDeviceAuthorizationResponse(
-      await this.http.send(await deviceAuthorizationRequest(this.ctx(this.endpoint('device_authorization')), auth, this.scope(), extraParams(p.params.authorization)), {
-        label: 'device authorization request',
-        signal,
-      }),
+    const deviceRequest = await deviceAuthorizationRequest(this.ctx(this.endpoint('device_authorization')), auth, this.scope(), extraParams(p.params.authorization));
+    const device = processExplained(
+      deviceRequest,
+      await this.http.send(deviceRequest, { label: 'device authorization request', signal }),
+      this.sentRequest('device authorization request'),
+      processDeviceAuthorizationResponse,
     );
     const expiresAt = Date.now() + device.expires_in * 1000;
     this.deps.onProgress?.({
@@ -589,6 +604,26 @@ function implicitTokens(params: URLSearchParams, openid: boolean): TokenResponse
     ...(id_token ? { id_token } : {}),
     ...(scope ? { scope } : {}),
   };
+}
+
+/** Token-request parameters that belong to the authorization request are refused, not sent where they do nothing. */
+function checkTokenParams(p: ConnectionProfile): void {
+  for (const [list, where] of [[p.params.token, 'token'], [p.params.refresh, 'refresh']] as const)
+    for (const param of list) {
+      const misplaced = misplacedTokenParam(param.name);
+      if (misplaced) throw new WorkbenchError('INVALID_INPUT', `${where} request parameter ${misplaced}`);
+    }
+}
+
+/**
+ * What the authorization request asked about the authentication must hold in the ID token that answers it:
+ * auth_time within max_age (OIDC Core §3.1.3.7 item 13), present when required, an essential acr met. A
+ * failure fails the run: the token is not what was asked for.
+ */
+function checkAuthentication(idToken: string, authentication: AuthenticationRequest): void {
+  const e = { ...authentication, idToken: true, accessToken: false, clockSkewSeconds: DEFAULT_CLOCK_SKEW_SECONDS, now: new Date() };
+  const failed = requestedAuthenticationChecks(decodeJwt(idToken), e).filter((c) => c.status === 'failed');
+  if (failed.length) throw new WorkbenchError('VERIFICATION_FAILED', `the ID token ${failed.map((c) => `${c.id}: ${c.reason}`).join('; ')}`, { details: { checks: failed } });
 }
 
 /** The nonce sent must come back in the ID token (OIDC Core §3.1.3.7 step 11); full verification is the inspector's. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { JSONWebKeySet, JWK } from 'jose';
 import type { AuthMethod, GrantType } from '../../shared/grants';
 import type { IssuedCertificate } from './pki';
+import { AUTHN_QUIRK_CLIENT_ID, KID_QUIRK_CLIENT_ID, NO_AUTH_TIME_CLIENT_ID, PER_ENDPOINT_CLIENT_ID, RAW_BASIC_CLIENT_ID } from './quirks';
 import { certificateJwk, generateClientSigningKeys } from './pki';
 import type { SandboxClient } from './types';
 
@@ -61,14 +62,16 @@ export async function buildClients(options: { selfSigned: IssuedCertificate; tls
     confidential('sandbox-self-signed-tls', 'self_signed_tls_client_auth', {
       tls: { certPem: options.selfSigned.certPem, keyPem: options.selfSigned.keyPem },
     }),
-    {
-      client_id: 'sandbox-public',
-      token_endpoint_auth_method: 'none',
-      grant_types: PUBLIC_GRANTS,
-      response_types: RESPONSE_TYPES,
-      redirect_uris: REDIRECT_URIS,
-      post_logout_redirect_uris: POST_LOGOUT_REDIRECT_URIS,
-    },
+    publicClient('sandbox-public'),
+    // Quirk clients (issue 13, electron/sandbox/quirks.ts): each behaves like a server nobody here wrote.
+    confidential(KID_QUIRK_CLIENT_ID, 'private_key_jwt', {
+      ...(signingKeys ? { signingKeys: signingKeys.map((k, i) => ({ ...k, kid: registeredKid(i), publicJwk: { ...k.publicJwk, kid: registeredKid(i) } })) } : {}),
+      jwks: { keys: privateKeyJwks.keys.map((k, i) => ({ ...k, kid: registeredKid(i) })) },
+    }),
+    confidential(RAW_BASIC_CLIENT_ID, 'client_secret_basic', { client_secret: secret(32) }),
+    publicClient(AUTHN_QUIRK_CLIENT_ID),
+    publicClient(NO_AUTH_TIME_CLIENT_ID),
+    confidential(PER_ENDPOINT_CLIENT_ID, 'private_key_jwt', { client_secret: secret(32), ...(signingKeys ? { signingKeys } : {}), jwks: privateKeyJwks }),
     // --- issue 14 (token side): sender-constrained tokens, RAR, CIBA ---
     {
       client_id: 'sandbox-dpop',
@@ -113,16 +116,19 @@ export async function buildClients(options: { selfSigned: IssuedCertificate; tls
       client_id: c.client_id,
       client_name: c.client_id,
       application_type: 'native',
-      token_endpoint_auth_method: c.token_endpoint_auth_method,
+      // The per-endpoint client's private_key_jwt is checked by the quirk middleware; oidc-provider sees Basic.
+      token_endpoint_auth_method: c.client_id === PER_ENDPOINT_CLIENT_ID ? 'client_secret_basic' : c.token_endpoint_auth_method,
       grant_types: c.grant_types,
       response_types: c.response_types,
       redirect_uris: c.redirect_uris,
       post_logout_redirect_uris: c.post_logout_redirect_uris,
     };
     if (c.client_secret) m.client_secret = c.client_secret;
-    if (c.token_endpoint_auth_method === 'private_key_jwt') {
+    if (c.token_endpoint_auth_method === 'private_key_jwt' && c.client_id !== PER_ENDPOINT_CLIENT_ID) {
+      // Quirk clients (issue 13) keep a fixed registered set of their own (kids an admin console assigned).
+      if (c.jwks) m.jwks = c.jwks;
       // Live keys (issue 12): the sandbox serves this client's JWKS itself; else the set is fixed here.
-      if (options.privateKeyJwtJwksUri) m.jwks_uri = options.privateKeyJwtJwksUri;
+      else if (options.privateKeyJwtJwksUri) m.jwks_uri = options.privateKeyJwtJwksUri;
       else m.jwks = privateKeyJwks;
     }
     if (c.token_endpoint_auth_method === 'self_signed_tls_client_auth') m.jwks = { keys: [selfSignedJwk] };
@@ -143,6 +149,20 @@ export async function buildClients(options: { selfSigned: IssuedCertificate; tls
   });
 
   return { metadata, clients: Object.fromEntries(clients.map((c) => [c.client_id, c])), resourceServer, privateKeyJwks };
+}
+
+/** Kids an admin console might assign: not the keys' thumbprints, not the kids the keys were made with. */
+export const registeredKid = (index: number) => `admin-console-${index + 1}`;
+
+function publicClient(client_id: string): SandboxClient {
+  return {
+    client_id,
+    token_endpoint_auth_method: 'none',
+    grant_types: PUBLIC_GRANTS,
+    response_types: RESPONSE_TYPES,
+    redirect_uris: REDIRECT_URIS,
+    post_logout_redirect_uris: POST_LOGOUT_REDIRECT_URIS,
+  };
 }
 
 function confidential(client_id: string, method: AuthMethod, extra: Partial<SandboxClient>): SandboxClient {

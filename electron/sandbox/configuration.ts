@@ -47,6 +47,8 @@ export interface ConfigurationInput {
   accounts: AccountDirectory;
   accessTokenTtl: number;
   mtlsOrigin: string;
+  /** Quirk (issue 13): the methods introspection and revocation publish (and the quirk middleware enforces). */
+  introspectionAuthMethods?: string[];
   /** DPoP, RAR, CIBA, registration (issue 14, token side). */
   modern: ModernFeatureInput;
   /** oidc-provider's outgoing fetch (client jwks_uri); the sandbox answers its own live-keys URL in process. */
@@ -137,6 +139,9 @@ export function sandboxConfiguration(input: ConfigurationInput): Record<string, 
     discovery: {
       mtls_endpoint_aliases: Object.fromEntries(Object.entries(MTLS_ALIASES).map(([member, path]) => [member, `${mtlsOrigin}${path}`])),
       claim_types_supported: ['normal'],
+      ...(input.introspectionAuthMethods
+        ? { introspection_endpoint_auth_methods_supported: input.introspectionAuthMethods, revocation_endpoint_auth_methods_supported: input.introspectionAuthMethods }
+        : {}),
     },
   };
 }

@@ -15,6 +15,7 @@ import { listenHttp, listenMutualTls, type Listener } from './listeners';
 import { loadOidcProvider } from './loader';
 import { createCertificateAuthority, createRsaSigningCertificate, createSelfSignedCertificate, generateSigningKey } from './pki';
 import { resourceServerInfo, SANDBOX_RESOURCE } from './resources';
+import { PER_ENDPOINT_CLIENT_ID, withQuirks } from './quirks';
 import { mintAssertion, type SamlIdentityProvider } from './saml';
 import type { SandboxHandle, SandboxOptions, TrustedIssuer } from './types';
 
@@ -101,6 +102,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         accounts,
         accessTokenTtl,
         mtlsOrigin,
+        ...(options.introspectionAuthMethods ? { introspectionAuthMethods: options.introspectionAuthMethods } : {}),
         modern: { ciba, initialAccessToken },
         // The client's jwks_uri is this process's own: answered from the live source, no loopback request
         // (which oidc-provider's SSRF guard would refuse anyway); any other URL goes out as usual.
@@ -132,7 +134,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ];
     for (const grant of grants) provider.registerGrantType(grant.name, grant.handler, grant.params, ['resource']);
 
-    const providerCallback = provider.callback();
+    const perEndpoint = clients[PER_ENDPOINT_CLIENT_ID]!;
+    const providerCallback = withQuirks(
+      {
+        issuer,
+        providerKeys: [providerRsa, providerEc],
+        perEndpoint: { secret: perEndpoint.client_secret as string, jwks: perEndpoint.jwks as JSONWebKeySet },
+        ...(options.introspectionAuthMethods ? { introspectionAuthMethods: options.introspectionAuthMethods } : {}),
+      },
+      provider.callback(),
+    );
     const interactions = createInteractionHandler(provider, accounts);
     let servedDigest = '';
     /**

@@ -19,6 +19,11 @@ export interface SandboxOptions {
   clientKeys?: () => Promise<JSONWebKeySet>;
   /** Access token lifetime in seconds (default 600). */
   accessTokenTtl?: number;
+  /**
+   * Quirk (issue 13): introspection and revocation accept only these client-authentication methods, and the
+   * metadata lists them in introspection_/revocation_endpoint_auth_methods_supported. Default: every method.
+   */
+  introspectionAuthMethods?: AuthMethod[];
 }
 
 /** A private signing key handed to tests and users; it only ever lives in memory. */
@@ -43,6 +48,8 @@ export interface SandboxClient {
   signingKeys?: SandboxSigningKey[];
   /** tls_client_auth / self_signed_tls_client_auth: the client certificate and its key. */
   tls?: { certPem: string; keyPem: string; subjectDn?: string };
+  /** The public keys registered for the client, when they differ from the private_key_jwt client's (quirk clients). */
+  jwks?: JSONWebKeySet;
   /** Further client metadata (issue 14: dpop_bound_access_tokens, authorization_details_types, backchannel_token_delivery_mode…). */
   extraMetadata?: Record<string, unknown>;
 }

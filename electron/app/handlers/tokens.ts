@@ -10,11 +10,20 @@ import {
   revocationRequest,
   userinfoRequest,
 } from '../../inspector/server-checks';
+import type { AuthMethod } from '../../../shared/grants';
+import type { EndpointAuthChoice } from '../../engine/endpoint-auth';
+import { processExplained, type SentRequest } from '../../engine/failure-hints';
+import type { PreparedRequest } from '../../engine/http';
 import { checkBinding, type TokenBindingCheck } from '../../../shared/binding';
 import { certificateThumbprint } from '../../engine/binding';
 import { subjectOf, type ServiceContext, type TokenContext } from '../context';
 import type { Handlers } from '../dispatch';
 import { verifyForInspection } from '../verify';
+
+/** What a failed introspection or revocation names in its error (issue 13). */
+function sentRequest(t: TokenContext, label: string, method: AuthMethod): SentRequest {
+  return { label, authMethod: method, basicEncoding: t.profile.interop.basicEncoding, clientId: t.profile.clientId, ...(t.clientSecret !== undefined ? { clientSecret: t.clientSecret } : {}) };
+}
 
 const hintOf = (which: 'access' | 'refresh') => (which === 'refresh' ? 'refresh_token' : 'access_token');
 
@@ -51,15 +60,17 @@ export function tokenHandlers(c: ServiceContext): Pick<Handlers, 'inspectToken' 
       const token = which === 'refresh' ? t.tokens.refresh_token : t.tokens.access_token;
       if (!token) throw new WorkbenchError('NOT_FOUND', `these tokens have no ${which} token`);
       const url = t.endpoint('introspection', 'introspection');
-      const build = () => introspectionRequest(t.ctx(url), t.auth(), token, { tokenTypeHint: hintOf(which) });
       try {
+        const { auth, choice } = await t.authFor('introspection');
+        let sent: PreparedRequest | undefined;
+        const build = async () => (sent = await introspectionRequest(t.ctx(url), auth, token, { tokenTypeHint: hintOf(which) }));
         const res = t.dpop ? await t.dpop.send(t.http, build, { label: 'introspection' }) : await t.http.send(await build(), { label: 'introspection' });
-        const claims = processIntrospectionResponse(res);
+        const claims = processExplained(sent as PreparedRequest, res, sentRequest(t, 'introspection', choice.method), processIntrospectionResponse);
         // active:false is the server saying the token is revoked (or expired): the entry remembers it (issue 12).
         if (!claims.active && !(which === 'access' && t.entry.expiresAt && Date.parse(t.entry.expiresAt) <= Date.now())) markRevoked(t.entry.id, which);
         await history.addTranscript(t.entry.id, t.transcript.entries).catch(() => undefined);
         const bindings = which === 'access' ? introspectedBindings(t, claims) : [];
-        return { active: claims.active, claims, transcript: t.transcript.entries, ...(bindings.length ? { bindings } : {}) };
+        return { active: claims.active, claims, transcript: t.transcript.entries, clientAuth: choice, ...(bindings.length ? { bindings } : {}) };
       } finally {
         await t.http.close();
       }
@@ -69,11 +80,21 @@ export function tokenHandlers(c: ServiceContext): Pick<Handlers, 'inspectToken' 
       const token = which === 'refresh' ? t.tokens.refresh_token : t.tokens.access_token;
       if (!token) throw new WorkbenchError('NOT_FOUND', `these tokens have no ${which} token`);
       const url = t.endpoint('revocation', 'revocation');
-      const req = await revocationRequest(t.ctx(url), t.auth(), token, { tokenTypeHint: hintOf(which) });
-      const result = await c.send(t.http, t.transcript, req, 'revocation', 'authorization_server', processRevocationResponse);
+      let choice: EndpointAuthChoice;
+      let req: PreparedRequest;
+      try {
+        const chosen = await t.authFor('revocation');
+        choice = chosen.choice;
+        req = await revocationRequest(t.ctx(url), chosen.auth, token, { tokenTypeHint: hintOf(which) });
+      } catch (err) {
+        await t.http.close();
+        throw err;
+      }
+      const sent = sentRequest(t, 'revocation', choice.method);
+      const result = await c.send(t.http, t.transcript, req, 'revocation', 'authorization_server', (res) => processExplained(req, res, sent, processRevocationResponse));
       markRevoked(t.entry.id, which);
       await history.addTranscript(t.entry.id, result.transcript).catch(() => undefined);
-      return result;
+      return { ...result, clientAuth: choice };
     },
     userinfo: async ({ profileId, historyId }) => {
       const t = await c.tokenContext(profileId, historyId);

@@ -16,7 +16,12 @@ const HELP = `Usage: tokenbench token [ISSUER_URL] [flags]
                              implicit, jwt_bearer, saml2_bearer, device_code, token_exchange or a URN)
   --scopes a,b              --audience AUD              --resource URI (repeatable)
   --pkce / --no-pkce        --pkce-method S256|plain    --redirect-url URL   --openid
-  --signing-key FILE|keystore:ALIAS   --signing-alg ALG   --x5t
+  --signing-key FILE|keystore:ALIAS   --signing-alg ALG
+  --kid VALUE|thumbprint|key|none  kid in the assertion header (default "key": the keystore key's kid, a JWK
+                            file's own kid; a PEM file has none); "thumbprint" is the RFC 7638 JWK thumbprint
+  --x5t                     x5t and x5t#S256 of the key's certificate   --x5t-s256  only x5t#S256   --x5c  the chain
+  --basic-encoding form|raw client_secret_basic: form-urlencode id and secret first (RFC 6749 §2.3.1, default)
+                            or send them as they are (servers that do not decode them; Postman and oauth2c do this)
   --assertion-audience token_endpoint|issuer            --assertion-lifetime 5m
   --assertion JSON|FILE     (JWT bearer: claims JSON or a signed JWT; SAML2: a file of assertion XML)
   --refresh-token RT        --username U  --password P
@@ -25,6 +30,8 @@ const HELP = `Usage: tokenbench token [ISSUER_URL] [flags]
   --tls-cert FILE|keystore:ALIAS  --tls-key FILE  --tls-root-ca FILE  --insecure  --proxy URL  --timeout 30s
   --token-url URL  --authorization-url URL  --device-authorization-url URL   (when there is no discovery)
   --param k=v (token and refresh requests)  --auth-param k=v (authorization request)
+                            (prompt, max_age, acr_values, login_hint, ui_locales, claims, nonce, display,
+                             id_token_hint, response_mode are refused with --param: they go in --auth-param)
   --dpop                    DPoP-bound tokens, proofs signed with a fresh ES256 key (RFC 9449)
   --dpop-key FILE|keystore:ALIAS   sign DPoP proofs with this key instead
   --certificate-bound-tokens       expect mTLS-bound tokens (RFC 8705): mTLS aliases, cnf.x5t#S256 checked

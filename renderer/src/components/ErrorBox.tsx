@@ -64,6 +64,14 @@ export function ErrorBox({ error, testId }: { error: unknown; testId?: string })
           <code>{serverError}</code>
           {description ? <> — <span data-testid="error-description">{description}</span></> : null}
           {typeof d.status === 'number' ? <span className="muted"> (HTTP {d.status})</span> : null}
+          {/* What the engine could tell about a refused client authentication (Basic encoding, assertion kid). */}
+          {Array.isArray(d.hints) && d.hints.length ? (
+            <ul className="hints" data-testid="error-hints">
+              {d.hints.map((h, i) => (
+                <li key={i}>{String(h)}</li>
+              ))}
+            </ul>
+          ) : null}
           {hint ? (
             <div className="hint" data-testid="error-hint" style={{ marginTop: 4 }}>
               {hint}

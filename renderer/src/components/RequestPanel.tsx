@@ -3,7 +3,9 @@ import type { KeyInfo, SecretName, SecretStatus, ServerMetadata } from '../../..
 import type { ConnectionProfile, Endpoints } from '../../../shared/profile';
 import { GRANT_LABELS, shows, usesSecret, type RunInputs } from '../lib/profile-rules';
 import { ErrorBox } from './ErrorBox';
+import { misplacedTokenParam } from '../../../shared/interop';
 import { Field, ParamTable, ScopeChips } from './FormBits';
+import { AssertionHeaderFields, BasicEncodingField, RequireAuthTimeField } from './InteropFields';
 import { CibaSection } from './modern/CibaSection';
 import { RarSection } from './modern/RarSection';
 import { RegistrationSection } from './modern/RegistrationSection';
@@ -172,6 +174,7 @@ export function RequestPanel(props: RequestPanelProps) {
         </select>
       </Field>
       {usesSecret(d) ? secretField('clientSecret', 'Client secret') : null}
+      {d.clientAuth.method === 'client_secret_basic' ? <BasicEncodingField value={d.interop} onChange={(interop) => set({ interop })} /> : null}
       {d.clientAuth.method === 'client_secret_jwt' ? (
         <Field label="Assertion algorithm" htmlFor="hmac-alg">
           <select id="hmac-alg" value={d.clientAuth.signingAlg ?? 'HS256'} onChange={(e) => setAuth({ signingAlg: e.target.value })}>
@@ -201,9 +204,6 @@ export function RequestPanel(props: RequestPanelProps) {
               ))}
             </select>
           </Field>
-          <label className="row">
-            <input type="checkbox" checked={d.clientAuth.x5t} disabled={selectedKey ? !selectedKey.certificate : false} onChange={(e) => setAuth({ x5t: e.target.checked })} /> x5t / x5t#S256 header
-          </label>
           <Field label="Assertion audience" htmlFor="aud-mode">
             <select id="aud-mode" value={d.clientAuth.assertionAudience} onChange={(e) => setAuth({ assertionAudience: e.target.value as 'token_endpoint' | 'issuer' })}>
               <option value="token_endpoint">token endpoint</option>
@@ -212,6 +212,7 @@ export function RequestPanel(props: RequestPanelProps) {
           </Field>
         </div>
       ) : null}
+      {d.clientAuth.method === 'private_key_jwt' || shows(grant, 'jwtBearerClaims') ? <AssertionHeaderFields value={d.interop} legacyX5t={d.clientAuth.x5t} onChange={(interop) => set({ interop, clientAuth: { ...d.clientAuth, x5t: false } })} signingKey={selectedKey} /> : null}
       {d.clientAuth.method === 'tls_client_auth' || d.clientAuth.method === 'self_signed_tls_client_auth' ? (
         <Field label="Client certificate (keystore key with certificate)" required htmlFor="tls-alias">
           <select id="tls-alias" value={d.clientAuth.tlsKeyAlias ?? ''} onChange={(e) => setAuth({ tlsKeyAlias: e.target.value || undefined })}>
@@ -310,12 +311,13 @@ export function RequestPanel(props: RequestPanelProps) {
           <>
             <div className="label">Authorization request</div>
             <ParamTable label="Authorization parameter" value={d.params.authorization} onChange={(v) => set({ params: { ...d.params, authorization: v } })} />
+            <RequireAuthTimeField value={d.interop} onChange={(interop) => set({ interop })} />
           </>
         ) : null}
         <div className="label">Token request</div>
-        <ParamTable label="Token parameter" value={d.params.token} onChange={(v) => set({ params: { ...d.params, token: v } })} />
+        <ParamTable label="Token parameter" value={d.params.token} onChange={(v) => set({ params: { ...d.params, token: v } })} validate={misplacedTokenParam} />
         <div className="label">Refresh request</div>
-        <ParamTable label="Refresh parameter" value={d.params.refresh} onChange={(v) => set({ params: { ...d.params, refresh: v } })} />
+        <ParamTable label="Refresh parameter" value={d.params.refresh} onChange={(v) => set({ params: { ...d.params, refresh: v } })} validate={misplacedTokenParam} />
       </details>
       <details>
         <summary className="muted">Network</summary>
