@@ -113,7 +113,7 @@ export interface RunSummary {
 
 /** Progress of a running flow, pushed on the event channel. */
 export type RunProgress =
-  | { kind: 'browser_opened'; url: string }
+  | { kind: 'browser_opened'; url: string; /** PAR (issue 14): when the pushed request_uri expires. */ requestUriExpiresAt?: string }
   /** `authorizationUrl`: the sign-in page, shown with Copy / Open again while waiting. */
   | { kind: 'waiting_for_redirect'; redirectUri: string; expiresAt: string; authorizationUrl?: string }
   /** The browser could not be started; the run keeps waiting for the user to open `url` themselves. */

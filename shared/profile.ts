@@ -112,6 +112,72 @@ export const ImportedSchema = z.strictObject({
 });
 export type ImportedInfo = z.infer<typeof ImportedSchema>;
 
+// --- Authorization request features (issue 14: PAR, JAR, JARM, hybrid, OIDC request parameters, FAPI 2.0) ---
+
+export const RESPONSE_TYPES = ['code', 'code id_token', 'id_token token', 'id_token', 'token'] as const;
+export type ResponseType = (typeof RESPONSE_TYPES)[number];
+/** OAuth 2.0 Multiple Response Types / Form Post, and JARM's JWT modes. */
+export const RESPONSE_MODES = ['query', 'fragment', 'form_post', 'jwt', 'query.jwt', 'fragment.jwt', 'form_post.jwt'] as const;
+export type ResponseMode = (typeof RESPONSE_MODES)[number];
+export const PROMPT_VALUES = ['none', 'login', 'consent', 'select_account', 'create'] as const;
+
+/** OIDC Core §5.5: `{"userinfo": {...}, "id_token": {...}}`, each claim null or {essential, value, values}. */
+export const ClaimsRequestSchema = z
+  .record(z.string(), z.unknown())
+  .check(
+    z.refine((claims) => {
+      for (const [member, requests] of Object.entries(claims)) {
+        if (member !== 'userinfo' && member !== 'id_token') return false;
+        if (!requests || typeof requests !== 'object' || Array.isArray(requests)) return false;
+        for (const r of Object.values(requests as Record<string, unknown>)) {
+          if (r === null) continue;
+          if (typeof r !== 'object' || Array.isArray(r)) return false;
+          const o = r as Record<string, unknown>;
+          if (o.essential !== undefined && typeof o.essential !== 'boolean') return false;
+          if (o.values !== undefined && !Array.isArray(o.values)) return false;
+        }
+      }
+      return true;
+    }, 'must be {"userinfo": {…}, "id_token": {…}} with each claim null or {"essential": bool, "value": …, "values": […]} (OIDC Core §5.5)'),
+  );
+
+export const AuthorizationRequestSchema = z.strictObject({
+  /** RFC 9126: 'auto' pushes when the server's metadata (or FAPI 2.0) requires it. */
+  par: z._default(z.enum(['auto', 'on', 'off']), 'auto'),
+  /** Typed PAR endpoint for servers without discovery. */
+  parEndpoint: z.optional(httpUrl),
+  /** RFC 9101: send the request as a signed (and optionally encrypted) request object. */
+  requestObject: z._default(z.enum(['off', 'signed', 'encrypted']), 'off'),
+  /** Keystore alias of the request object key; absent: the client authentication key. */
+  requestObjectKeyAlias: z.optional(text(200)),
+  requestObjectAlg: z.optional(text(20)),
+  requestObjectLifetime: z._default(int(1, 3600), 300),
+  /** Put x5t / x5t#S256 of the key's certificate in the request object header. */
+  requestObjectX5t: z._default(z.boolean(), false),
+  /** A public JWK to encrypt to; absent: the server's encryption key from its JWKS. */
+  requestObjectEncryptionKey: z.optional(z.record(z.string(), z.unknown())),
+  requestObjectEncryptionAlg: z.optional(text(40)),
+  requestObjectEncryptionEnc: z.optional(text(40)),
+  /** Absent: `code` (or the implicit grant's `id_token token`). */
+  responseType: z.optional(z.enum(RESPONSE_TYPES)),
+  responseMode: z.optional(z.enum(RESPONSE_MODES)),
+  /** JARM responses encrypted to a keystore key are decrypted with it. */
+  jarmDecryptionKeyAlias: z.optional(text(200)),
+  /** OIDC Core §3.1.2.1 request parameters. */
+  prompt: z.optional(
+    text(100).check(z.refine((v) => v.split(' ').every((p) => (PROMPT_VALUES as readonly string[]).includes(p)), `space-separated values among ${PROMPT_VALUES.join(', ')}`)),
+  ),
+  maxAge: z.optional(int(0, 400 * 86_400)),
+  acrValues: z.optional(text(1024)),
+  loginHint: z.optional(text(1024)),
+  uiLocales: z.optional(text(256)),
+  claims: z.optional(ClaimsRequestSchema),
+  /** FAPI 2.0 Security Profile: turn on and check PAR, PKCE S256, strong client auth, sender-constrained tokens, RFC 9207 iss. */
+  fapi2: z._default(z.boolean(), false),
+});
+export type AuthorizationRequestConfig = z.infer<typeof AuthorizationRequestSchema>;
+export const DEFAULT_AUTHORIZATION_REQUEST: AuthorizationRequestConfig = { par: 'auto', requestObject: 'off', requestObjectLifetime: 300, requestObjectX5t: false, fapi2: false };
+
 // --- issue 14 (token side): DPoP, certificate-bound tokens, RAR, CIBA, dynamic client registration ---
 
 /** DPoP (RFC 9449): tokens bound to a key the client proves it holds on every call. */
@@ -208,6 +274,8 @@ export const ConnectionProfileSchema = z.strictObject({
   requestedTokenType: z.optional(text(512)),
   /** Claims for a JWT bearer assertion built by the engine (iss/sub/aud/exp filled when absent). */
   jwtBearerClaims: z.optional(z.record(z.string(), z.unknown())),
+  /** PAR, JAR, JARM, response type/mode, OIDC request parameters, FAPI 2.0 (issue 14). */
+  authorizationRequest: z._default(AuthorizationRequestSchema, DEFAULT_AUTHORIZATION_REQUEST),
   network: z._default(NetworkSchema, { insecureSkipTlsVerify: false, timeoutMs: 30_000 }),
   /** Interop settings (issue 13): kid and certificate headers of signed assertions, Basic credentials encoding. */
   interop: z._default(InteropSchema, DEFAULT_INTEROP),

@@ -1,7 +1,17 @@
 import { WorkbenchError } from '../../shared/errors';
 import { AUTH_METHODS, CIBA_GRANT, parseGrantType, parseTokenType, type AuthMethod } from '../../shared/grants';
 import { misplacedTokenParam } from '../../shared/interop';
-import { AuthorizationDetailsSchema, ConnectionProfileSchema, describeIssues, type AuthorizationDetail, type ConnectionProfile, type ConnectionProfileInput } from '../../shared/profile';
+import {
+  AuthorizationDetailsSchema,
+  ConnectionProfileSchema,
+  describeIssues,
+  RESPONSE_MODES,
+  RESPONSE_TYPES,
+  type AuthorizationDetail,
+  type ConnectionProfile,
+  type ConnectionProfileInput,
+  type ResponseMode,
+} from '../../shared/profile';
 import type { RunOverrides } from '../app/run-profile';
 import { keyValues, parseJsonObjectArg, parseLifetime, UsageError, type Options } from './args';
 import { FILE_CAPS, readBoundedFileSync } from '../storage/bounded-file';
@@ -52,12 +62,27 @@ export const PROFILE_OPTIONS = {
   openid: { type: 'boolean' },
   profile: { type: 'string' },
   group: { type: 'string' },
+  // Authorization request features (issue 14), named after oauth2c's flags.
+  par: { type: 'boolean' },
+  'no-par': { type: 'boolean' },
+  'request-object': { type: 'boolean' },
+  'encrypt-request-object': { type: 'boolean' },
+  'response-mode': { type: 'string' },
+  'response-types': { type: 'string' },
+  prompt: { type: 'string' },
+  'max-age': { type: 'string' },
+  'acr-values': { type: 'string' },
+  // --login-hint: the authorization request's login_hint, or the CIBA hint with the CIBA grant.
+  'login-hint': { type: 'string' },
+  'ui-locales': { type: 'string' },
+  claims: { type: 'string' },
+  'id-token-hint': { type: 'string' },
+  fapi2: { type: 'boolean' },
   // --- issue 14 (token side): DPoP, certificate-bound tokens, RAR, CIBA ---
   dpop: { type: 'boolean' },
   'dpop-key': { type: 'string' },
   'certificate-bound-tokens': { type: 'boolean' },
   rar: { type: 'string' },
-  'login-hint': { type: 'string' },
   'binding-message': { type: 'string' },
   'user-code': { type: 'string' },
   'requested-expiry': { type: 'string' },
@@ -110,6 +135,8 @@ export function profileFromFlags(flags: Flags, issuer: string | undefined, base?
   if (flags['requested-token-type']) p.requestedTokenType = parseTokenType(flags['requested-token-type']);
   if (flags.assertion?.trimStart().startsWith('{')) p.jwtBearerClaims = parseJsonObjectArg(flags.assertion, '--assertion claims');
 
+  p.authorizationRequest = authorizationRequestFromFlags(flags, p.authorizationRequest, p.grantType);
+
   const endpoints = { ...(p.endpoints ?? {}) };
   if (flags['token-url']) endpoints.token = flags['token-url'];
   if (flags['authorization-url']) endpoints.authorization = flags['authorization-url'];
@@ -144,6 +171,40 @@ export function profileFromFlags(flags: Flags, issuer: string | undefined, base?
   const parsed = ConnectionProfileSchema.safeParse(p);
   if (!parsed.success) throw new WorkbenchError('INVALID_PROFILE', describeIssues(parsed.error));
   return parsed.data;
+}
+
+/** PAR, JAR, JARM, response type/mode, OIDC parameters and FAPI 2.0 (issue 14). */
+function authorizationRequestFromFlags(flags: Flags, base: ConnectionProfileInput['authorizationRequest'], grantType: string): ConnectionProfileInput['authorizationRequest'] {
+  const ar = { ...(base ?? {}) };
+  if (flags.par && flags['no-par']) throw new UsageError('--par and --no-par contradict each other');
+  if (flags.par) ar.par = 'on';
+  if (flags['no-par']) ar.par = 'off';
+  if (flags['encrypt-request-object']) ar.requestObject = 'encrypted';
+  else if (flags['request-object']) ar.requestObject = 'signed';
+  if (flags['response-mode']) {
+    if (!(RESPONSE_MODES as readonly string[]).includes(flags['response-mode'])) throw new UsageError(`--response-mode is one of ${RESPONSE_MODES.join(', ')}`);
+    ar.responseMode = flags['response-mode'] as ResponseMode;
+  }
+  if (flags['response-types']) {
+    // oauth2c takes a comma list ("code,id_token"); the request carries them space-separated.
+    const normalized = flags['response-types'].split(/[,\s]+/).filter(Boolean).join(' ');
+    const known = RESPONSE_TYPES.find((t) => t.split(' ').sort().join(' ') === normalized.split(' ').sort().join(' '));
+    if (!known) throw new UsageError(`--response-types is one of ${RESPONSE_TYPES.map((t) => `"${t}"`).join(', ')}`);
+    ar.responseType = known;
+  }
+  if (flags.prompt !== undefined) ar.prompt = flags.prompt.split(/[,\s]+/).filter(Boolean).join(' ');
+  if (flags['max-age'] !== undefined) {
+    if (!/^\d+$/.test(flags['max-age'])) throw new UsageError('--max-age is a number of seconds');
+    ar.maxAge = Number(flags['max-age']);
+  }
+  if (flags['acr-values'] !== undefined) ar.acrValues = flags['acr-values'].split(/[,\s]+/).filter(Boolean).join(' ');
+  if (flags['login-hint'] !== undefined && grantType !== CIBA_GRANT) ar.loginHint = flags['login-hint'];
+  if (flags['ui-locales'] !== undefined) ar.uiLocales = flags['ui-locales'].split(/[,\s]+/).filter(Boolean).join(' ');
+  if (flags.claims !== undefined) ar.claims = parseJsonObjectArg(flags.claims, '--claims');
+  if (flags.fapi2) ar.fapi2 = true;
+  // --x5t puts the certificate thumbprints in every JWT the client signs: assertions and request objects.
+  if (flags.x5t && ar.requestObject && ar.requestObject !== 'off') ar.requestObjectX5t = true;
+  return ar;
 }
 
 /**
@@ -210,6 +271,7 @@ export function overridesFromFlags(flags: Flags): RunOverrides {
   if (flags['client-secret'] !== undefined) o.clientSecret = flags['client-secret'];
   if (flags.password !== undefined) o.password = flags.password;
   if (flags['refresh-token']) o.refreshToken = flags['refresh-token'];
+  if (flags['id-token-hint']) o.idTokenHint = valueOrFile(flags['id-token-hint']);
   if (flags['subject-token']) o.subjectToken = valueOrFile(flags['subject-token']);
   if (flags['actor-token']) o.actorToken = valueOrFile(flags['actor-token']);
   if (flags['tls-cert'] && !flags['tls-cert'].startsWith('keystore:')) {

@@ -13,7 +13,7 @@ import { signAssertion, type AssertionSigner, type SigningKey } from '../jose/si
 import { accessTokenClaims, certificateThumbprint, requireBinding } from './binding';
 import { backchannelAuthenticationRequest, cibaGrantRequest, processBackchannelAuthenticationResponse } from './ciba';
 import { DpopSession, type DpopKey } from './dpop';
-import { buildAuthorizationUrl, createPkce, processAuthorizationResponse, randomToken, type Pkce } from './authorization';
+import { buildAuthorizationUrl, createPkce, processAuthorizationResponse, randomToken, type AuthorizationUrlInput, type Pkce } from './authorization';
 import type { BrowserOpener } from './browser';
 import { assertionHeader, clientAuthForProfile, usesMutualTls, type ClientAuth, type ClientAuthContext } from './client-auth';
 import { clampPollInterval, classifyPollError, delay, deviceAuthorizationRequest, processDeviceAuthorizationResponse, type PollExpiry } from './device';
@@ -39,6 +39,23 @@ import {
   type TokenResponse,
 } from './token-endpoint';
 import { Transcript } from './transcript';
+// Authorization request features (issue 14): PAR, JAR, JARM, hybrid, OIDC parameters, FAPI 2.0.
+import { describeFapiFindings, fapi2Findings } from '../../shared/fapi';
+import {
+  effectiveResponseMode,
+  encryptRequestObject,
+  isFragmentMode,
+  isJarmMode,
+  oidcRequestParams,
+  processJarmResponse,
+  processPushedAuthorizationResponse,
+  pushedAuthorizationRequest,
+  pushedAuthorizationUrl,
+  reportDetail,
+  requestObjectEncryptionTarget,
+  signRequestObject,
+  verifyFrontChannelIdToken,
+} from './authorization-request';
 
 /** Per-run inputs that are not part of a profile: secrets, keys, tokens. */
 export interface FlowInputs {
@@ -53,6 +70,12 @@ export interface FlowInputs {
   samlAssertionXml?: string;
   subjectToken?: string;
   actorToken?: string;
+  /** Request objects (RFC 9101): the signing key; absent, the client authentication key. */
+  requestObjectKey?: SigningKey;
+  /** OIDC `id_token_hint`: a token, so per run and never stored in the profile. */
+  idTokenHint?: string;
+  /** Decrypts JARM responses encrypted to the client. */
+  jarmDecryptionKey?: import('../inspector/decrypt').DecryptionKeyInput;
   /** DPoP (RFC 9449): the key proofs are signed with; tokens get bound to it. */
   dpopKey?: DpopKey;
 }
@@ -77,7 +100,7 @@ export interface FlowConfig {
 }
 
 export type FlowProgress =
-  | { kind: 'browser_opened'; url: string }
+  | { kind: 'browser_opened'; url: string; /** PAR: when the pushed request_uri expires. */ requestUriExpiresAt?: string }
   | { kind: 'waiting_for_redirect'; redirectUri: string; expiresAt: string; authorizationUrl?: string }
   /** The opener failed; the flow keeps waiting, so the user can open `url` themselves. */
   | { kind: 'browser_failed'; url: string; message: string }
@@ -111,6 +134,10 @@ export interface FlowResult {
 
 export interface FlowVerification {
   idToken?: VerificationReport;
+  /** Hybrid flow: the ID token that came with the code from the authorization endpoint. */
+  frontChannelIdToken?: VerificationReport;
+  /** JARM: the signed authorization response. */
+  authorizationResponse?: VerificationReport;
   /** Only for JWT access tokens, when the issuer publishes keys. */
   accessToken?: VerificationReport;
 }
@@ -141,6 +168,8 @@ class FlowRun {
   private readonly profile: ConnectionProfile;
   private metadata?: AuthorizationServerMetadata;
   private endpoints: Endpoints = {};
+  /** PAR: when the request_uri handed to the browser expires. */
+  private requestUriExpiresAt?: string;
   private dpop?: DpopSession;
 
   constructor(
@@ -159,12 +188,19 @@ class FlowRun {
       throw new WorkbenchError('MISSING_CONFIGURATION', `${p.clientAuth.method} needs a client certificate and key (a keystore alias with a certificate, or --tls-cert/--tls-key)`);
     checkTokenParams(p);
     // Read (and a bad max_age or claims refused) before anything is sent.
-    const authentication = authenticationRequest(p.params.authorization, p.interop.requireAuthTime);
+    // The profile's OIDC fields (issue 14) count as if typed as authorization parameters.
+    const oidcFields = oidcRequestParams(p.authorizationRequest).map(([name, value]) => ({ name, value }));
+    const authentication = authenticationRequest([...oidcFields, ...p.params.authorization], p.interop.requireAuthTime);
     // A key alias from an unconfirmed import signs nothing and is presented to no server (issue 11).
     if (p.clientAuth.method === 'private_key_jwt') assertImportConfirmed(p, ['clientAuth.keyAlias']);
     if (usesMutualTls(p.clientAuth.method)) assertImportConfirmed(p, ['clientAuth.tlsKeyAlias']);
     if (this.config.inputs.dpopKey) this.dpop = new DpopSession(this.config.inputs.dpopKey, this.transcript);
     await this.resolveEndpoints();
+    if (p.authorizationRequest.fapi2) {
+      // Checked before anything is sent: a FAPI run that would not conform says why instead.
+      const findings = fapi2Findings(p, this.metadata);
+      if (findings.length) throw new WorkbenchError('FAPI_REQUIREMENT', `FAPI 2.0 Security Profile: ${describeFapiFindings(findings)}`, { details: { findings } });
+    }
     const signsClientAssertion = p.clientAuth.method === 'private_key_jwt' || p.clientAuth.method === 'client_secret_jwt';
     if (signsClientAssertion && p.clientAuth.assertionLifetime > ASSERTION_LIFETIME_HARD_CAP_SECONDS)
       this.transcript.event('client assertion lifetime capped', 'workbench', 'workbench', `the profile asks for ${p.clientAuth.assertionLifetime} s; assertions live at most ${ASSERTION_LIFETIME_HARD_CAP_SECONDS} s`);
@@ -172,10 +208,11 @@ class FlowRun {
 
     let tokens: TokenResponse;
     let nonce: string | undefined;
+    let frontChannel: Partial<FlowVerification> = {};
     switch (p.grantType) {
       case 'authorization_code':
       case 'implicit':
-        ({ tokens, nonce } = await this.interactive(auth, authentication));
+        ({ tokens, nonce, frontChannel } = await this.interactive(auth, authentication));
         break;
       case 'urn:ietf:params:oauth:grant-type:device_code':
         tokens = await this.deviceFlow(auth);
@@ -187,7 +224,8 @@ class FlowRun {
         tokens = await this.directGrant(auth);
     }
     const bindings = this.checkBindings(tokens);
-    const verification = await this.verifyReceived(tokens, nonce, p.grantType === 'authorization_code' || p.grantType === 'implicit' ? authentication : {});
+    const received = await this.verifyReceived(tokens, nonce, p.grantType === 'authorization_code' || p.grantType === 'implicit' ? authentication : {});
+    const verification = received || Object.keys(frontChannel).length ? { ...(received ?? {}), ...frontChannel } : undefined;
     const transcript = this.transcript;
     return {
       grantType: p.grantType,
@@ -407,14 +445,19 @@ class FlowRun {
     return signAssertion({ header, claims: { iss, sub, aud: aud as string | string[], lifetimeSeconds, nbf: nbf !== undefined, extra: claims }, maxLifetimeSeconds: limit }, inputs.assertionSigner);
   }
 
-  private async interactive(auth: ClientAuth, authentication: AuthenticationRequest): Promise<{ tokens: TokenResponse; nonce?: string }> {
+  private async interactive(auth: ClientAuth, authentication: AuthenticationRequest): Promise<{ tokens: TokenResponse; nonce?: string; frontChannel: Partial<FlowVerification> }> {
     const p = this.profile;
+    const ar = p.authorizationRequest;
     const implicit = p.grantType === 'implicit';
+    const responseType = ar.responseType ?? (implicit ? (this.wantsIdToken() ? 'id_token token' : 'token') : 'code');
+    const responseMode = effectiveResponseMode(responseType, ar.responseMode);
+    const jarm = isJarmMode(responseMode);
+    const frontChannel: Partial<FlowVerification> = {};
     const authorizationEndpoint = this.endpoint('authorization');
     const openid = this.wantsIdToken();
     const state = randomToken();
-    const nonce = openid || implicit ? randomToken() : undefined;
-    const pkce: Pkce | undefined = !implicit && p.pkce !== 'off' ? createPkce(p.pkce) : undefined;
+    const nonce = openid || implicit || responseType.includes('id_token') ? randomToken() : undefined;
+    const pkce: Pkce | undefined = responseType.includes('code') && p.pkce !== 'off' ? createPkce(ar.fapi2 ? 'S256' : p.pkce) : undefined;
     const timeoutMs = this.config.interactionTimeoutMs ?? DEFAULT_INTERACTION_TIMEOUT_MS;
     const fixed = p.redirect.mode === 'fixed' ? p.redirect.url : undefined;
     if (p.redirect.mode === 'fixed' && !fixed) throw new WorkbenchError('MISSING_CONFIGURATION', 'a fixed redirect needs its URL');
@@ -424,9 +467,9 @@ class FlowRun {
     let redirectUri: string;
     let response: Promise<URLSearchParams>;
     if (loopback) {
-      listener = await LoopbackRedirectListener.start({ fixedRedirectUri: fixed, fragment: implicit });
+      listener = await LoopbackRedirectListener.start({ fixedRedirectUri: fixed, fragment: isFragmentMode(responseMode) });
       redirectUri = listener.redirectUri;
-      response = listener.wait({ state, timeoutMs, signal: this.deps.signal });
+      response = listener.wait({ state, timeoutMs, signal: this.deps.signal, stateInResponseJwt: jarm });
     } else {
       if (!this.deps.receiveRedirect)
         throw new WorkbenchError(
@@ -440,16 +483,17 @@ class FlowRun {
     response.catch(() => undefined);
 
     try {
-      const url = buildAuthorizationUrl({
-        authorizationEndpoint,
+      const url = await this.authorizationUrl(auth, authorizationEndpoint, {
         clientId: p.clientId,
         redirectUri,
-        responseType: implicit ? (openid ? 'id_token token' : 'token') : 'code',
+        responseType,
         scopes: p.scopes,
         state,
         nonce,
         pkce,
         params: [
+          ...(ar.responseMode ? ([['response_mode', ar.responseMode]] as FormParams) : []),
+          ...oidcRequestParams(ar, this.config.inputs.idTokenHint),
           ...(p.audience ? ([['audience', p.audience]] as FormParams) : []),
           ...p.resource.map((r) => ['resource', r] as [string, string]),
           ...(!implicit ? this.authorizationDetails() : []),
@@ -460,18 +504,54 @@ class FlowRun {
       this.transcript.event('authorization request', 'workbench', 'browser', this.transcript.redactUrl(url));
       // The URL goes out before the opener runs: a user whose browser cannot be started still has it to copy.
       this.deps.onProgress?.({ kind: 'waiting_for_redirect', redirectUri, expiresAt: new Date(Date.now() + timeoutMs).toISOString(), authorizationUrl: url });
-      if (await this.open(url)) this.deps.onProgress?.({ kind: 'browser_opened', url });
-      const params = await response;
+      if (await this.open(url)) this.deps.onProgress?.({ kind: 'browser_opened', url, ...(this.requestUriExpiresAt ? { requestUriExpiresAt: this.requestUriExpiresAt } : {}) });
+      let params = await response;
       this.transcript.event('authorization response', 'browser', 'loopback', this.transcript.redactUrl(`${redirectUri}?${params.toString()}`));
+      const issuer = this.metadata?.issuer ?? p.issuer;
+      if (jarm) {
+        const verified = await this.recordingReport('JARM response', params.get('response') ?? '', () =>
+          processJarmResponse(params, {
+            issuer,
+            clientId: p.clientId,
+            jwksUri: this.endpoints.jwks_uri,
+            http: this.http,
+            ...(this.config.inputs.jarmDecryptionKey ? { decryptionKey: this.config.inputs.jarmDecryptionKey } : {}),
+            ...(this.deps.signal ? { signal: this.deps.signal } : {}),
+          }),
+        );
+        params = verified.params;
+        frontChannel.authorizationResponse = verified.report;
+        // The state was inside the signed JWT: the listener left it to us.
+        if (params.get('state') !== state)
+          throw new WorkbenchError('STATE_MISMATCH', params.has('state') ? 'the JARM response carries a different state than the request' : 'the JARM response has no state');
+      }
       processAuthorizationResponse(params, {
         state,
-        issuer: this.metadata?.issuer ?? p.issuer,
-        issRequired: this.metadata?.authorization_response_iss_parameter_supported === true,
+        issuer,
+        issRequired: this.metadata?.authorization_response_iss_parameter_supported === true || ar.fapi2,
       });
+      const frontIdToken = params.get('id_token');
+      if (frontIdToken && !implicit) {
+        // Hybrid (OIDC Core §3.3.2.12): verify it, c_hash against the code and s_hash against the state, before redeeming the code.
+        const checked = await this.recordingReport('front-channel ID token', frontIdToken, async () => ({
+          report: await verifyFrontChannelIdToken(frontIdToken, {
+            issuer,
+            clientId: p.clientId,
+            jwksUri: this.endpoints.jwks_uri,
+            nonce,
+            code: params.get('code') ?? undefined,
+            accessToken: params.get('access_token') ?? undefined,
+            state,
+            http: this.http,
+            ...(this.deps.signal ? { signal: this.deps.signal } : {}),
+          }),
+        }));
+        frontChannel.frontChannelIdToken = checked.report;
+      }
 
       let tokens: TokenResponse;
       if (implicit) {
-        tokens = implicitTokens(params, openid);
+        tokens = implicitTokens(params, openid && responseType.includes('id_token'));
       } else {
         const code = params.get('code');
         if (!code) throw new WorkbenchError('INVALID_RESPONSE', 'the authorization response has no code');
@@ -484,10 +564,88 @@ class FlowRun {
       }
       if (nonce && tokens.id_token) checkNonce(tokens.id_token, nonce);
       if (tokens.id_token) checkAuthentication(tokens.id_token, authentication);
-      return { tokens, nonce };
+      return { tokens, nonce, frontChannel };
     } finally {
       await listener?.close();
     }
+  }
+
+  /**
+   * The URL the browser opens: plain query parameters, or a request object
+   * (RFC 9101) by value, or everything pushed first (RFC 9126) and only
+   * client_id + request_uri in the URL.
+   */
+  private async authorizationUrl(auth: ClientAuth, authorizationEndpoint: string, input: Omit<AuthorizationUrlInput, 'authorizationEndpoint'>): Promise<string> {
+    const p = this.profile;
+    const ar = p.authorizationRequest;
+    const requiredByServer = this.metadata?.require_pushed_authorization_requests === true;
+    const usePar = ar.par === 'on' || ar.fapi2 || (ar.par === 'auto' && requiredByServer);
+    if (ar.par === 'off' && requiredByServer) throw new WorkbenchError('MISSING_CONFIGURATION', 'the server requires pushed authorization requests (require_pushed_authorization_requests), but PAR is off in the profile');
+
+    // Every parameter as the plain URL would carry it, the single source for all three forms.
+    if (!usePar && ar.requestObject === 'off') return buildAuthorizationUrl({ authorizationEndpoint, ...input });
+    // Every parameter as the plain URL would carry it (without the endpoint's own query), the source of the other two forms.
+    let params: FormParams = [...new URL(buildAuthorizationUrl({ authorizationEndpoint: 'http://endpoint.invalid/', ...input })).searchParams.entries()];
+    if (ar.requestObject !== 'off') {
+      const key = this.config.inputs.requestObjectKey ?? this.config.inputs.signingKey;
+      if (!key) throw new WorkbenchError('MISSING_CONFIGURATION', 'a request object needs a signing key (a keystore alias or a key file)');
+      const audience = this.metadata?.issuer ?? p.issuer;
+      if (!audience) throw new WorkbenchError('MISSING_CONFIGURATION', 'a request object needs the issuer URL (its "aud")');
+      let request = await signRequestObject({ params, clientId: p.clientId, audience, key, lifetimeSeconds: ar.requestObjectLifetime, x5t: ar.requestObjectX5t });
+      this.transcript.event('request object (signed)', 'workbench', 'workbench', request);
+      if (ar.requestObject === 'encrypted') {
+        const target = await requestObjectEncryptionTarget(
+          {
+            ...(ar.requestObjectEncryptionKey ? { given: ar.requestObjectEncryptionKey } : {}),
+            ...(ar.requestObjectEncryptionAlg ? { alg: ar.requestObjectEncryptionAlg } : {}),
+            ...(ar.requestObjectEncryptionEnc ? { enc: ar.requestObjectEncryptionEnc } : {}),
+            ...(this.metadata ? { metadata: this.metadata } : {}),
+            ...(this.endpoints.jwks_uri ? { jwksUri: this.endpoints.jwks_uri } : {}),
+          },
+          this.http,
+          this.deps.signal,
+        );
+        request = await encryptRequestObject(request, target);
+        this.transcript.event('request object encrypted', 'workbench', 'workbench', `${target.alg} / ${target.enc}${target.jwk.kid ? ` to kid "${target.jwk.kid}"` : ''}`);
+      }
+      // RFC 9101 §5: client_id outside, everything else inside the request object.
+      params = [
+        ['client_id', p.clientId],
+        ['request', request],
+      ];
+    }
+    if (!usePar) {
+      const url = new URL(authorizationEndpoint);
+      for (const [k, v] of params) url.searchParams.append(k, v);
+      return url.toString();
+    }
+    const parEndpoint = ar.parEndpoint ?? (typeof this.metadata?.pushed_authorization_request_endpoint === 'string' ? this.metadata.pushed_authorization_request_endpoint : undefined);
+    if (!parEndpoint) throw new WorkbenchError('MISSING_CONFIGURATION', "no pushed authorization request endpoint: the server's metadata has none; type it in the profile");
+    const pushed = processPushedAuthorizationResponse(
+      await this.http.send(await pushedAuthorizationRequest(this.ctx(this.parEndpoint(parEndpoint)), auth, params), { label: 'pushed authorization request', signal: this.deps.signal }),
+    );
+    this.requestUriExpiresAt = new Date(Date.now() + pushed.expires_in * 1000).toISOString();
+    return pushedAuthorizationUrl(authorizationEndpoint, p.clientId, pushed.request_uri);
+  }
+
+  /** Runs a verification and records the token with its checks, valid or not, so the exchange view can show why. */
+  private async recordingReport<T extends { report: VerificationReport }>(what: string, jwt: string, verify: () => Promise<T>): Promise<T> {
+    const token = this.config.hideTokens ? '[redacted]' : jwt;
+    try {
+      const out = await verify();
+      this.transcript.event(`${what}: ${out.report.ok ? 'verified' : 'not verified'}`, 'workbench', 'workbench', reportDetail(token, out.report));
+      return out;
+    } catch (err) {
+      const report = err instanceof WorkbenchError ? (err.details?.report as VerificationReport | undefined) : undefined;
+      this.transcript.event(`${what}: NOT VALID`, 'workbench', 'workbench', report ? reportDetail(token, report) : `${token}\n${(err as Error).message}`);
+      throw err;
+    }
+  }
+
+  /** Mutual-TLS clients push to the PAR endpoint's alias (RFC 8705 §5). */
+  private parEndpoint(url: string): string {
+    const alias = this.metadata?.mtls_endpoint_aliases?.pushed_authorization_request_endpoint;
+    return usesMutualTls(this.profile.clientAuth.method) && !this.profile.authorizationRequest.parEndpoint && alias ? alias : url;
   }
 
   /**

@@ -3,7 +3,7 @@ import type { JSONWebKeySet, JWK } from 'jose';
 import type { AuthMethod, GrantType } from '../../shared/grants';
 import type { IssuedCertificate } from './pki';
 import { AUTHN_QUIRK_CLIENT_ID, KID_QUIRK_CLIENT_ID, NO_AUTH_TIME_CLIENT_ID, PER_ENDPOINT_CLIENT_ID, RAW_BASIC_CLIENT_ID } from './quirks';
-import { certificateJwk, generateClientSigningKeys } from './pki';
+import { certificateJwk, generateClientSigningKeys, generateSigningKey } from './pki';
 import type { SandboxClient } from './types';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -50,6 +50,8 @@ export async function buildClients(options: { selfSigned: IssuedCertificate; tls
   const signingKeys = options.clientJwks ? undefined : await generateClientSigningKeys();
   const privateKeyJwks: JSONWebKeySet = options.clientJwks ?? { keys: (signingKeys ?? []).map((k) => k.publicJwk) };
   const selfSignedJwk: JWK = await certificateJwk(options.selfSigned);
+  // Encrypted JARM responses go to this client key (ECDH-ES: cheap to generate at every start).
+  const jarmEncryption = { ...(await generateSigningKey('ES256')), alg: 'ECDH-ES' };
 
   const clients: SandboxClient[] = [
     confidential('sandbox-basic', 'client_secret_basic', { client_secret: secret(32) }),
@@ -61,6 +63,28 @@ export async function buildClients(options: { selfSigned: IssuedCertificate; tls
     }),
     confidential('sandbox-self-signed-tls', 'self_signed_tls_client_auth', {
       tls: { certPem: options.selfSigned.certPem, keyPem: options.selfSigned.keyPem },
+    }),
+    // Authorization request features (issue 14): PAR, signed request objects, JARM, hybrid, FAPI 2.0.
+    confidential('sandbox-par', 'client_secret_basic', { client_secret: secret(32), extraMetadata: { require_pushed_authorization_requests: true } }),
+    confidential('sandbox-jar', 'private_key_jwt', { ...(signingKeys ? { signingKeys } : {}), extraMetadata: { require_signed_request_object: true } }),
+    confidential('sandbox-jarm', 'client_secret_basic', { client_secret: secret(32), extraMetadata: { authorization_signed_response_alg: 'ES256' } }),
+    confidential('sandbox-jarm-encrypted', 'client_secret_basic', {
+      client_secret: secret(32),
+      encryptionKey: jarmEncryption,
+      extraMetadata: {
+        authorization_signed_response_alg: 'ES256',
+        authorization_encrypted_response_alg: 'ECDH-ES',
+        authorization_encrypted_response_enc: 'A256GCM',
+        jwks: { keys: [{ ...jarmEncryption.publicJwk, use: 'enc', alg: 'ECDH-ES' }] },
+      },
+    }),
+    confidential('sandbox-hybrid', 'client_secret_basic', { client_secret: secret(32), response_types: ['code id_token', 'code'] }),
+    confidential('sandbox-fapi', 'tls_client_auth', {
+      // FAPI 2.0: code only, no implicit grant.
+      response_types: ['code'],
+      grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+      tls: { certPem: options.tlsClient.certPem, keyPem: options.tlsClient.keyPem, subjectDn: options.tlsClient.subjectDn },
+      extraMetadata: { require_pushed_authorization_requests: true, tls_client_certificate_bound_access_tokens: true },
     }),
     publicClient('sandbox-public'),
     // Quirk clients (issue 13, electron/sandbox/quirks.ts): each behaves like a server nobody here wrote.

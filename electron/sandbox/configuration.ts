@@ -44,6 +44,8 @@ export interface ConfigurationInput {
   clients: Record<string, unknown>[];
   /** The provider's own signing keys (ID tokens, JWT access tokens). */
   signingKeys: SandboxSigningKey[];
+  /** The provider's decryption keys (encrypted request objects, issue 14). */
+  encryptionKeys?: SandboxSigningKey[];
   accounts: AccountDirectory;
   accessTokenTtl: number;
   mtlsOrigin: string;
@@ -64,12 +66,18 @@ export function sandboxConfiguration(input: ConfigurationInput): Record<string, 
   return {
     adapter: input.adapter,
     clients: input.clients,
-    jwks: { keys: input.signingKeys.map((k) => ({ ...k.privateJwk, use: 'sig', alg: k.alg })) },
+    jwks: {
+      keys: [
+        ...input.signingKeys.map((k) => ({ ...k.privateJwk, use: 'sig', alg: k.alg })),
+        // Request objects can be encrypted to this key (issue 14).
+        ...(input.encryptionKeys ?? []).map((k) => ({ ...k.privateJwk, use: 'enc', alg: k.alg })),
+      ],
+    },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     findAccount: (_ctx: unknown, sub: string) => accounts.find(sub),
     claims: { ...CLAIMS_BY_SCOPE, acr: null, sid: null, auth_time: null, iss: null },
     scopes: OIDC_SCOPES,
-    responseTypes: ['code', 'id_token', 'id_token token'],
+    responseTypes: ['code', 'id_token', 'id_token token', 'code id_token'],
     // Only S256 exists in oidc-provider; PKCE is mandatory for public clients, optional for confidential ones.
     pkce: { required: (_ctx: unknown, client: OidcClient) => client.clientAuthMethod === 'none' },
     rotateRefreshToken: true,
@@ -83,6 +91,11 @@ export function sandboxConfiguration(input: ConfigurationInput): Record<string, 
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       claimsParameter: { enabled: true },
+      // Authorization request features (issue 14): PAR, request objects (RFC 9101), JARM, encrypted request objects.
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
+      requestObjects: { enabled: true, requireSignedRequestObject: false },
+      jwtResponseModes: { enabled: true },
+      encryption: { enabled: true },
       introspection: {
         enabled: true,
         allowedPolicy: async (_ctx: unknown, client: OidcClient, token: { clientId: string }) => client.clientAuthMethod !== 'none' || token.clientId === client.clientId,

@@ -54,6 +54,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     generateSigningKey('RS256'),
     generateSigningKey('ES256'),
   ]);
+  // Encrypted request objects (issue 14) are encrypted to this key.
+  const providerEnc = { ...(await generateSigningKey('RS256')), alg: 'RSA-OAEP-256' };
 
   // Listen first: the issuer URL and the mTLS aliases need the real ports.
   let dispatch: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
@@ -99,6 +101,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         adapter: createMemoryAdapter(),
         clients: metadata,
         signingKeys: [providerRsa, providerEc],
+        encryptionKeys: [providerEnc],
         accounts,
         accessTokenTtl,
         mtlsOrigin,

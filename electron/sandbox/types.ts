@@ -48,9 +48,11 @@ export interface SandboxClient {
   signingKeys?: SandboxSigningKey[];
   /** tls_client_auth / self_signed_tls_client_auth: the client certificate and its key. */
   tls?: { certPem: string; keyPem: string; subjectDn?: string };
+  /** JARM: the key the client's authorization responses are encrypted to (its private half, for tests and users). */
+  encryptionKey?: SandboxSigningKey;
   /** The public keys registered for the client, when they differ from the private_key_jwt client's (quirk clients). */
   jwks?: JSONWebKeySet;
-  /** Further client metadata (issue 14: dpop_bound_access_tokens, authorization_details_types, backchannel_token_delivery_mode…). */
+  /** Further client metadata (issue 14: PAR/JAR/JARM requirements, dpop_bound_access_tokens, authorization_details_types, backchannel_token_delivery_mode…). */
   extraMetadata?: Record<string, unknown>;
 }
 

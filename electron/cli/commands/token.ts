@@ -32,6 +32,14 @@ const HELP = `Usage: tokenbench token [ISSUER_URL] [flags]
   --param k=v (token and refresh requests)  --auth-param k=v (authorization request)
                             (prompt, max_age, acr_values, login_hint, ui_locales, claims, nonce, display,
                              id_token_hint, response_mode are refused with --param: they go in --auth-param)
+  --par / --no-par          push the authorization request first (RFC 9126; automatic when the server requires it)
+  --request-object          send it as a signed request object (RFC 9101; --signing-key/--signing-alg sign it)
+  --encrypt-request-object  ...encrypted to the server's key from its JWKS
+  --response-mode MODE      query, fragment, form_post, jwt, query.jwt, fragment.jwt, form_post.jwt (JARM)
+  --response-types TYPES    "code" (default), "code id_token" (hybrid), "id_token token"
+  --prompt P  --max-age S  --acr-values V  --login-hint H  --ui-locales L  --claims JSON  --id-token-hint T|@FILE
+  --fapi2                   FAPI 2.0 Security Profile: turn on and check PAR, PKCE S256, private_key_jwt or mTLS,
+                            sender-constrained tokens, RFC 9207 iss
   --dpop                    DPoP-bound tokens, proofs signed with a fresh ES256 key (RFC 9449)
   --dpop-key FILE|keystore:ALIAS   sign DPoP proofs with this key instead
   --certificate-bound-tokens       expect mTLS-bound tokens (RFC 8705): mTLS aliases, cnf.x5t#S256 checked
@@ -70,7 +78,12 @@ export async function tokenCommand(argv: string[], ctx: CliContext): Promise<num
     overrides.dpopKey = await (await import('../../engine/dpop')).dpopKeyFromSigningKey(file, dpopKeyFlag);
   }
 
-  const needsKeystore = profile.clientAuth.keyAlias !== undefined || profile.clientAuth.tlsKeyAlias !== undefined || (profile.dpop?.enabled === true && profile.dpop.keyAlias !== undefined && !overrides.dpopKey);
+  const needsKeystore =
+    profile.clientAuth.keyAlias !== undefined ||
+    profile.clientAuth.tlsKeyAlias !== undefined ||
+    (profile.dpop?.enabled === true && profile.dpop.keyAlias !== undefined && !overrides.dpopKey) ||
+    profile.authorizationRequest.requestObjectKeyAlias !== undefined ||
+    profile.authorizationRequest.jarmDecryptionKeyAlias !== undefined;
   const needsSecrets = base !== undefined && base.secretRefs.length > 0;
   const resolving = resolveFlowConfig(
     profile,
@@ -103,7 +116,12 @@ export async function tokenCommand(argv: string[], ctx: CliContext): Promise<num
     if (!silent) {
       process.stderr.write(formatTranscript(result.transcript));
       const v = result.verification;
-      for (const [label, report] of [['ID token', v?.idToken], ['access token', v?.accessToken]] as const)
+      for (const [label, report] of [
+        ['authorization response (JARM)', v?.authorizationResponse],
+        ['front-channel ID token', v?.frontChannelIdToken],
+        ['ID token', v?.idToken],
+        ['access token', v?.accessToken],
+      ] as const)
         if (report) process.stderr.write(`${label}: ${report.ok ? 'verified' : 'NOT VALID'} — ${report.summary}\n`);
       for (const b of result.bindings ?? []) process.stderr.write(`${b.kind === 'dpop' ? 'DPoP' : 'mTLS'} binding: ${b.status} — ${b.message}\n`);
     }
@@ -136,6 +154,9 @@ function cliOpener(silent: boolean): BrowserOpener {
 
 function printProgress(p: FlowProgress): void {
   switch (p.kind) {
+    case 'browser_opened':
+      if (p.requestUriExpiresAt) process.stderr.write(`The pushed authorization request (PAR) expires at ${new Date(p.requestUriExpiresAt).toLocaleTimeString()}: sign in before then.\n`);
+      break;
     case 'waiting_for_redirect':
       process.stderr.write(`Waiting for you to sign in (redirect to ${p.redirectUri}, until ${new Date(p.expiresAt).toLocaleTimeString()}) — Ctrl+C cancels\n\n`);
       break;

@@ -27,6 +27,7 @@ const TITLES: Partial<Record<ErrorInfo['code'], string>> = {
   HTML_RESPONSE: 'The server returned a web page instead of JSON',
   INVALID_JSON: 'The server returned something that is not JSON',
   DEVICE_CODE_EXPIRED: 'The device code expired',
+  FAPI_REQUIREMENT: 'FAPI 2.0 requirement not met',
   AUTHENTICATION_EXPIRED: 'The user did not answer in time',
   TOKEN_BINDING_MISMATCH: 'The token is bound to another key',
   NOT_FOUND: 'Not found',

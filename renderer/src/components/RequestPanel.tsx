@@ -2,6 +2,7 @@ import { AUTH_METHODS, GRANT_TYPES, HMAC_ALGS, type AuthMethod, type GrantType }
 import type { KeyInfo, SecretName, SecretStatus, ServerMetadata } from '../../../shared/ipc';
 import type { ConnectionProfile, Endpoints } from '../../../shared/profile';
 import { GRANT_LABELS, shows, usesSecret, type RunInputs } from '../lib/profile-rules';
+import { AuthorizationRequestSection } from './AuthorizationRequestSection';
 import { ErrorBox } from './ErrorBox';
 import { misplacedTokenParam } from '../../../shared/interop';
 import { Field, ParamTable, ScopeChips } from './FormBits';
@@ -264,6 +265,8 @@ export function RequestPanel(props: RequestPanelProps) {
           </select>
         </Field>
       ) : null}
+      {/* PAR, JAR, JARM, hybrid, OIDC parameters, FAPI 2.0 (issue 14) */}
+      {shows(grant, 'redirect') ? <AuthorizationRequestSection draft={d} onChange={props.onChange} metadata={m} keys={props.keys} /> : null}
       {shows(grant, 'username') ? (
         <Field label="Username" required htmlFor="username">
           <input id="username" value={d.username ?? ''} onChange={(e) => set({ username: e.target.value || undefined })} />
