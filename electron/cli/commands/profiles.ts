@@ -11,6 +11,9 @@ const HELP = `Usage:
   tokenbench profiles show NAME
   tokenbench profiles save NAME [ISSUER_URL] [token flags]   create, or update with the flags given
   tokenbench profiles delete NAME
+  tokenbench profiles export FILE|- [--group NAME ...] [--force]
+  tokenbench profiles import FILE [--replace] [--dry-run] [--json]
+  tokenbench profiles confirm NAME [--yes]
   tokenbench profiles save NAME --preset ID [preset inputs] [token flags]
                        e.g. --preset entra --tenant contoso.onmicrosoft.com --client-id ID --grant-type client_credentials
                        (tokenbench presets lists them; presets show ID lists a preset's inputs)
@@ -23,6 +26,11 @@ const HELP = `Usage:
 
 Secrets given to "save" (--client-secret, --password, --refresh-token) go to the OS keychain,
 never into the profile file. Keys are referenced as --signing-key keystore:ALIAS.
+
+An imported file is untrusted: its groups and profiles get new ids unless --replace replaces the
+entries with the same ids; a replaced profile whose requests would go elsewhere (issuer, endpoints,
+proxy, TLS settings) loses its stored secrets and tokens. Key aliases and JWT bearer claims from a
+file are used only after "profiles confirm NAME" shows them and you confirm.
 `;
 
 const SECRET_FLAGS = [
@@ -50,7 +58,8 @@ export async function profilesCommand(argv: string[], ctx: CliContext): Promise<
       return 0;
     }
     case 'import':
-      return importCommand(rest, ctx);
+      // A Token Workbench connections file takes the import of profiles-io; other formats are converted first.
+      return (await isConnectionsFile(rest)) ? (await import('./profiles-io')).importCommand(rest, ctx) : importCommand(rest, ctx);
     case 'command':
       return commandCommand(rest, ctx);
     case 'save': {
@@ -114,13 +123,18 @@ export async function profilesCommand(argv: string[], ctx: CliContext): Promise<
       process.stderr.write(`deleted profile "${profile.name}"\n`);
       return 0;
     }
+    // Import trust (issue 11)
+    case 'export':
+      return (await import('./profiles-io')).exportCommand(rest, ctx);
+    case 'confirm':
+      return (await import('./profiles-io')).confirmCommand(rest, ctx);
     case undefined:
     case '--help':
     case '-h':
       process.stdout.write(HELP);
       return sub ? 0 : 2;
     default:
-      throw new UsageError(`unknown profiles command "${sub}" (list, show, save, delete, import, command)`);
+      throw new UsageError(`unknown profiles command "${sub}" (list, show, save, delete, export, import, confirm, command)`);
   }
 }
 
@@ -172,6 +186,17 @@ async function saveFromPreset(argv: string[], ctx: CliContext): Promise<number> 
   for (const n of draft.notes) process.stderr.write(`  - ${n}
 `);
   return 0;
+}
+
+async function isConnectionsFile(argv: string[]): Promise<boolean> {
+  if (argv.some((a) => a === '--from' || a.startsWith('--from='))) return false;
+  const file = argv.find((a) => !a.startsWith('-'));
+  if (!file) return true;
+  const { readFile, stat } = await import('node:fs/promises');
+  const st = await stat(file).catch(() => undefined);
+  if (!st?.isFile()) return !st;
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return /"format"\s*:\s*"tokenbench-connections"/.test(text.slice(0, 4096));
 }
 
 async function importCommand(argv: string[], ctx: CliContext): Promise<number> {
