@@ -43,6 +43,8 @@ export const OPERATION_NAMES = [
   'generateCertificate',
   'exportKey',
   'deleteKey',
+  // Inspector (issue 12): any pasted JWT or JWE, verified against a chosen key source, decrypted with a keystore key
+  'inspectorInspect',
 ] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];

@@ -151,6 +151,28 @@ export interface KeyInfo {
   chain: CertificateSummary[];
 }
 
+/** What the Inspector screen shows of a pasted token. */
+export interface InspectorResult {
+  /** The pasted token's own format. */
+  format: 'jwt' | 'jwe' | 'opaque';
+  /** The pasted token's header (a JWE's protected header). */
+  header?: Record<string, unknown>;
+  /** The claims: the JWT's, or those of the JWT nested in a decrypted JWE. */
+  payload?: Record<string, unknown>;
+  /** Set when a JWE was decrypted. */
+  decrypted?: {
+    header: Record<string, unknown>;
+    plaintextBytes: number;
+    /** What the plaintext is: a nested JWT (the usual case), a nested JWE, or other content. */
+    nested: 'jwt' | 'jwe' | 'none';
+    nestedHeader?: Record<string, unknown>;
+    /** The plaintext itself when it is not a nested token (cut at 64 KiB). */
+    plaintext?: string;
+  };
+  /** The verification report; absent when no key source was chosen or the token is opaque. */
+  report?: VerificationReport;
+}
+
 export interface ExportedConnections {
   json: string;
   groups: number;
@@ -264,6 +286,31 @@ export const operations = {
   /** Public material only: JWK, a one-key JWKS, the SPKI PEM or the certificate chain PEM. */
   exportKey: op(z.object({ alias: Alias, format: z.enum(['jwk', 'jwks', 'pem', 'certificate']) }).strict()).returns<{ text: string; filename: string }>(),
   deleteKey: op(z.object({ alias: Alias }).strict()).returns<void>(),
+
+  // Inspector (issue 12): decode any JWT/JWE, verify it against the key source the user picks, decrypt a JWE
+  // with a keystore key (the private key stays in main).
+  inspectorInspect: op(
+    z
+      .object({
+        token: z.string().trim().min(1).max(1024 * 1024),
+        source: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('none') }).strict(),
+          z.object({ kind: z.literal('issuer'), issuer: z.string().trim().url().max(2048) }).strict(),
+          z.object({ kind: z.literal('jwksUrl'), url: z.string().trim().url().max(8192) }).strict(),
+          z.object({ kind: z.literal('jwks'), jwks: z.string().min(2).max(1024 * 1024) }).strict(),
+          z.object({ kind: z.literal('keystore'), alias: Alias }).strict(),
+          z.object({ kind: z.literal('secret'), secret: z.string().min(1).max(16_384) }).strict(),
+        ]),
+        /** Expected values; empty = not checked. */
+        expectedIssuer: z.string().trim().max(2048).optional(),
+        expectedAudience: z.string().trim().max(2048).optional(),
+        /** Which rules apply: an ID token's (OIDC Core), a JWT access token's (RFC 9068), or only the generic ones. */
+        tokenKind: z.enum(['any', 'id', 'access']).default('any'),
+        /** A keystore key to decrypt a JWE with. */
+        decryptWith: Alias.optional(),
+      })
+      .strict(),
+  ).returns<InspectorResult>(),
 } satisfies Record<OperationName, { arg: z.core.$ZodType; result: unknown }>;
 
 // A key in `operations` that is not in OPERATION_NAMES fails here (the `satisfies` above catches the reverse).

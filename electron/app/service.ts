@@ -6,6 +6,7 @@ import type { Handlers } from './dispatch';
 import { apiHandlers } from './handlers/api';
 import { historyHandlers } from './handlers/history';
 import { importExportHandlers } from './handlers/import-export';
+import { inspectorHandlers } from './handlers/inspector';
 import { keystoreHandlers } from './handlers/keystore';
 import { runHandlers } from './handlers/runs';
 import { secretHandlers } from './handlers/secrets';
@@ -49,6 +50,7 @@ export function createAppService(options: AppServiceOptions): AppService {
     ...apiHandlers(c),
     ...historyHandlers(c),
     ...keystoreHandlers(c),
+    ...inspectorHandlers(c),
   };
 
   return {

@@ -205,12 +205,14 @@ export function ProfileView({ profile, group, reload }: { profile: ConnectionPro
           {run ? <RunState run={run} onCancel={() => void call('cancelRun', { runId: run.runId })} /> : null}
           <ErrorBox error={runError} testId="run-error" />
           <div className="panel">
-            <div className="tabs" role="tablist">
-              {(['tokens', 'exchange', 'api'] as const).map((t) => (
-                <button key={t} role="tab" aria-selected={tab === t} onClick={() => setTab(t)}>
-                  {t === 'tokens' ? 'Tokens' : t === 'exchange' ? 'Exchange' : 'API request'}
-                </button>
-              ))}
+            <div className="tabs">
+              <div role="tablist" aria-label="Results">
+                {(['tokens', 'exchange', 'api'] as const).map((t) => (
+                  <button key={t} role="tab" aria-selected={tab === t} onClick={() => setTab(t)}>
+                    {t === 'tokens' ? 'Tokens' : t === 'exchange' ? 'Exchange' : 'API request'}
+                  </button>
+                ))}
+              </div>
               <span className="spacer" />
               {entries.length > 1 ? (
                 <select aria-label="Tokens from history" style={{ alignSelf: 'center', maxWidth: 260 }} value={current?.entry.id ?? ''} onChange={(e) => void openEntry(e.target.value)}>
