@@ -45,6 +45,8 @@ export const OPERATION_NAMES = [
   'deleteKey',
   // Inspector (issue 12): any pasted JWT or JWE, verified against a chosen key source, decrypted with a keystore key
   'inspectorInspect',
+  // Workspace streaming (issue 12): the sidebar paints the first page of 10,000 profiles at once
+  'listWorkspacePage',
 ] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];

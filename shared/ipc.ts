@@ -151,6 +151,21 @@ export interface KeyInfo {
   chain: CertificateSummary[];
 }
 
+/**
+ * One page of the workspace in display order (groups by name, then their profiles by name, ungrouped
+ * last), so the renderer paints the top of the list from the first page while the rest streams in.
+ */
+export interface WorkspacePage {
+  /** Names the state of the store the pages come from; a later page from another snapshot means "start again". */
+  snapshot: string;
+  /** Every group (sorted), on the first page only. */
+  groups?: ConnectionGroup[];
+  profiles: ConnectionProfile[];
+  total: number;
+  /** Cursor of the next page; absent on the last one. */
+  next?: number;
+}
+
 /** What the Inspector screen shows of a pasted token. */
 export interface InspectorResult {
   /** The pasted token's own format. */
@@ -311,6 +326,11 @@ export const operations = {
       })
       .strict(),
   ).returns<InspectorResult>(),
+
+  // Workspace streaming (issue 12): the workspace in pages, in display order.
+  listWorkspacePage: op(
+    z.object({ cursor: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(10_000).default(1000), snapshot: z.string().max(100).optional() }).strict(),
+  ).returns<WorkspacePage>(),
 } satisfies Record<OperationName, { arg: z.core.$ZodType; result: unknown }>;
 
 // A key in `operations` that is not in OPERATION_NAMES fails here (the `satisfies` above catches the reverse).

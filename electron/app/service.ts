@@ -12,6 +12,7 @@ import { runHandlers } from './handlers/runs';
 import { secretHandlers } from './handlers/secrets';
 import { tokenHandlers } from './handlers/tokens';
 import { workspaceHandlers } from './handlers/workspace';
+import { workspacePageHandlers } from './handlers/workspace-pages';
 import { HistoryStore } from './history';
 import { RedirectBroker } from './redirects';
 
@@ -51,6 +52,7 @@ export function createAppService(options: AppServiceOptions): AppService {
     ...historyHandlers(c),
     ...keystoreHandlers(c),
     ...inspectorHandlers(c),
+    ...workspacePageHandlers(c),
   };
 
   return {

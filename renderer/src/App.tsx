@@ -1,14 +1,23 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import type { Workspace } from '../../shared/ipc';
 import { call, onEvent } from './api';
 import { ErrorBox } from './components/ErrorBox';
-import { HistoryScreen } from './components/HistoryScreen';
-import { ImportExportScreen } from './components/ImportExportScreen';
-import { InspectorScreen } from './components/InspectorScreen';
-import { KeystoreScreen } from './components/KeystoreScreen';
-import { ProfileView } from './components/ProfileView';
 import { ShortcutsSheet } from './components/ShellBits';
 import { Sidebar, type Selection } from './components/Sidebar';
+
+// Screens load when first opened: the start-up script is the shell and the profile list only.
+const ProfileView = lazy(() => import('./components/ProfileView').then((m) => ({ default: m.ProfileView })));
+const InspectorScreen = lazy(() => import('./components/InspectorScreen').then((m) => ({ default: m.InspectorScreen })));
+const KeystoreScreen = lazy(() => import('./components/KeystoreScreen').then((m) => ({ default: m.KeystoreScreen })));
+const HistoryScreen = lazy(() => import('./components/HistoryScreen').then((m) => ({ default: m.HistoryScreen })));
+const ImportExportScreen = lazy(() => import('./components/ImportExportScreen').then((m) => ({ default: m.ImportExportScreen })));
+
+/** Enough rows to fill the tallest window; the rest follows in pages small enough to parse and index in a few ms each. */
+const FIRST_PAGE = 60;
+const NEXT_PAGES = 500;
+/** Asked for while the script is still starting, before React's first render. */
+let firstPage: ReturnType<typeof call<'listWorkspacePage'>> | undefined = call('listWorkspacePage', { cursor: 0, limit: FIRST_PAGE });
+firstPage.catch(() => undefined);
 
 /** Where typing a "?" means a character, not "show the shortcuts". */
 const isTextEntry = (el: Element | null) => el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement || (el instanceof HTMLElement && el.isContentEditable);
@@ -20,12 +29,35 @@ export function App() {
   const [shortcuts, setShortcuts] = useState(false);
   const filterRef = useRef<HTMLInputElement>(null);
 
+  // The workspace streams in pages, in display order: the first page paints the top of the list at once
+  // (10,000 profiles parse and index in pieces, none holding the main thread for long). A newer reload
+  // abandons an older one; a page from another snapshot of the store starts the stream again.
+  const generation = useRef(0);
   const reload = useCallback(async () => {
+    const mine = ++generation.current;
+    const stale = () => mine !== generation.current;
     try {
-      setWorkspace(await call('listWorkspace', {}));
-      setLoadError(null);
+      restart: for (let attempt = 0; attempt < 5; attempt++) {
+        const early = firstPage;
+        firstPage = undefined;
+        let page = await (early ?? call('listWorkspacePage', { cursor: 0, limit: FIRST_PAGE }));
+        if (stale()) return;
+        const groups = page.groups ?? [];
+        let profiles = page.profiles;
+        setWorkspace({ groups, profiles });
+        setLoadError(null);
+        while (page.next !== undefined) {
+          const snapshot = page.snapshot;
+          page = await call('listWorkspacePage', { cursor: page.next, limit: NEXT_PAGES, snapshot });
+          if (stale()) return;
+          if (page.snapshot !== snapshot) continue restart;
+          profiles = profiles.concat(page.profiles);
+          setWorkspace({ groups, profiles });
+        }
+        return;
+      }
     } catch (err) {
-      setLoadError(err);
+      if (!stale()) setLoadError(err);
     }
   }, []);
 
@@ -75,6 +107,7 @@ export function App() {
     <div className="app">
       <Sidebar workspace={workspace} selection={selection} onSelect={setSelection} reload={reload} filterRef={filterRef} />
       <main className="main">
+        <Suspense fallback={<div className="screen muted">Loading…</div>}>
         {profile ? <ProfileView key={profile.id} profile={profile} group={group} reload={reload} /> : null}
         {selection?.kind === 'inspector' ? <InspectorScreen /> : null}
         {selection?.kind === 'keystore' ? <KeystoreScreen /> : null}
@@ -87,6 +120,7 @@ export function App() {
             <p className="muted">Ctrl/Cmd+K filters profiles · Ctrl/Cmd+Enter gets a token · ? lists every shortcut</p>
           </div>
         ) : null}
+        </Suspense>
       </main>
       {shortcuts ? <ShortcutsSheet onClose={() => setShortcuts(false)} /> : null}
     </div>

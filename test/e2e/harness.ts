@@ -82,8 +82,8 @@ export async function axeSerious(page: Page): Promise<AxeFinding[]> {
 /** Horizontal overflow of the page and of the main area (a sideways scroll a user would see). */
 export async function horizontalOverflow(page: Page): Promise<{ page: number; main: number }> {
   return page.evaluate(() => {
-    const doc = document.scrollingElement as HTMLElement;
-    const main = document.querySelector('main');
+    const doc = (globalThis as any).document.scrollingElement;
+    const main = (globalThis as any).document.querySelector('main');
     return { page: doc.scrollWidth - doc.clientWidth, main: main ? main.scrollWidth - main.clientWidth : 0 };
   });
 }

@@ -54,7 +54,10 @@ export function InspectorScreen() {
   };
   const missing = source !== 'none' && sourceArg() === null;
 
+  const pendingDecode = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const inspect = async (verify: boolean) => {
+    // A verification asked for now includes the decoding the typing would have asked for next.
+    clearTimeout(pendingDecode.current);
     const text = token.trim();
     const n = ++seq.current;
     if (!text) {
@@ -88,8 +91,8 @@ export function InspectorScreen() {
 
   // Decoded as it is typed or pasted (no network, no key): the header and claims show at once.
   useEffect(() => {
-    const t = setTimeout(() => void inspect(false), 150);
-    return () => clearTimeout(t);
+    pendingDecode.current = setTimeout(() => void inspect(false), 150);
+    return () => clearTimeout(pendingDecode.current);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [token]);
 

@@ -452,9 +452,12 @@ interface WorkspaceIndex {
   sections: Array<{ group: ConnectionGroup | null; groupName: string; profiles: ConnectionProfile[]; search: string[] }>;
 }
 const indexes = new WeakMap<Workspace, WorkspaceIndex>();
-const collator = new Intl.Collator();
 
-/** Built once per workspace snapshot (a save produces a new one), so filtering is one pass of substring checks. */
+/**
+ * Built once per workspace snapshot (a save, or a streamed page, produces a new one), so filtering is
+ * one pass of substring checks. The service sends groups and profiles in display order
+ * (listWorkspacePage), so this is one linear pass: no sort on the renderer's main thread.
+ */
 function indexOf(ws: Workspace): WorkspaceIndex {
   let index = indexes.get(ws);
   if (index) return index;
@@ -466,10 +469,9 @@ function indexOf(ws: Workspace): WorkspaceIndex {
     if (!list) byGroup.set(key, (list = []));
     list.push(p);
   }
-  const groups: Array<ConnectionGroup | null> = [...[...ws.groups].sort((a, b) => collator.compare(a.name, b.name)), null];
   const sections: WorkspaceIndex['sections'] = [];
-  for (const g of groups) {
-    const profiles = [...(byGroup.get(g?.id ?? '-') ?? [])].sort((a, b) => collator.compare(a.name, b.name));
+  for (const g of [...ws.groups, null]) {
+    const profiles = byGroup.get(g?.id ?? '-') ?? [];
     if (!g && profiles.length === 0) continue;
     sections.push({ group: g, groupName: (g?.name ?? 'ungrouped').toLowerCase(), profiles, search: profiles.map(searchText) });
   }
@@ -493,7 +495,12 @@ function buildRows(ws: Workspace, filter: string, collapsed: Set<string>): Row[]
   return rows;
 }
 
+/** Profiles are immutable snapshots: each one's search text is computed once, however many pages stream in after it. */
+const searchTexts = new WeakMap<ConnectionProfile, string>();
+
 /** Name, client ID and issuer, lower-cased, separated so a needle cannot match across two of them. */
 function searchText(p: ConnectionProfile): string {
-  return `${p.name.toLowerCase()}\u0000${p.clientId.toLowerCase()}\u0000${(p.issuer ?? '').toLowerCase()}`;
+  let text = searchTexts.get(p);
+  if (text === undefined) searchTexts.set(p, (text = `${p.name.toLowerCase()}\u0000${p.clientId.toLowerCase()}\u0000${(p.issuer ?? '').toLowerCase()}`));
+  return text;
 }

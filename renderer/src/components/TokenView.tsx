@@ -74,7 +74,7 @@ export function TokenView(props: { profile: ConnectionProfile; current: CurrentT
       {token ? (
         <>
           <div className="token-raw">
-            <code data-testid="raw-token">
+            <code data-testid="raw-token" tabIndex={0}>
               <LongText text={token} />
             </code>
             <button onClick={() => void copyText(token)}>Copy</button>
