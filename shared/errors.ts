@@ -28,10 +28,14 @@ export type ErrorCode =
   | 'ISS_MISMATCH'
   | 'AUTHORIZATION_DENIED'
   | 'LOOPBACK_FAILED'
+  // The system browser could not be started to show a sign-in or verification page.
+  | 'BROWSER_UNAVAILABLE'
   | 'DEVICE_CODE_EXPIRED'
   // Configuration and input
   | 'INVALID_INPUT'
   | 'INVALID_PROFILE'
+  // A file named by the user or by a profile: missing, a directory or device, or over its size cap.
+  | 'FILE_UNREADABLE'
   | 'MISSING_CONFIGURATION'
   | 'UNSUPPORTED'
   | 'NOT_FOUND'

@@ -24,6 +24,25 @@ const httpUrl = z.string().check(
   }, 'must be an http(s) URL'),
 );
 const text = (max: number) => z.string().check(z.maxLength(max));
+
+/**
+ * C0/C1 controls (newlines, tabs, ESC of terminal escape sequences), line and
+ * paragraph separators, and bidirectional overrides that reorder what a
+ * reader sees. Names are printed by `profiles list` and shown in the UI.
+ */
+export const UNSAFE_NAME_CHARACTERS = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
+/** A name as shown to people: trimmed, 1–200 characters, none of them control characters. */
+const displayName = z.string().check(
+  z.trim(),
+  z.minLength(1),
+  z.maxLength(200),
+  z.refine((v) => !UNSAFE_NAME_CHARACTERS.test(v), 'must not contain control characters (newlines, tabs, terminal escapes or direction overrides)'),
+);
+
+/** A stored name made safe to print, for names saved before the check existed: controls shown as \u escapes. */
+export function printableName(name: string): string {
+  return name.replace(new RegExp(UNSAFE_NAME_CHARACTERS.source, 'gu'), (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+}
 const nonEmpty = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 const int = (min: number, max: number) => z.number().check(z.int(), z.minimum(min), z.maximum(max));
 
@@ -70,11 +89,17 @@ export const RedirectSchema = z.strictObject({
   /** Loopback on a random port (RFC 8252 §7.3), or the exact registered URL. */
   mode: z._default(z.enum(['loopback', 'fixed']), 'loopback'),
   url: z.optional(text(2048)),
+  /**
+   * Register the URL's private-use scheme with the OS so the desktop app
+   * receives the redirect. Off unless the user turns it on: registering
+   * claims the scheme for every program on the machine.
+   */
+  registerScheme: z.optional(z.boolean()),
 });
 
 export const ConnectionProfileSchema = z.strictObject({
   id: nonEmpty(100),
-  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  name: displayName,
   groupId: z.optional(text(100)),
   issuer: z.optional(httpUrl),
   /** Read endpoints from the issuer's metadata; off for servers without discovery. */
@@ -117,7 +142,7 @@ export type ConnectionProfileInput = z.input<typeof ConnectionProfileSchema>;
 
 export const ConnectionGroupSchema = z.strictObject({
   id: nonEmpty(100),
-  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  name: displayName,
   /** Defaults inherited by the group's profiles. */
   defaults: z._default(z.strictObject({ issuer: z.optional(httpUrl), network: z.optional(z.partial(NetworkSchema)) }), {}),
 });

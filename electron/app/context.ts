@@ -160,7 +160,9 @@ export function createServiceContext(
       return {
         openBrowser: options.openBrowser,
         signal,
-        receiveRedirect: broker.receive,
+        // Only the desktop app is handed private-use scheme URLs by the OS; in browser mode a flow
+        // that needs one fails before the browser opens instead of waiting out its deadline.
+        ...(options.mode === 'electron' ? { receiveRedirect: broker.receive } : {}),
         onProgress: (progress: FlowProgress) => c.emit({ type: 'run.progress', runId, progress }),
       };
     },

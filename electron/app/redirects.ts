@@ -41,17 +41,18 @@ export class RedirectBroker {
       this.waiters.add(waiter);
     });
 
-  /** Returns true when a waiting flow took the URL. A URL nobody waits for is ignored. */
+  /**
+   * Returns true when a waiting flow took the URL. A URL nobody waits for, or
+   * one without the waiting flow's state, is ignored: any program can launch
+   * a private-use scheme URL, and none may end a sign-in by forging one.
+   */
   deliver(url: string): boolean {
     const target = withoutQuery(url);
     for (const waiter of this.waiters) {
       if (withoutQuery(waiter.redirectUri) !== target) continue;
       const params = paramsOf(url);
-      if (params.get('state') !== waiter.state) {
-        waiter.reject(new WorkbenchError('STATE_MISMATCH', 'the authorization response carries a different state than the request (possible CSRF or a stale browser tab)'));
-      } else {
-        waiter.resolve(params);
-      }
+      if (params.get('state') !== waiter.state) continue;
+      waiter.resolve(params);
       return true;
     }
     return false;

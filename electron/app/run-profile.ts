@@ -87,14 +87,9 @@ function jwtBearerSigner(inputs: FlowInputs, key: SigningKey | undefined): Asser
 }
 
 export async function readPem(path: string, what: string): Promise<string> {
-  try {
-    // Loaded here: only profiles with a CA bundle file need it, and it costs every CLI start ~3 ms otherwise.
-    const { readFile } = await import('node:fs/promises');
-    const text = await readFile(path, 'utf8');
-    if (!text.includes('-----BEGIN')) throw new WorkbenchError('INVALID_INPUT', `${what} ${path} is not PEM`);
-    return text;
-  } catch (err) {
-    if (err instanceof WorkbenchError) throw err;
-    throw new WorkbenchError('NOT_FOUND', `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
-  }
+  // Loaded here: only profiles with a CA bundle file need it (node:fs costs every CLI start otherwise).
+  const { readBoundedFile, FILE_CAPS } = await import('../storage/bounded-file');
+  const text = (await readBoundedFile(path, { what, maxBytes: FILE_CAPS.caBundle })).toString('utf8');
+  if (!text.includes('-----BEGIN')) throw new WorkbenchError('INVALID_INPUT', `${what} ${path} is not PEM`);
+  return text;
 }

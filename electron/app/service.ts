@@ -23,7 +23,7 @@ export interface AppService {
   onEvent(listener: (event: WorkbenchEvent) => void): () => void;
   /** A private-use scheme redirect delivered by the OS (desktop only). */
   deliverRedirect(url: string): boolean;
-  /** Schemes of custom-scheme redirects used by saved profiles. */
+  /** Private-use schemes the user asked to register with the OS (profiles with redirect.registerScheme on). */
   customRedirectSchemes(): string[];
   close(): Promise<void>;
 }
@@ -62,6 +62,8 @@ export function createAppService(options: AppServiceOptions): AppService {
     customRedirectSchemes() {
       const schemes = new Set<string>();
       for (const p of store.listProfiles()) {
+        // Registering claims the scheme machine-wide: only on the user's say, never because a profile (or an import) names one.
+        if (p.redirect.registerScheme !== true) continue;
         const url = p.redirect.mode === 'fixed' ? p.redirect.url : undefined;
         const m = url ? /^([a-z][a-z0-9+.-]*):/i.exec(url) : null;
         // Only private-use (reverse-domain) schemes: never claim http, https, file or another app's short scheme.

@@ -68,9 +68,18 @@ export function keyValues(values: string[] | undefined, flag: string): Array<[st
 }
 
 /** Reads all of standard input (for `-` arguments). */
-export async function readStdin(): Promise<string> {
+/** Standard input, up to `maxBytes` (a token or assertion: 1 MiB); more is an error, not a memory hog. */
+export async function readStdin(maxBytes = 1024 * 1024): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let length = 0;
+  for await (const chunk of process.stdin) {
+    length += (chunk as Buffer).length;
+    if (length > maxBytes) {
+      process.stdin.destroy();
+      throw new UsageError(`standard input is over the ${Math.round(maxBytes / 1024)} KiB a token or assertion may be`);
+    }
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 

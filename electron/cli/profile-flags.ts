@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { WorkbenchError } from '../../shared/errors';
 import { AUTH_METHODS, parseGrantType, parseTokenType, type AuthMethod } from '../../shared/grants';
 import { ConnectionProfileSchema, describeIssues, type ConnectionProfile, type ConnectionProfileInput } from '../../shared/profile';
 import type { RunOverrides } from '../app/run-profile';
 import { keyValues, parseJsonObjectArg, parseLifetime, UsageError, type Options } from './args';
+import { FILE_CAPS, readBoundedFileSync } from '../storage/bounded-file';
 
 /** The flags of `token` (and `profiles save`), named after oauth2c's where it has them. */
 export const PROFILE_OPTIONS = {
@@ -151,6 +151,5 @@ function valueOrFile(v: string): string {
 
 function readText(path: string, flag: string): string {
   if (!path) throw new UsageError(`${flag} needs a file`);
-  if (!existsSync(path)) throw new WorkbenchError('NOT_FOUND', `${flag}: no file ${path}`);
-  return readFileSync(path, 'utf8');
+  return readBoundedFileSync(path, { what: flag, maxBytes: FILE_CAPS.assertion }).toString('utf8');
 }

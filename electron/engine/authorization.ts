@@ -64,13 +64,21 @@ export interface AuthorizationResponseChecks {
   issuer?: string;
   /** RFC 9207: the server advertises `authorization_response_iss_parameter_supported`, so `iss` must be there. */
   issRequired?: boolean;
+  /** The state the request sent; the receivers already drop other ones, this is the check of record. */
+  state?: string;
 }
 
 /**
- * Validates the parameters that reached the redirect URI (state was checked by
- * the listener): RFC 9207 `iss`, then an error response, then the code.
+ * Validates the parameters that reached the redirect URI: state (the
+ * receivers ignore other states; this is the check of record), RFC 9207
+ * `iss`, then an error response, then the code.
  */
 export function processAuthorizationResponse(params: URLSearchParams, checks: AuthorizationResponseChecks): URLSearchParams {
+  if (checks.state !== undefined && params.get('state') !== checks.state)
+    throw new WorkbenchError(
+      'STATE_MISMATCH',
+      params.has('state') ? 'the authorization response carries a different state than the request (possible CSRF or a stale browser tab)' : 'the authorization response has no state parameter',
+    );
   const iss = params.get('iss');
   if (iss !== null) {
     if (checks.issuer !== undefined && iss !== checks.issuer)

@@ -4,6 +4,21 @@ import type { HttpResponse, PreparedRequest } from './http';
 import { buildFormRequest, type FormParams } from './token-endpoint';
 import { optionalNumber, optionalString, parseJsonObject, requiredString } from './response';
 
+/**
+ * Bounds for server-sent timing. A server's `interval` above 2^31 ms made
+ * setTimeout fire at once (a busy loop of polls); an `expires_in` of years
+ * would keep a run polling forever. Values outside are clamped, not refused:
+ * the flow still works against a server that overstates them.
+ */
+export const DEVICE_POLL_INTERVAL_SECONDS = { min: 1, max: 60, default: 5 } as const;
+export const DEVICE_CODE_MAX_LIFETIME_SECONDS = 3600;
+
+/** Clamps a server-sent polling interval (seconds) into DEVICE_POLL_INTERVAL_SECONDS. */
+export function clampPollInterval(seconds: number | undefined): number {
+  if (seconds === undefined || Number.isNaN(seconds)) return DEVICE_POLL_INTERVAL_SECONDS.default;
+  return Math.min(DEVICE_POLL_INTERVAL_SECONDS.max, Math.max(DEVICE_POLL_INTERVAL_SECONDS.min, seconds));
+}
+
 /** RFC 8628 §3.2 device authorization response. */
 export interface DeviceAuthorization {
   device_code: string;
@@ -41,8 +56,8 @@ export function processDeviceAuthorizationResponse(res: HttpResponse): DeviceAut
     user_code: requiredString(json, 'user_code', what),
     verification_uri,
     ...(verification_uri_complete ? { verification_uri_complete } : {}),
-    expires_in,
-    interval: Math.max(1, optionalNumber(json, 'interval', what) ?? 5),
+    expires_in: Math.min(expires_in, DEVICE_CODE_MAX_LIFETIME_SECONDS),
+    interval: clampPollInterval(optionalNumber(json, 'interval', what)),
   };
 }
 

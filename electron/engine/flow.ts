@@ -8,7 +8,7 @@ import { signAssertion, type AssertionSigner, type SigningKey } from './assertio
 import { buildAuthorizationUrl, createPkce, processAuthorizationResponse, randomToken, type Pkce } from './authorization';
 import type { BrowserOpener } from './browser';
 import { clientAuthFor, usesMutualTls, type ClientAuth, type ClientAuthContext } from './client-auth';
-import { classifyPollError, delay, deviceAuthorizationRequest, processDeviceAuthorizationResponse } from './device';
+import { clampPollInterval, classifyPollError, delay, deviceAuthorizationRequest, processDeviceAuthorizationResponse } from './device';
 import type { AuthorizationServerMetadata } from './discovery';
 import type { DiscoveryCacheMode } from './discovery-cache';
 import { requireEndpoint, resolveEndpoints } from './endpoints';
@@ -333,7 +333,11 @@ class FlowRun {
       redirectUri = listener.redirectUri;
       response = listener.wait({ state, timeoutMs, signal: this.deps.signal });
     } else {
-      if (!this.deps.receiveRedirect) throw new WorkbenchError('UNSUPPORTED', `redirects to ${fixed} (not a loopback URL) can be received only by the desktop app`);
+      if (!this.deps.receiveRedirect)
+        throw new WorkbenchError(
+          'UNSUPPORTED',
+          `the redirect ${fixed} is not a loopback URL: only the desktop app can receive it (the OS hands private-use scheme URLs to it); here, use a loopback redirect (http://127.0.0.1:PORT/…) registered with the server`,
+        );
       redirectUri = fixed as string;
       response = this.deps.receiveRedirect(redirectUri, { state, timeoutMs, signal: this.deps.signal });
     }
@@ -359,6 +363,7 @@ class FlowRun {
       const params = await response;
       this.transcript.event('authorization response', 'browser', 'loopback', this.transcript.redactUrl(`${redirectUri}?${params.toString()}`));
       processAuthorizationResponse(params, {
+        state,
         issuer: this.metadata?.issuer ?? p.issuer,
         issRequired: this.metadata?.authorization_response_iss_parameter_supported === true,
       });
@@ -413,7 +418,7 @@ class FlowRun {
       } catch (err) {
         const outcome = classifyPollError(err);
         if (!outcome) throw err;
-        if (outcome.kind === 'slow_down') interval += 5;
+        if (outcome.kind === 'slow_down') interval = clampPollInterval(interval + 5);
       }
     }
   }

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { calculateJwkThumbprint, exportJWK } from 'jose';
 import { WorkbenchError } from '../../shared/errors';
 import { algorithmsFor, describePrivateKey } from '../keystore/algorithms';
 import { parseKeyFile } from '../keystore/key-import';
+import { FILE_CAPS, readBoundedFile } from '../storage/bounded-file';
 import type { SigningKey } from './assertion';
 
 /**
@@ -11,12 +11,7 @@ import type { SigningKey } from './assertion';
  * nothing is stored.
  */
 export async function loadSigningKeyFile(path: string, alg?: string, passphrase?: string): Promise<SigningKey> {
-  let data: Buffer;
-  try {
-    data = await readFile(path);
-  } catch (err) {
-    throw new WorkbenchError('NOT_FOUND', `cannot read key file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
-  }
+  const data = await readBoundedFile(path, { what: 'key file', maxBytes: FILE_CAPS.key });
   const keys = await parseKeyFile({ data, passphrase });
   if (keys.length !== 1) throw new WorkbenchError('INVALID_INPUT', `${path} holds ${keys.length} keys; give a file with one key (or import them into the keystore)`);
   const parsed = keys[0]!;

@@ -22,14 +22,17 @@ const FRAGMENT_MARK = 'tokenbench_fragment';
 /**
  * RFC 8252 loopback redirect receiver. It binds 127.0.0.1 before the browser
  * opens, answers only GET on its path, and settles on the first response
- * that carries a `state`: the right one completes the flow, a wrong one
- * fails it (answering the browser with an error page either way).
+ * that carries the flow's `state`. A request with another state, or none, is
+ * answered with an error page and ignored: any local process can reach the
+ * port, and none of them may cancel a sign-in by guessing it.
  */
 export class LoopbackRedirectListener {
   private settle?: (outcome: { params: URLSearchParams } | { error: WorkbenchError }) => void;
-  private readonly pending: Array<{ params: URLSearchParams } | { error: WorkbenchError }> = [];
+  private readonly pending: URLSearchParams[] = [];
   private expectedState?: string;
   private closed = false;
+  /** Requests answered and ignored for a missing or wrong state (shown in the timeout's message). */
+  private ignored = 0;
 
   private constructor(
     private readonly server: Server,
@@ -82,7 +85,13 @@ export class LoopbackRedirectListener {
     this.expectedState = opts.state;
     return new Promise<URLSearchParams>((resolve, reject) => {
       const timer = setTimeout(
-        () => finish({ error: new WorkbenchError('TIMEOUT', `no authorization response reached ${this.redirectUri} within ${Math.round(opts.timeoutMs / 1000)} s`) }),
+        () =>
+          finish({
+            error: new WorkbenchError(
+              'TIMEOUT',
+              `no authorization response reached ${this.redirectUri} within ${Math.round(opts.timeoutMs / 1000)} s${this.ignored ? ` (${this.ignored} request(s) with a wrong or missing state were ignored)` : ''}`,
+            ),
+          }),
         opts.timeoutMs,
       );
       const onAbort = () => finish({ error: new WorkbenchError('CANCELLED', 'authorization cancelled') });
@@ -97,8 +106,11 @@ export class LoopbackRedirectListener {
       if (opts.signal?.aborted) return onAbort();
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       this.settle = finish;
-      const early = this.pending.shift();
-      if (early) finish(early);
+      // Responses that arrived before the flow said which state it expects are held; only the one
+      // with that state is taken, the others are dropped as the handler would have ignored them.
+      const early = this.pending.find((p) => p.get('state') === opts.state);
+      this.pending.length = 0;
+      if (early) finish({ params: early });
     });
   }
 
@@ -122,26 +134,21 @@ export class LoopbackRedirectListener {
     const params = url.searchParams;
     if (this.fragment && !params.has(FRAGMENT_MARK) && !params.has('state') && !params.has('error')) return fragmentRelay(res, this.path);
     params.delete(FRAGMENT_MARK);
-    if (this.closed || (!this.settle && this.pending.length > 0)) return page(res, 410, 'Already done', 'This sign-in has already completed. You can close this tab.');
+    if (this.closed) return page(res, 410, 'Already done', 'This sign-in has already completed. You can close this tab.');
 
-    let outcome: { params: URLSearchParams } | { error: WorkbenchError };
     const state = params.get('state');
     if (this.expectedState !== undefined && state !== this.expectedState) {
-      outcome = {
-        error: new WorkbenchError(
-          'STATE_MISMATCH',
-          state === null ? 'the authorization response has no state parameter' : 'the authorization response carries a different state than the request (possible CSRF or a stale browser tab)',
-        ),
-      };
-      page(res, 400, 'Sign-in rejected', 'The response did not match the request Token Workbench sent (state mismatch). Return to Token Workbench.');
-    } else {
-      outcome = { params };
-      const error = params.get('error');
-      if (error) page(res, 200, 'Sign-in failed', `The authorization server answered: ${error}${params.get('error_description') ? ` — ${params.get('error_description')}` : ''}. Return to Token Workbench.`);
-      else page(res, 200, 'Signed in', 'Token Workbench received the response. You can close this tab and return to the app.');
+      // Any local process can reach this port: a request without the flow's state is answered and
+      // ignored, never allowed to end the sign-in the user is still completing in the browser.
+      this.ignored++;
+      return page(res, 400, 'Sign-in rejected', 'The response did not match the request Token Workbench sent (state mismatch). Return to Token Workbench.');
     }
+    const outcome = { params };
+    const error = params.get('error');
+    if (error) page(res, 200, 'Sign-in failed', `The authorization server answered: ${error}${params.get('error_description') ? ` — ${params.get('error_description')}` : ''}. Return to Token Workbench.`);
+    else page(res, 200, 'Signed in', 'Token Workbench received the response. You can close this tab and return to the app.');
     if (this.settle) this.settle(outcome);
-    else this.pending.push(outcome);
+    else this.pending.push(params);
   }
 }
 

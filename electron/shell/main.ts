@@ -7,6 +7,7 @@ import { openAppService } from '../app/open';
 import { readRendererFile } from '../app/renderer-files';
 import type { AppService } from '../app/service';
 import { dataDir } from '../storage/paths';
+import { CustomSchemeRegistry } from './scheme-registry';
 import { CONTENT_SECURITY_POLICY, createMainWindow, isSameOrigin, isTrustedSender } from './window';
 
 /**
@@ -18,6 +19,8 @@ import { CONTENT_SECURITY_POLICY, createMainWindow, isSameOrigin, isTrustedSende
 const { app, BrowserWindow, ipcMain, protocol, shell } = electron;
 
 const APP_SCHEME = 'app';
+/** The redirect scheme electron-builder.yml's `protocols` registers at install time. */
+const INSTALLER_REDIRECT_SCHEME = 'dev.tokenworkbench';
 const APP_ORIGIN = `${APP_SCHEME}://bundle`;
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = resolve(here, '..', 'renderer');
@@ -120,15 +123,16 @@ async function serveRenderer(request: Request): Promise<Response> {
   });
 }
 
-/** Private-use URI schemes (RFC 8252 §7.1) of profiles with a custom-scheme redirect. */
+/** Private-use URI schemes (RFC 8252 §7.1) the user turned on for a profile: claimed while used, released after. */
 function registerCustomSchemes(svc: AppService): void {
-  for (const scheme of svc.customRedirectSchemes()) {
-    if (app.isDefaultProtocolClient(scheme)) continue;
-    // In development Electron runs as `electron .`: the OS must relaunch it with the app path.
-    if (process.defaultApp && process.argv[1]) app.setAsDefaultProtocolClient(scheme, process.execPath, [resolve(process.argv[1])]);
-    else app.setAsDefaultProtocolClient(scheme);
-  }
+  schemeRegistry ??= new CustomSchemeRegistry(app, {
+    stateFile: join(dataDir(), 'registered-schemes.json'),
+    ...(process.defaultApp && process.argv[1] ? { launch: { path: process.execPath, args: [resolve(process.argv[1])] } } : {}),
+    permanent: [INSTALLER_REDIRECT_SCHEME],
+  });
+  schemeRegistry.reconcile(svc.customRedirectSchemes());
 }
+let schemeRegistry: CustomSchemeRegistry | undefined;
 
 function looksLikeCustomSchemeUrl(value: string): boolean {
   return /^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:/i.test(value);

@@ -8,7 +8,7 @@ import { startWebServer } from './server';
 /**
  * `npm run web`: the workbench in any browser, for machines without
  * Electron. Sign-in pages open in the system browser ($BROWSER, xdg-open,
- * open, start), exactly as the desktop app opens them.
+ * open, rundll32 url.dll on Windows; no shell), as the engine's opener does.
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const portText = process.env.TOKENBENCH_WEB_PORT;

@@ -16,6 +16,11 @@ export interface WebServerOptions {
   port?: number;
   /** Fixed token for tests; normally a fresh random one per run. */
   token?: string;
+  /** How long a client may take to send its request headers (default 10 s), then its body (default 30 s). */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** Open connections at once (default 64): a page uses a handful; more is another program filling the table. */
+  maxConnections?: number;
 }
 
 export interface WebServer {
@@ -51,6 +56,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const rendererDir = resolve(options.rendererDir);
   const sseClients = new Set<ServerResponse>();
   let allowedHosts = new Set<string>();
+  let allowedOrigins = new Set<string>();
   let origin = '';
 
   const unsubscribe = options.service.onEvent((event: WorkbenchEvent) => {
@@ -65,12 +71,24 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     return given.length === tokenBytes.length && timingSafeEqual(given, tokenBytes);
   };
 
-  const server = createServer((req, res) => {
-    void handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) json(res, 500, { ok: false, error: { code: 'INTERNAL', message: (err as Error).message } });
-      else res.end();
-    });
-  });
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const server = createServer(
+    {
+      // A client that trickles its headers or body (another local program, slowloris-style) is cut off;
+      // these bound receiving the request only: a running interactive flow may take minutes to answer.
+      headersTimeout,
+      requestTimeout: Math.max(options.requestTimeoutMs ?? 30_000, headersTimeout),
+      connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+      keepAliveTimeout: 5_000,
+    },
+    (req, res) => {
+      void handle(req, res).catch((err: unknown) => {
+        if (!res.headersSent) json(res, 500, { ok: false, error: { code: 'INTERNAL', message: (err as Error).message } });
+        else res.end();
+      });
+    },
+  );
+  server.maxConnections = options.maxConnections ?? 64;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // A page on another site that resolves its own name to 127.0.0.1 (DNS rebinding) sends its own Host.
@@ -82,9 +100,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   }
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    if (!authorized(req)) return json(res, 401, { ok: false, error: { code: 'INVALID_INPUT', message: 'missing or wrong token: open the URL `npm run web` printed' } });
+    if (!authorized(req)) {
+      // Answered at once and the connection closed: an unauthenticated client gets nothing to hold on to.
+      res.setHeader('connection', 'close');
+      return json(res, 401, { ok: false, error: { code: 'INVALID_INPUT', message: 'missing or wrong token: open the URL `npm run web` printed' } });
+    }
     const requestOrigin = req.headers.origin;
-    if (requestOrigin !== undefined && requestOrigin !== origin) return json(res, 403, { ok: false, error: { code: 'INVALID_INPUT', message: 'cross-origin request refused' } });
+    // The page may be opened as 127.0.0.1 or localhost (both are allowed Hosts); any other origin is another site.
+    if (requestOrigin !== undefined && !allowedOrigins.has(requestOrigin)) return json(res, 403, { ok: false, error: { code: 'INVALID_INPUT', message: 'cross-origin request refused' } });
     const name = url.pathname.slice('/api/'.length);
     if (name === 'events') {
       if (req.method !== 'GET') return text(res, 405, 'method not allowed');
@@ -119,8 +142,6 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     res.end(file.body);
   }
 
-  // Interactive flows keep a request open while the user signs in.
-  server.requestTimeout = 0;
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
@@ -128,6 +149,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  allowedOrigins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
 
   return {
     url: `${origin}/#token=${token}`,

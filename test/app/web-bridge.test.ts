@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect, type Socket } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openAppService } from '../../electron/app/open';
@@ -75,9 +76,19 @@ describe('browser-mode bridge', () => {
   });
 
   test('ensure-cross-origin-request-is-refused', async () => {
-    const res = await post('/api/listWorkspace', {}, { ...auth(), origin: 'https://evil.example' });
-    expect(res.statusCode).toBe(403);
-    await res.body.dump();
+    for (const origin of ['https://evil.example', `http://127.0.0.1:${server.port + 1}`, `https://localhost:${server.port}`, 'null']) {
+      const res = await post('/api/listWorkspace', {}, { ...auth(), origin });
+      expect(res.statusCode, origin).toBe(403);
+      await res.body.dump();
+    }
+  });
+
+  test('accepts the page opened as localhost as well as 127.0.0.1', async () => {
+    for (const origin of [`http://localhost:${server.port}`, server.origin]) {
+      const res = await post('/api/listWorkspace', {}, { ...auth(), origin, host: new URL(origin).host });
+      expect(res.statusCode, origin).toBe(200);
+      await res.body.dump();
+    }
   });
 
   test('ensure-non-json-body-is-refused', async () => {
@@ -126,5 +137,52 @@ describe('browser-mode bridge', () => {
     while (!text.includes('workspace.changed')) text += String((await reader.next()).value);
     expect(text).toContain('"type":"workspace.changed"');
     events.body.destroy();
+  });
+});
+
+describe('browser-mode bridge under hostile local clients', () => {
+  let small: WebServer;
+  beforeAll(async () => {
+    small = await startWebServer({ service, rendererDir: join(dir, 'renderer'), headersTimeoutMs: 400, requestTimeoutMs: 400, maxConnections: 4 });
+  });
+  afterAll(async () => {
+    await small?.close();
+  });
+
+  /** A raw TCP client: resolves with what the server sent and when it closed the connection. */
+  const rawClient = (send: string) =>
+    new Promise<{ data: string; closedAfterMs: number }>((resolveClient) => {
+      const started = Date.now();
+      const socket = connect(small.port, '127.0.0.1', () => socket.write(send));
+      let data = '';
+      socket.on('data', (d) => (data += d.toString()));
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolveClient({ data, closedAfterMs: Date.now() - started }));
+      setTimeout(() => socket.destroy(), 10_000);
+    });
+
+  test('ensure-client-trickling-its-headers-is-cut-off', async () => {
+    const { closedAfterMs } = await rawClient(`POST /api/listWorkspace HTTP/1.1\r\nHost: 127.0.0.1:${small.port}\r\nX-Slow: `);
+    expect(closedAfterMs).toBeLessThan(5_000);
+  });
+
+  test('ensure-unauthenticated-request-is-answered-and-closed', async () => {
+    const { data, closedAfterMs } = await rawClient(`GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:${small.port}\r\n\r\n`);
+    expect(data).toMatch(/^HTTP\/1\.1 401/);
+    expect(data.toLowerCase()).toContain('connection: close');
+    expect(closedAfterMs).toBeLessThan(5_000);
+  });
+
+  test('ensure-connections-beyond-the-cap-are-refused', async () => {
+    const held = await Promise.all(
+      Array.from({ length: 4 }, () => new Promise<Socket>((r) => {
+        const s = connect(small.port, '127.0.0.1', () => r(s));
+        s.on('error', () => undefined);
+      })),
+    );
+    const { data, closedAfterMs } = await rawClient(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${small.port}\r\n\r\n`);
+    for (const s of held) s.destroy();
+    expect(data).toBe('');
+    expect(closedAfterMs).toBeLessThan(2_000);
   });
 });

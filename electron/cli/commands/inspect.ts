@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { FILE_CAPS, readBoundedFile } from '../../storage/bounded-file';
 import { WorkbenchError } from '../../../shared/errors';
 import type { ConnectionProfile } from '../../../shared/profile';
 import { decodeToken } from '../../../shared/token/decode';
@@ -73,9 +73,7 @@ export async function verifyCommand(argv: string[], ctx: CliContext): Promise<nu
   if (skew !== undefined && (!Number.isFinite(skew) || skew < 0)) throw new UsageError('--clock-skew is a number of seconds');
 
   let key: string | undefined;
-  if (values.key) key = await readFile(values.key, 'utf8').catch(() => {
-    throw new WorkbenchError('NOT_FOUND', `cannot read ${values.key}`);
-  });
+  if (values.key) key = (await readBoundedFile(values.key, { what: 'key file', maxBytes: FILE_CAPS.key })).toString('utf8');
   if (values.keystore) {
     const { keystoreVerificationKey } = await import('../../inspector/keystore-keys');
     key = await keystoreVerificationKey(await ctx.keystore(), values.keystore);

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { FILE_CAPS, readBoundedFile } from '../../storage/bounded-file';
 import { WorkbenchError } from '../../../shared/errors';
 import { ASYMMETRIC_SIGNING_ALGS, HMAC_ALGS, type AsymmetricAlg } from '../../../shared/grants';
 import { previewAssertion, signAssertion, type AssertionSigner } from '../../engine/assertion';
@@ -42,8 +42,8 @@ export async function keysCommand(argv: string[], ctx: CliContext): Promise<numb
     case 'import': {
       const { values, positionals } = parse(rest, { alias: { type: 'string' }, 'passphrase-file': { type: 'string' }, alg: { type: 'string' } });
       const file = one(positionals, 'keys import FILE');
-      const data = await readFileOrFail(file);
-      const passphrase = values['passphrase-file'] ? (await readFileOrFail(values['passphrase-file'])).toString('utf8').replace(/\r?\n$/, '') : undefined;
+      const data = await readBoundedFile(file, { what: 'key file', maxBytes: FILE_CAPS.key });
+      const passphrase = values['passphrase-file'] ? (await readBoundedFile(values['passphrase-file'], { what: 'passphrase file', maxBytes: FILE_CAPS.secret })).toString('utf8').replace(/\r?\n$/, '') : undefined;
       const infos = await keystore.import({ data, passphrase, alias: values.alias, alg: values.alg ? asymmetricAlg(values.alg) : undefined });
       for (const info of infos) process.stderr.write(`imported ${describe(info)}\n`);
       return 0;
@@ -79,7 +79,7 @@ export async function keysCommand(argv: string[], ctx: CliContext): Promise<numb
         if (days !== undefined && (!Number.isInteger(days) || days < 1)) throw new UsageError('--days is a whole number of days');
         info = await keystore.generateSelfSignedCertificate(alias, { subject: values.subject, validityDays: days });
       } else if (values.import) {
-        info = await keystore.attachCertificate(alias, await readFileOrFail(values.import));
+        info = await keystore.attachCertificate(alias, await readBoundedFile(values.import, { what: 'certificate file', maxBytes: FILE_CAPS.certificate }));
       } else throw new UsageError('keys cert needs --self-signed --subject "CN=..." or --import FILE');
       printJson(info.certificate);
       return 0;
@@ -155,7 +155,7 @@ export async function assertionCommand(argv: string[], ctx: CliContext): Promise
   else {
     const alg = values.alg ?? 'HS256';
     if (!(HMAC_ALGS as readonly string[]).includes(alg)) throw new UsageError(`a secret signs with ${HMAC_ALGS.join(', ')}`);
-    signer = { secret: (await readFileOrFail(values['secret-file'] as string)).toString('utf8').replace(/\r?\n$/, ''), alg };
+    signer = { secret: (await readBoundedFile(values['secret-file'] as string, { what: 'secret file', maxBytes: FILE_CAPS.secret })).toString('utf8').replace(/\r?\n$/, ''), alg };
   }
   const extra: Record<string, unknown> = values.claims ? parseJsonObjectArg(values.claims, '--claims') : {};
   for (const [k, v] of keyValues(values.claim, '--claim')) extra[k] = claimValue(v);
@@ -206,10 +206,3 @@ function one(positionals: string[], usage: string): string {
   return positionals[0] as string;
 }
 
-async function readFileOrFail(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    throw new WorkbenchError('NOT_FOUND', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}

@@ -1,4 +1,5 @@
 import { WorkbenchError } from '../../../shared/errors';
+import { printableName } from '../../../shared/profile';
 import { profileSecretAccount } from '../../secrets/secret-store';
 import { parse, UsageError } from '../args';
 import type { CliContext } from '../context';
@@ -29,7 +30,7 @@ export async function profilesCommand(argv: string[], ctx: CliContext): Promise<
       const profiles = (await ctx.profiles()).listProfiles();
       if (values.json) printJson(profiles);
       else if (profiles.length === 0) process.stderr.write('no saved profiles (tokenbench profiles save NAME ...)\n');
-      else for (const p of profiles) process.stdout.write(`${p.name}\t${p.grantType}\t${p.clientAuth.method}\t${p.issuer ?? p.endpoints.token ?? ''}\n`);
+      else for (const p of profiles) process.stdout.write(`${printableName(p.name)}\t${p.grantType}\t${p.clientAuth.method}\t${p.issuer ?? p.endpoints.token ?? ''}\n`);
       return 0;
     }
     case 'show': {

@@ -14,6 +14,8 @@ const TITLES: Partial<Record<ErrorInfo['code'], string>> = {
   ISSUER_MISMATCH: 'Issuer does not match',
   STATE_MISMATCH: 'The sign-in response did not match the request',
   AUTHORIZATION_DENIED: 'Sign-in was denied',
+  BROWSER_UNAVAILABLE: 'The browser could not be started',
+  FILE_UNREADABLE: 'The file cannot be used',
   INVALID_INPUT: 'Invalid input',
   INVALID_PROFILE: 'The profile is not valid',
   MISSING_CONFIGURATION: 'Something is missing in the profile',

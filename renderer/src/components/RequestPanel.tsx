@@ -236,6 +236,12 @@ export function RequestPanel(props: RequestPanelProps) {
           {d.redirect.mode === 'fixed' ? (
             <Field label="Redirect URL" required htmlFor="redirect-url" hint="http://127.0.0.1:PORT/… or a private-use scheme (desktop app)">
               <input id="redirect-url" value={d.redirect.url ?? ''} placeholder="http://localhost:8080/callback" onChange={(e) => set({ redirect: { ...d.redirect, url: e.target.value || undefined } })} />
+              {privateUseScheme(d.redirect.url) ? (
+                <label className="row">
+                  <input type="checkbox" checked={d.redirect.registerScheme === true} onChange={(e) => set({ redirect: { ...d.redirect, registerScheme: e.target.checked } })} /> Register{' '}
+                  <code>{privateUseScheme(d.redirect.url)}:</code> with the OS for this app (desktop app; claimed machine-wide while a profile uses it)
+                </label>
+              ) : null}
             </Field>
           ) : (
             <div />
@@ -328,4 +334,10 @@ function Supported({ label, values }: { label: string; values?: string[] }) {
       ))}
     </div>
   );
+}
+
+/** The reverse-domain scheme of a private-use redirect URL (RFC 8252 §7.1), if it is one. */
+function privateUseScheme(url: string | undefined): string | undefined {
+  const m = url ? /^([a-z][a-z0-9+.-]*):/i.exec(url) : null;
+  return m?.[1] && m[1].includes('.') ? m[1].toLowerCase() : undefined;
 }

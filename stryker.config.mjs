@@ -1,0 +1,34 @@
+// Mutation check of the security-relevant code (npm run mutation; not part of npm test).
+// A surviving mutant here is a check no test notices when it breaks: a missing test.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+  plugins: ['@stryker-mutator/vitest-runner'],
+  coverageAnalysis: 'perTest',
+  mutate: [
+    // state, RFC 9207 iss, PKCE, the authorization URL
+    'electron/engine/authorization.ts',
+    // the redirect receivers: state checks, forged responses
+    'electron/engine/loopback.ts',
+    'electron/app/redirects.ts',
+    // Basic credentials encoding and client assertions
+    'electron/engine/client-auth.ts',
+    'electron/engine/assertion.ts',
+    // redaction of secrets in transcripts
+    'electron/engine/transcript.ts',
+    // ID token and JWT claim checks: iss, aud, exp, nonce, at_hash, auth_time
+    'electron/inspector/claim-checks.ts',
+    // the flow's own nonce comparison
+    'electron/engine/flow.ts:439-449',
+  ],
+  ignoreStatic: true,
+  concurrency: 2,
+  timeoutMS: 20_000,
+  thresholds: { high: 90, low: 80, break: null },
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
