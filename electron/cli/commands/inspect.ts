@@ -123,9 +123,7 @@ async function decryptionKeyArg(value: string, ctx: CliContext, alias?: string):
     const { keystoreDecryptionKey } = await import('../../inspector/keystore-keys');
     return keystoreDecryptionKey(await ctx.keystore(), keystoreAlias);
   }
-  return readFile(value, 'utf8').catch(() => {
-    throw new WorkbenchError('NOT_FOUND', `cannot read ${value}`);
-  });
+  return (await readBoundedFile(value, { what: 'decryption key file', maxBytes: FILE_CAPS.key })).toString('utf8');
 }
 
 const DECRYPT_HELP = `Usage: tokenbench decrypt TOKEN|- (--key FILE | --keystore ALIAS) [--json] [--max-pbes2-count N]
