@@ -33,6 +33,7 @@ export function App() {
   // (10,000 profiles parse and index in pieces, none holding the main thread for long). A newer reload
   // abandons an older one; a page from another snapshot of the store starts the stream again.
   const generation = useRef(0);
+  const loaded = useRef(false);
   const reload = useCallback(async () => {
     const mine = ++generation.current;
     const stale = () => mine !== generation.current;
@@ -44,7 +45,10 @@ export function App() {
         if (stale()) return;
         const groups = page.groups ?? [];
         let profiles = page.profiles;
-        setWorkspace({ groups, profiles });
+        // At start-up the list paints page by page; a later reload (after a save) keeps showing the
+        // workspace it has until the new one is complete, so the open profile never disappears meanwhile.
+        const progressive = !loaded.current;
+        if (progressive) setWorkspace({ groups, profiles });
         setLoadError(null);
         while (page.next !== undefined) {
           const snapshot = page.snapshot;
@@ -52,8 +56,10 @@ export function App() {
           if (stale()) return;
           if (page.snapshot !== snapshot) continue restart;
           profiles = profiles.concat(page.profiles);
-          setWorkspace({ groups, profiles });
+          if (progressive) setWorkspace({ groups, profiles });
         }
+        if (!progressive) setWorkspace({ groups, profiles });
+        loaded.current = true;
         return;
       }
     } catch (err) {
