@@ -8,7 +8,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fmt, type Row } from './lib/measure';
 
-const ORDER = ['engine', 'cli-start', 'profile-store', 'ui', 'memory'];
+const ORDER = ['engine', 'app-service', 'cli-start', 'profile-store', 'ui', 'memory'];
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const wanted = args.filter((a) => !a.startsWith('--'));

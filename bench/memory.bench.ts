@@ -47,7 +47,7 @@ record({ suite: 'memory', metric: `RSS after ${TOKENS} tokens (app service: engi
 record({ suite: 'memory', metric: `RSS sampled every 100 tokens from ${TOKENS / 2} to ${TOKENS}`, unit: 'MB', stats: stats(secondHalf.map((p) => p.rss)) });
 record({ suite: 'memory', metric: `JS heap after GC, sampled every 100 tokens from ${TOKENS / 2} to ${TOKENS}`, unit: 'MB', stats: stats(secondHalf.map((p) => p.heap)), note: `heap after ${first.tokens} tokens: ${first.heap.toFixed(1)} MB` });
 record({ suite: 'memory', metric: `history entries kept after ${TOKENS} tokens (cap ${MAX_HISTORY_ENTRIES})`, unit: 'entries', stats: one(history) });
-record({ suite: 'memory', metric: 'time per token through the app service (keychain write of each history entry included)', unit: 'ms', stats: one(perToken) });
+record({ suite: 'memory', metric: 'time per token through the app service (history sealed in the vault, written behind)', unit: 'ms', stats: one(perToken) });
 
 flush();
 await service.handlers.clearHistory({}).catch(() => undefined);

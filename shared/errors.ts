@@ -42,6 +42,12 @@ export type ErrorCode =
   | 'ALREADY_EXISTS'
   // Keys and secrets
   | 'KEYCHAIN_UNAVAILABLE'
+  // Keychain states told apart (issue 11): locked, access refused, and an item really absent.
+  | 'KEYCHAIN_LOCKED'
+  | 'KEYCHAIN_ACCESS_DENIED'
+  | 'KEYCHAIN_ITEM_MISSING'
+  // Data files (issue 11): another process holds a store's lock for too long.
+  | 'STORE_BUSY'
   | 'KEY_NOT_FOUND'
   | 'KEY_INVALID'
   | 'WRONG_PASSPHRASE'

@@ -47,6 +47,9 @@ export const OPERATION_NAMES = [
   'inspectorInspect',
   // Workspace streaming (issue 12): the sidebar paints the first page of 10,000 profiles at once
   'listWorkspacePage',
+  // UI session (issue 12): reopen a run's sign-in page, a history entry's transcript
+  'openRunUrl',
+  'getHistoryTranscript',
 ] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];

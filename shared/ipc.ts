@@ -35,6 +35,19 @@ export interface AppInfo {
   version: string;
   dataDir: string;
   platform: string;
+  /** Data integrity (issue 11): damaged data files moved aside at start or since; the UI shows them in a banner. */
+  notices?: DataNotice[];
+}
+
+/** Data integrity (issue 11): a damaged data file (profiles, keystore metadata, vault, history) moved aside as a backup. */
+export interface DataNotice {
+  code: 'DATA_FILE_DAMAGED';
+  /** The file as it was named. */
+  file: string;
+  /** Where it is now (timestamped, next to it). */
+  backup: string;
+  message: string;
+  at: string;
 }
 
 export interface Workspace {
@@ -75,6 +88,12 @@ export interface HistoryEntry {
   has: { access: boolean; id: boolean; refresh: boolean };
   /** True while the tokens are still in the keychain. */
   stored: boolean;
+  /** The scopes the run asked for (the granted ones are `scope`). */
+  requestedScopes?: string[];
+  /** When each token was found revoked: after Revoke, or an introspection that answered active:false. */
+  revoked?: { access?: string; refresh?: string };
+  /** True when the run's redacted transcript is kept with the entry (getHistoryTranscript). */
+  hasTranscript?: boolean;
 }
 
 export interface RunSummary {
@@ -90,7 +109,10 @@ export interface RunSummary {
 /** Progress of a running flow, pushed on the event channel. */
 export type RunProgress =
   | { kind: 'browser_opened'; url: string }
-  | { kind: 'waiting_for_redirect'; redirectUri: string; expiresAt: string }
+  /** `authorizationUrl`: the sign-in page, shown with Copy / Open again while waiting. */
+  | { kind: 'waiting_for_redirect'; redirectUri: string; expiresAt: string; authorizationUrl?: string }
+  /** The browser could not be started; the run keeps waiting for the user to open `url` themselves. */
+  | { kind: 'browser_failed'; url: string; message: string }
   | { kind: 'device_code'; userCode: string; verificationUri: string; verificationUriComplete?: string; expiresAt: string }
   | { kind: 'polling'; attempt: number; intervalSeconds?: number };
 
@@ -127,6 +149,12 @@ export interface IntrospectResult {
 export interface ApiCallResult extends HttpCallResult {
   /** Set when the access token had expired and was refreshed before the call. */
   refreshed?: HistoryEntry;
+  /** Why new tokens were obtained: expired before the call, or the API answered 401 invalid_token. */
+  renewedBecause?: 'expired' | 'invalid_token';
+  /** How they were obtained: a refresh, or the grant run again (no refresh token). */
+  renewedBy?: 'refresh' | 'rerun';
+  /** The history entry whose token was sent. */
+  historyId: string;
 }
 
 /** A certificate as the keystore describes it: public information only. */
@@ -251,6 +279,13 @@ export const operations = {
           })
           .strict()
           .optional(),
+        /** The form as it is (unsaved edits): run with it instead of the saved profile; nothing is written. */
+        draft: zm.optional(ProfileDraftSchema),
+        /** Secrets typed for this run, used instead of the keychain's and never stored. */
+        secrets: z
+          .object({ clientSecret: z.string().min(1).max(16_384).optional(), password: z.string().min(1).max(16_384).optional(), refreshToken: z.string().min(1).max(16_384).optional() })
+          .strict()
+          .optional(),
       })
       .strict(),
   ).returns<RunSummary>(),
@@ -258,7 +293,18 @@ export const operations = {
   cancelRun: op(z.object({ runId: RunId }).strict()).returns<{ cancelled: boolean }>(),
 
   // Up to the decoder's own limit (MAX_TOKEN_LENGTH in token/decode, not imported: it would pull jose into the preload).
-  inspectToken: op(z.object({ profileId: Id.optional(), historyId: Id.optional(), token: z.string().min(1).max(1024 * 1024), kind: z.enum(['access', 'id', 'refresh']) }).strict()).returns<TokenInspection>(),
+  inspectToken: op(
+    z
+      .object({
+        profileId: Id.optional(),
+        historyId: Id.optional(),
+        token: z.string().min(1).max(1024 * 1024),
+        kind: z.enum(['access', 'id', 'refresh']),
+        /** Expected `aud` of a JWT access token; default: the profile's expected audience, audience or first resource; '' checks none. */
+        audience: z.string().trim().max(2048).optional(),
+      })
+      .strict(),
+  ).returns<TokenInspection>(),
   introspect: op(HistoryRef.extend({ which: z.enum(['access', 'refresh']) }).strict()).returns<IntrospectResult>(),
   revoke: op(HistoryRef.extend({ which: z.enum(['access', 'refresh']) }).strict()).returns<HttpCallResult>(),
   userinfo: op(HistoryRef).returns<HttpCallResult>(),
@@ -272,6 +318,12 @@ export const operations = {
         url: z.string().trim().url().max(8192),
         headers: z.array(ParamSchema).max(100).default([]),
         body: z.string().max(5 * 1024 * 1024).optional(),
+        /** Which token to send and where (a saved request's settings). */
+        token: z.enum(['access', 'id']).default('access'),
+        placement: z.enum(['header', 'query']).default('header'),
+        queryParam: z.string().trim().min(1).max(256).optional(),
+        /** The saved request this call runs, named in the transcript. */
+        requestName: z.string().trim().max(200).optional(),
       })
       .strict(),
   ).returns<ApiCallResult>(),
@@ -331,6 +383,11 @@ export const operations = {
   listWorkspacePage: op(
     z.object({ cursor: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(10_000).default(1000), snapshot: z.string().max(100).optional() }).strict(),
   ).returns<WorkspacePage>(),
+  // UI session (issue 12)
+  /** Opens the sign-in page of a running flow again (main keeps the URL: the renderer never hands main a URL to open). */
+  openRunUrl: op(z.object({ runId: RunId }).strict()).returns<{ url: string }>(),
+  /** The redacted exchanges of a history entry's run (and API calls made with its tokens), when kept. */
+  getHistoryTranscript: op(z.object({ historyId: Id }).strict()).returns<TranscriptEntry[]>(),
 } satisfies Record<OperationName, { arg: z.core.$ZodType; result: unknown }>;
 
 // A key in `operations` that is not in OPERATION_NAMES fails here (the `satisfies` above catches the reverse).

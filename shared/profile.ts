@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { AUTH_METHODS, GRANT_TYPES } from './grants';
+import { describeFieldIssues } from './field-labels';
 import './zod-messages';
 
 /**
@@ -97,6 +98,24 @@ export const RedirectSchema = z.strictObject({
   registerScheme: z.optional(z.boolean()),
 });
 
+/**
+ * An API request saved with its profile (issue 12), like a saved request in Postman: called with the
+ * profile's last token — the access or the ID token — in the Authorization header or a query parameter.
+ */
+export const ApiRequestSchema = z.strictObject({
+  id: nonEmpty(100),
+  name: z.string().check(z.trim(), z.maxLength(200)),
+  method: z._default(z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']), 'GET'),
+  url: text(8192),
+  headers: z._default(z.array(ParamSchema).check(z.maxLength(100)), []),
+  body: z.optional(text(1024 * 1024)),
+  token: z._default(z.enum(['access', 'id']), 'access'),
+  placement: z._default(z.enum(['header', 'query']), 'header'),
+  /** Query parameter name when placement is 'query' (default access_token). */
+  queryParam: z.optional(text(256)),
+});
+export type ApiRequest = z.infer<typeof ApiRequestSchema>;
+
 export const ConnectionProfileSchema = z.strictObject({
   id: nonEmpty(100),
   name: displayName,
@@ -131,6 +150,10 @@ export const ConnectionProfileSchema = z.strictObject({
   /** Claims for a JWT bearer assertion built by the engine (iss/sub/aud/exp filled when absent). */
   jwtBearerClaims: z.optional(z.record(z.string(), z.unknown())),
   network: z._default(NetworkSchema, { insecureSkipTlsVerify: false, timeoutMs: 30_000 }),
+  /** Saved API requests (issue 12). */
+  apiRequests: z._default(z.array(ApiRequestSchema).check(z.maxLength(50)), []),
+  /** Expected `aud` when verifying this profile's JWT access tokens; default: audience, else the first resource. */
+  expectedAudience: z.optional(text(2048)),
   /** Names of secrets kept in the keychain for this profile ("clientSecret", "password", "refreshToken"). */
   secretRefs: z._default(z.array(z.enum(['clientSecret', 'password', 'refreshToken'])), []),
   createdAt: z.optional(z.string()),
@@ -148,7 +171,7 @@ export const ConnectionGroupSchema = z.strictObject({
 });
 export type ConnectionGroup = z.infer<typeof ConnectionGroupSchema>;
 
-/** Formats zod issues as one line per problem: "clientAuth.method: Invalid option…". */
+/** Formats zod issues in words a user knows, a few at most: "Client authentication: invalid option…". */
 export function describeIssues(error: z.core.$ZodError): string {
-  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(profile)'}: ${i.message}`).join('; ');
+  return describeFieldIssues(error.issues);
 }

@@ -41,6 +41,8 @@ export interface ServiceContext {
   history: HistoryStore;
   broker: RedirectBroker;
   runs: Map<string, AbortController>;
+  /** The sign-in (or verification) page of each running flow, for "Open again" (openRunUrl). */
+  runUrls: Map<string, string>;
   emit(event: WorkbenchEvent): void;
   /** Adds a listener of pushed events; returns its removal. */
   subscribe(listener: (event: WorkbenchEvent) => void): () => void;
@@ -54,7 +56,15 @@ export interface ServiceContext {
   withRun<T>(runId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T>;
   flowDeps(runId: string, signal: AbortSignal): Parameters<typeof runFlow>[1];
   stores(): { secrets: SecretStore; keystore?: Keystore };
-  recordRun(runId: string, profile: ConnectionProfile, result: FlowResult): Promise<RunSummary>;
+  recordRun(runId: string, profile: ConnectionProfile, result: FlowResult, ran?: RunWith): Promise<RunSummary>;
+  /**
+   * The profile (effective) and per-run secrets a history entry's tokens were obtained with, when the run
+   * used unsaved form values: later calls on those tokens (refresh, revoke, introspect, userinfo, API) use
+   * them too. In memory only, for this session; never written (issue 12).
+   */
+  runWith: Map<string, RunWith>;
+  /** The effective profile for calls on an entry's tokens: what its run used, else the saved one. */
+  profileForEntry(profileId: string, historyId: string | undefined): { profile: ConnectionProfile; secrets: RunSecrets };
   refreshRun(runId: string, profileId: string, historyId?: string): Promise<RunSummary>;
   tokenContext(profileId: string, historyId: string | undefined): Promise<TokenContext>;
   /** Sends, lets the inspector's processor judge the response (it throws the server's error), and returns it for display. */
@@ -67,6 +77,14 @@ export interface ServiceContext {
     check?: (res: HttpResponse) => void,
   ): Promise<HttpCallResult>;
 }
+
+export type RunSecrets = { clientSecret?: string; password?: string; refreshToken?: string };
+export interface RunWith {
+  profile: ConnectionProfile;
+  secrets: RunSecrets;
+}
+/** How many entries' unsaved run settings are remembered. */
+const MAX_RUN_WITH = 100;
 
 /** What calls on stored tokens need: the tokens, the endpoints the flow used, and the client's authentication. */
 export interface TokenContext {
@@ -89,6 +107,8 @@ export function createServiceContext(
   const secrets = options.secrets;
   const listeners = new Set<(event: WorkbenchEvent) => void>();
   const runs = new Map<string, AbortController>();
+  const runUrls = new Map<string, string>();
+  const runWith = new Map<string, RunWith>();
 
   const c: ServiceContext = {
     options,
@@ -97,6 +117,14 @@ export function createServiceContext(
     history,
     broker,
     runs,
+    runUrls,
+    runWith,
+    profileForEntry(profileId, historyId) {
+      const entry = historyId ? history.get(historyId) : history.latest(profileId);
+      const used = entry ? runWith.get(entry.id) : undefined;
+      if (used && used.profile.id === profileId) return used;
+      return { profile: c.effective(c.profileOrThrow(profileId)), secrets: {} };
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -154,6 +182,7 @@ export function createServiceContext(
         return await work(controller.signal);
       } finally {
         runs.delete(runId);
+        runUrls.delete(runId);
       }
     },
     flowDeps(runId, signal) {
@@ -163,11 +192,15 @@ export function createServiceContext(
         // Only the desktop app is handed private-use scheme URLs by the OS; in browser mode a flow
         // that needs one fails before the browser opens instead of waiting out its deadline.
         ...(options.mode === 'electron' ? { receiveRedirect: broker.receive } : {}),
-        onProgress: (progress: FlowProgress) => c.emit({ type: 'run.progress', runId, progress }),
+        onProgress: (progress: FlowProgress) => {
+          const url = progress.kind === 'waiting_for_redirect' ? progress.authorizationUrl : progress.kind === 'browser_failed' ? progress.url : progress.kind === 'device_code' ? (progress.verificationUriComplete ?? progress.verificationUri) : undefined;
+          if (url && runs.has(runId)) runUrls.set(runId, url);
+          c.emit({ type: 'run.progress', runId, progress });
+        },
       };
     },
     stores: () => ({ secrets, ...(options.keystore ? { keystore: options.keystore } : {}) }),
-    async recordRun(runId, profile, result) {
+    async recordRun(runId, profile, result, ran) {
       const tokens = result.tokens as TokenSet;
       const entry = await history.add(
         {
@@ -178,29 +211,40 @@ export function createServiceContext(
           endpoints: result.endpoints,
           ...(result.nonce ? { nonce: result.nonce } : {}),
           ...(result.metadata?.issuer ?? profile.issuer ? { issuer: result.metadata?.issuer ?? profile.issuer } : {}),
+          requestedScopes: profile.scopes,
         },
         tokens,
       );
+      const transcript = result.transcript;
+      // Kept with the entry, so reopening the profile shows its Exchange (issue 12); a failure to keep it must not lose the tokens.
+      await history.addTranscript(entry.id, transcript).catch(() => undefined);
+      const stored = history.get(entry.id) ?? entry;
+      if (ran) {
+        runWith.set(entry.id, ran);
+        for (const old of [...runWith.keys()].slice(0, Math.max(0, runWith.size - MAX_RUN_WITH))) runWith.delete(old);
+      }
       c.emit({ type: 'history.changed', profileId: profile.id });
-      return { runId, profileId: profile.id, grantType: result.grantType, obtainedAt: result.obtainedAt, history: publicEntry(entry), tokens, transcript: result.transcript };
+      return { runId, profileId: profile.id, grantType: result.grantType, obtainedAt: result.obtainedAt, history: publicEntry(stored), tokens, transcript };
     },
     async refreshRun(runId, profileId, historyId) {
-      const profile = c.effective(c.profileOrThrow(profileId));
       const entry = historyId ? history.get(historyId) : history.latest(profileId, { withRefresh: true });
       if (!entry || entry.profileId !== profileId) throw new WorkbenchError('NOT_FOUND', 'no stored tokens with a refresh token for this profile — get a token first');
+      const { profile, secrets: given } = c.profileForEntry(profileId, entry.id);
       const tokens = await history.tokens(entry.id);
       if (!tokens?.refresh_token) throw new WorkbenchError('MISSING_CONFIGURATION', 'these tokens came without a refresh token (ask for the offline_access scope?)');
       const refreshProfile: ConnectionProfile = { ...profile, grantType: 'refresh_token' };
-      const config = await resolveFlowConfig(refreshProfile, c.stores(), { refreshToken: tokens.refresh_token, interactionTimeoutMs: options.interactionTimeoutMs });
-      return c.withRun(runId, async (signal) => c.recordRun(runId, profile, await runFlow(config, c.flowDeps(runId, signal)).catch(withFailedTranscript)));
+      const { refreshToken: _r, ...secrets } = given;
+      const config = await resolveFlowConfig(refreshProfile, c.stores(), { ...secrets, refreshToken: tokens.refresh_token, interactionTimeoutMs: options.interactionTimeoutMs });
+      const ran = runWith.get(entry.id);
+      return c.withRun(runId, async (signal) => c.recordRun(runId, profile, await runFlow(config, c.flowDeps(runId, signal)).catch(withFailedTranscript), ran));
     },
     async tokenContext(profileId, historyId) {
-      const profile = c.effective(c.profileOrThrow(profileId));
       const entry = historyId ? history.get(historyId) : history.latest(profileId);
       if (!entry || entry.profileId !== profileId) throw new WorkbenchError('NOT_FOUND', 'no stored tokens for this profile — get a token first');
+      const { profile, secrets } = c.profileForEntry(profileId, entry.id);
       const tokens = await history.tokens(entry.id);
       if (!tokens) throw new WorkbenchError('NOT_FOUND', 'the tokens of this history entry were cleared from the keychain');
-      const config = await resolveFlowConfig(profile, c.stores(), {});
+      const config = await resolveFlowConfig(profile, c.stores(), { ...secrets });
       const transcript = new Transcript();
       for (const s of [config.inputs.clientSecret]) transcript.addSecret(s);
       const http = new HttpClient(config.network, transcript);

@@ -1,6 +1,6 @@
 import { toErrorInfo, type Result } from '../../shared/errors';
 import { isOperationName, parseArg, type OperationName, type OperationResult, type ParsedArg } from '../../shared/ipc';
-import { describeIssues } from '../../shared/profile';
+import { describeFieldIssues, fieldErrors } from '../../shared/field-labels';
 
 /**
  * One handler per operation of the contract. A mapped type, not an index
@@ -17,7 +17,8 @@ export type Handlers = { [N in OperationName]: (arg: ParsedArg<N>) => Promise<Op
 export async function dispatch(handlers: Handlers, name: string, arg: unknown): Promise<Result<unknown>> {
   if (!isOperationName(name)) return { ok: false, error: { code: 'NOT_FOUND', message: `unknown operation "${name.slice(0, 100)}"` } };
   const parsed = parseArg(name, arg);
-  if (!parsed.success) return { ok: false, error: { code: 'INVALID_INPUT', message: `${name}: ${describeIssues(parsed.error)}` } };
+  // Words a user knows ("Default issuer: must be an http(s) URL"), and each problem by field so the form can mark it.
+  if (!parsed.success) return { ok: false, error: { code: 'INVALID_INPUT', message: describeFieldIssues(parsed.error.issues), details: { fields: fieldErrors(parsed.error.issues) } } };
   try {
     const handler = handlers[name] as (a: unknown) => Promise<unknown>;
     const value = await handler(parsed.data);

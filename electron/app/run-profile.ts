@@ -11,6 +11,8 @@ export interface RunKeystore {
   getTlsClientCredentials(alias: string): Promise<{ certPem: string; keyPem: string }>;
 }
 
+const SECRET_LABELS = { clientSecret: 'client secret', password: 'password', refreshToken: 'refresh token' } as const;
+
 /** Values given for this run only (CLI flags, the request panel); they win over stored ones. */
 export interface RunOverrides extends FlowInputs {
   /** PEM texts for mutual TLS and extra trust, when not from the keystore / profile. */
@@ -35,11 +37,18 @@ export async function resolveFlowConfig(
   const stored = async (name: 'clientSecret' | 'password' | 'refreshToken') => {
     if (!profile.secretRefs.includes(name)) return undefined;
     if (!stores.secrets) throw new WorkbenchError('KEYCHAIN_UNAVAILABLE', `profile "${profile.name}" keeps its ${name} in the keychain, which is not available`);
-    return stores.secrets.get(profileSecretAccount(profile.id, name));
+    // A locked keychain or a refused access throws its own error; undefined means the item is really absent.
+    const value = await stores.secrets.get(profileSecretAccount(profile.id, name));
+    if (value === undefined)
+      throw new WorkbenchError(
+        'KEYCHAIN_ITEM_MISSING',
+        `the ${SECRET_LABELS[name]} of profile "${profile.name}" is missing from the OS keychain (it is reachable and unlocked, and has no such item): enter it again`,
+      );
+    return value;
   };
-  inputs.clientSecret ??= await stored('clientSecret');
-  inputs.password ??= await stored('password');
-  if (profile.grantType === 'refresh_token') inputs.refreshToken ??= await stored('refreshToken');
+  if (inputs.clientSecret === undefined) inputs.clientSecret = await stored('clientSecret');
+  if (inputs.password === undefined) inputs.password = await stored('password');
+  if (profile.grantType === 'refresh_token' && inputs.refreshToken === undefined) inputs.refreshToken = await stored('refreshToken');
 
   const auth = profile.clientAuth;
   const keyFromStore = async (alias: string, alg?: string) => {

@@ -10,10 +10,13 @@ import { inspectorHandlers } from './handlers/inspector';
 import { keystoreHandlers } from './handlers/keystore';
 import { runHandlers } from './handlers/runs';
 import { secretHandlers } from './handlers/secrets';
+import { sessionHandlers } from './handlers/session';
 import { tokenHandlers } from './handlers/tokens';
 import { workspaceHandlers } from './handlers/workspace';
 import { workspacePageHandlers } from './handlers/workspace-pages';
+import { dataNotices } from '../storage/damaged-files';
 import { HistoryStore } from './history';
+import { cachedSecretStore } from './secret-cache';
 import { RedirectBroker } from './redirects';
 
 export type { AppServiceOptions } from './context';
@@ -39,10 +42,18 @@ export function createAppService(options: AppServiceOptions): AppService {
   const store = new ProfileStore({ dataDir: options.dataDir });
   const history = new HistoryStore(options.dataDir, options.secrets);
   const broker = new RedirectBroker();
-  const c = createServiceContext(options, { store, history, broker });
+  // Secrets read through a cache the profiles file's changes invalidate: no keychain round trip per token.
+  const c = createServiceContext({ ...options, secrets: cachedSecretStore(options.secrets, () => store.revision()) }, { store, history, broker });
+  // Data integrity (issue 11): open every data file now, so a damaged one is moved aside (with a
+  // notice for the banner) at start, not at first use; and move the old keychain-item history in.
+  const opened = checkDataFiles(options, history);
 
   const handlers: Handlers = {
-    appInfo: async () => ({ mode: options.mode, version: options.version, dataDir: options.dataDir, platform: process.platform }),
+    appInfo: async () => {
+      await opened;
+      const notices = dataNotices(options.dataDir);
+      return { mode: options.mode, version: options.version, dataDir: options.dataDir, platform: process.platform, ...(notices.length ? { notices } : {}) };
+    },
     ...workspaceHandlers(c),
     ...secretHandlers(c),
     ...importExportHandlers(c),
@@ -53,6 +64,7 @@ export function createAppService(options: AppServiceOptions): AppService {
     ...keystoreHandlers(c),
     ...inspectorHandlers(c),
     ...workspacePageHandlers(c),
+    ...sessionHandlers(c),
   };
 
   return {
@@ -72,10 +84,29 @@ export function createAppService(options: AppServiceOptions): AppService {
       return [...schemes];
     },
     async close() {
+      // First, synchronously: the desktop app does not wait for this promise while quitting.
+      try {
+        history.close();
+      } catch {
+        // A disk that refuses the write now refuses it whatever we do; quitting must still work.
+      }
       for (const run of c.runs.values()) run.abort();
       c.dropListeners();
       // Runs keep connections alive between them; the app's exit ends them.
       await closeSharedConnections();
+      await opened;
     },
   };
+}
+
+async function checkDataFiles(options: AppServiceOptions, history: HistoryStore): Promise<void> {
+  try {
+    await options.keystore?.list();
+  } catch {
+    // reported where it is used
+  }
+  const secrets = options.secrets as Partial<{ checkVaultFile(): Promise<void> }>;
+  await secrets.checkVaultFile?.().catch(() => undefined);
+  // A locked or absent keychain leaves the old history where it is, for the next start.
+  await history.migrateLegacy().catch(() => undefined);
 }

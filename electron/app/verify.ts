@@ -11,6 +11,16 @@ export interface VerifyContext {
   entry?: StoredHistoryEntry;
   tokens?: TokenSet;
   network: NetworkSettings;
+  /** Expected `aud` of an access token, as the user set it in the token view. */
+  audience?: string;
+}
+
+/** The audience a JWT access token is checked against: the user's, else the profile's expected audience, audience or first resource. */
+export function expectedAccessTokenAudience(ctx: Pick<VerifyContext, 'profile' | 'audience'>): string | undefined {
+  const p = ctx.profile;
+  // '' is the user asking for no expected audience: the aud check then reports "not checked".
+  if (ctx.audience === '') return undefined;
+  return ctx.audience ?? p?.expectedAudience ?? p?.audience ?? p?.resource[0];
 }
 
 /**
@@ -30,7 +40,7 @@ export async function verifyForInspection(token: string, kind: TokenKind, ctx: V
       ...(kind === 'id' && ctx.profile ? { clientId: ctx.profile.clientId, idToken: true } : {}),
       ...(kind === 'id' && ctx.entry?.nonce ? { nonce: ctx.entry.nonce } : {}),
       ...(kind === 'id' && ctx.tokens?.access_token ? { issuedAccessToken: ctx.tokens.access_token } : {}),
-      ...(kind === 'access' ? { accessToken: true } : {}),
+      ...(kind === 'access' ? { accessToken: true, ...(expectedAccessTokenAudience(ctx) ? { audience: expectedAccessTokenAudience(ctx) } : {}) } : {}),
       http,
     });
   } finally {

@@ -12,13 +12,27 @@ export class CliContext {
   private profileStore?: ProfileStore;
   private secretStore?: SecretStore;
   private keystoreInstance?: Keystore;
+  private noticesShown = false;
+
+  /**
+   * Data integrity (issue 11): a damaged data file is moved aside when a store
+   * opens it; say so on stderr, once per file, and carry on.
+   */
+  private async showNotices(): Promise<void> {
+    if (this.noticesShown) return;
+    this.noticesShown = true;
+    const { onDataNotice } = await import('../storage/damaged-files');
+    onDataNotice((n) => process.stderr.write(`tokenbench: warning: ${n.message} (${n.backup})\n`));
+  }
 
   async profiles(): Promise<ProfileStore> {
+    await this.showNotices();
     const { ProfileStore } = await import('../storage/profile-store');
     return (this.profileStore ??= new ProfileStore({ dataDir: this.dataDir }));
   }
 
   async secrets(): Promise<SecretStore> {
+    await this.showNotices();
     const { openSecretStore } = await import('../secrets/open-secret-store');
     return (this.secretStore ??= openSecretStore({ dataDir: this.dataDir }));
   }

@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { WorkbenchError } from '../../shared/errors';
+import { ResponseBodyError, WorkbenchError } from '../../shared/errors';
 import { TOKEN_TYPE_URNS, type GrantType } from '../../shared/grants';
 import type { ConnectionProfile, Endpoints } from '../../shared/profile';
 import type { VerificationReport } from '../../shared/token/report';
@@ -67,7 +67,9 @@ export interface FlowConfig {
 
 export type FlowProgress =
   | { kind: 'browser_opened'; url: string }
-  | { kind: 'waiting_for_redirect'; redirectUri: string; expiresAt: string }
+  | { kind: 'waiting_for_redirect'; redirectUri: string; expiresAt: string; authorizationUrl?: string }
+  /** The opener failed; the flow keeps waiting, so the user can open `url` themselves. */
+  | { kind: 'browser_failed'; url: string; message: string }
   | { kind: 'device_code'; userCode: string; verificationUri: string; verificationUriComplete?: string; expiresAt: string }
   | { kind: 'polling'; attempt: number; intervalSeconds: number };
 
@@ -199,7 +201,7 @@ class FlowRun {
       });
     }
     if (isJwt(tokens.access_token)) {
-      const audience = this.profile.audience ?? this.profile.resource[0];
+      const audience = this.profile.expectedAudience ?? this.profile.audience ?? this.profile.resource[0];
       out.accessToken = await verifyToken(tokens.access_token, { ...common, accessToken: true, ...(audience ? { audience } : {}) });
     }
     return out.idToken || out.accessToken ? out : undefined;
@@ -240,7 +242,11 @@ class FlowRun {
 
   private async sendToken(request: Promise<import('./http').PreparedRequest>, label = 'token request', expectIdToken = false): Promise<TokenResponse> {
     const res = await this.http.send(await request, { label, signal: this.deps.signal });
-    return processTokenResponse(res, { grantType: this.profile.grantType, expectIdToken });
+    try {
+      return processTokenResponse(res, { grantType: this.profile.grantType, expectIdToken });
+    } catch (err) {
+      throw withAssertionHint(err, this.profile.clientAuth.method);
+    }
   }
 
   private async directGrant(auth: ClientAuth): Promise<TokenResponse> {
@@ -357,9 +363,9 @@ class FlowRun {
         params: [...(p.audience ? ([['audience', p.audience]] as FormParams) : []), ...p.resource.map((r) => ['resource', r] as [string, string]), ...extraParams(p.params.authorization)],
       });
       this.transcript.event('authorization request', 'workbench', 'browser', this.transcript.redactUrl(url));
-      await this.deps.openBrowser(url);
-      this.deps.onProgress?.({ kind: 'browser_opened', url });
-      this.deps.onProgress?.({ kind: 'waiting_for_redirect', redirectUri, expiresAt: new Date(Date.now() + timeoutMs).toISOString() });
+      // The URL goes out before the opener runs: a user whose browser cannot be started still has it to copy.
+      this.deps.onProgress?.({ kind: 'waiting_for_redirect', redirectUri, expiresAt: new Date(Date.now() + timeoutMs).toISOString(), authorizationUrl: url });
+      if (await this.open(url)) this.deps.onProgress?.({ kind: 'browser_opened', url });
       const params = await response;
       this.transcript.event('authorization response', 'browser', 'loopback', this.transcript.redactUrl(`${redirectUri}?${params.toString()}`));
       processAuthorizationResponse(params, {
@@ -388,6 +394,22 @@ class FlowRun {
     }
   }
 
+  /**
+   * Opens a page in the user's browser. An opener that fails (no browser, a broken $BROWSER) does not
+   * end the run: the user is told, gets the URL, and the flow keeps waiting for them.
+   */
+  private async open(url: string): Promise<boolean> {
+    try {
+      await this.deps.openBrowser(url);
+      return true;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.transcript.event('browser could not be started', 'workbench', 'user', message);
+      this.deps.onProgress?.({ kind: 'browser_failed', url, message });
+      return false;
+    }
+  }
+
   private async deviceFlow(auth: ClientAuth): Promise<TokenResponse> {
     const p = this.profile;
     const signal = this.deps.signal;
@@ -406,7 +428,7 @@ class FlowRun {
       expiresAt: new Date(expiresAt).toISOString(),
     });
     this.transcript.event('user code shown', 'workbench', 'user', `${device.user_code} at ${device.verification_uri}`);
-    await this.deps.openBrowser(device.verification_uri_complete ?? device.verification_uri);
+    await this.open(device.verification_uri_complete ?? device.verification_uri);
 
     let interval = device.interval;
     for (let attempt = 1; ; attempt++) {
@@ -422,6 +444,22 @@ class FlowRun {
       }
     }
   }
+}
+
+/**
+ * A bare `invalid_client` to a JWT client assertion says nothing about which of its usual causes it is;
+ * the error gets a hint that names them (issue 12).
+ */
+export function withAssertionHint(err: unknown, method: string): unknown {
+  if (!(err instanceof ResponseBodyError) || err.error !== 'invalid_client') return err;
+  if (method !== 'private_key_jwt' && method !== 'client_secret_jwt') return err;
+  const hint =
+    method === 'private_key_jwt'
+      ? 'the server did not accept the signed client assertion. Usual causes: the public key is not registered for this client (or the server still has an older copy of its JWKS), the assertion\'s kid does not match a registered key, or the audience (aud) is not what the server expects — try "Assertion audience: issuer" instead of the token endpoint, or the other way round.'
+      : 'the server did not accept the HMAC client assertion. Usual causes: a wrong client secret, an algorithm the client is not registered for, or the audience (aud) is not what the server expects — try "Assertion audience: issuer" instead of the token endpoint.';
+  const hinted = new ResponseBodyError(err.status, { error: err.error, ...(err.error_description ? { error_description: err.error_description } : {}), ...(err.error_uri ? { error_uri: err.error_uri } : {}) });
+  Object.assign(hinted, { details: { ...hinted.details, hint }, message: `${hinted.message} — ${hint}` });
+  return hinted;
 }
 
 function implicitTokens(params: URLSearchParams, openid: boolean): TokenResponse {

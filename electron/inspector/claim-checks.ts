@@ -182,17 +182,17 @@ export function checkCHash(header: Record<string, unknown>, payload: Record<stri
 
 /** All claim checks, in the order the report shows them. */
 export function claimChecks(header: Record<string, unknown>, payload: Record<string, unknown>, e: ClaimExpectations, crv?: string): VerificationCheck[] {
+  // azp, nonce, at_hash and c_hash are ID token claims (OIDC Core §2, §3.1.3.6): a JWT access token is not judged by them.
+  const idTokenOnly = e.accessToken && !e.idToken;
   return [
     checkTyp(header, e),
     checkIss(payload, e),
     checkAud(payload, e),
-    checkAzp(payload, e),
+    ...(idTokenOnly ? [] : [checkAzp(payload, e)]),
     checkExp(payload, e),
     checkNbf(payload, e),
     checkIat(payload, e),
     checkSub(payload, e),
-    checkNonce(payload, e),
-    checkAtHash(header, payload, e, crv),
-    checkCHash(header, payload, e, crv),
+    ...(idTokenOnly ? [] : [checkNonce(payload, e), checkAtHash(header, payload, e, crv), checkCHash(header, payload, e, crv)]),
   ];
 }

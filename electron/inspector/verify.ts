@@ -2,7 +2,7 @@ import { compactVerify, errors, type JSONWebKeySet } from 'jose';
 import { WorkbenchError, toErrorInfo, type ErrorInfo } from '../../shared/errors';
 import { HMAC_ALGS } from '../../shared/grants';
 import { decodeToken, type DecodedJws } from '../../shared/token/decode';
-import type { JwksInfo, VerificationCheck, VerificationReport, VerifiedKeyInfo } from '../../shared/token/report';
+import { ESSENTIAL_CHECKS, type JwksInfo, type VerificationCheck, type VerificationReport, type VerifiedKeyInfo } from '../../shared/token/report';
 import { HttpClient } from '../engine/http';
 import { check, claimChecks, type ClaimExpectations } from './claim-checks';
 import { decryptToken, type DecryptOptions, type DecryptionKeyInput } from './decrypt';
@@ -237,14 +237,17 @@ function finish(checks: VerificationCheck[], extra: Partial<VerificationReport> 
   const failed = checks.filter((c) => c.status === 'failed');
   const signature = checks.find((c) => c.id === 'signature');
   const ok = !extra.inputError && failed.length === 0 && signature?.status === 'passed';
+  const unverified = checks.filter((c) => c.status === 'not_checked' && ESSENTIAL_CHECKS.includes(c.id)).map((c) => c.id);
   const summary = extra.inputError
     ? `cannot verify: ${extra.inputError.message}`
     : ok
-      ? 'valid: every applicable check passed'
+      ? unverified.length
+        ? `signature valid and no check failed, but not checked: ${unverified.join(', ')}`
+        : 'valid: every applicable check passed'
       : failed.length
         ? `invalid: ${failed.map((c) => c.id).join(', ')} failed`
         : `not verified: the signature was not checked (${signature?.reason ?? 'no key'})`;
-  return { ok, summary, checks, ...extra };
+  return { ok, summary, checks, ...extra, ...(unverified.length ? { unverified } : {}) };
 }
 
 function unusable(error: ErrorInfo, checks: VerificationCheck[], warnings: string[], extra: Partial<VerificationReport> = {}): VerificationReport {

@@ -1,6 +1,8 @@
 import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, importJWK, type JWK } from 'jose';
+import { join } from 'node:path';
 import { WorkbenchError } from '../../shared/errors';
+import { withFileLock } from '../storage/locked-file';
 import type { AsymmetricAlg } from '../../shared/grants';
 import type { SigningKey } from '../engine/assertion';
 import type { SecretStore } from '../secrets/secret-store';
@@ -34,8 +36,12 @@ export class Keystore {
   private readonly secrets: SecretStore;
   private queue: Promise<unknown> = Promise.resolve();
 
+  /** Named after no file: only its `.lock` directory is ever created. */
+  private readonly operationsLock: string;
+
   constructor(options: KeystoreOptions) {
     this.metadata = new KeyMetadataStore(options.dataDir);
+    this.operationsLock = join(options.dataDir, 'keystore-changes');
     this.secrets = options.secrets;
   }
 
@@ -155,7 +161,7 @@ export class Keystore {
       if (!records.some((r) => r.alias === alias)) throw notFound(alias);
       // The secret goes first: if the keychain is unreachable nothing has changed.
       await this.secrets.delete(privateKeyAccount(alias));
-      this.metadata.replaceAll(records.filter((r) => r.alias !== alias));
+      this.metadata.update((now) => now.filter((r) => r.alias !== alias));
     });
   }
 
@@ -190,9 +196,13 @@ export class Keystore {
   }
 
   private async privateKey(record: KeyRecord): Promise<KeyObject> {
+    // A locked or refusing keychain throws its own error here; undefined means the item is really absent.
     const pem = await this.secrets.get(record.privateKeyRef);
     if (pem === undefined)
-      throw new WorkbenchError('KEY_NOT_FOUND', `the private key of "${record.alias}" is missing from the OS keychain; delete the entry and import the key again`);
+      throw new WorkbenchError(
+        'KEYCHAIN_ITEM_MISSING',
+        `the private key of "${record.alias}" is missing from the OS keychain (it is reachable and unlocked, and has no such item); import the key again under that alias, or delete the entry`,
+      );
     try {
       return createPrivateKey(pem);
     } catch (err) {
@@ -237,7 +247,11 @@ export class Keystore {
         await this.secrets.set(record.privateKeyRef, privateKeys[i]!.export({ type: 'pkcs8', format: 'pem' }).toString());
         written.push(record.privateKeyRef);
       }
-      this.metadata.replaceAll([...this.metadata.all(), ...records]);
+      // Checked again under the lock: another process may have taken an alias meanwhile.
+      this.metadata.update((now) => {
+        for (const record of records) checkNewAlias(record.alias, now);
+        return [...now, ...records];
+      });
     } catch (err) {
       for (const account of written) await this.secrets.delete(account).catch(() => undefined);
       throw err;
@@ -249,12 +263,22 @@ export class Keystore {
   }
 
   private save(record: KeyRecord): KeyInfo {
-    this.metadata.replaceAll(this.metadata.all().map((r) => (r.alias === record.alias ? record : r)));
+    this.metadata.update((now) => {
+      if (!now.some((r) => r.alias === record.alias)) throw notFound(record.alias);
+      return now.map((r) => (r.alias === record.alias ? record : r));
+    });
     return toKeyInfo(record);
   }
 
+  /**
+   * One change at a time: in this process (the queue), and across processes
+   * (a lock held from the alias check through the keychain write to the
+   * metadata write, so two processes creating the same alias never overwrite,
+   * then delete, each other's private key).
+   */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work, work);
+    const locked = () => withFileLock(this.operationsLock, work);
+    const run = this.queue.then(locked, locked);
     this.queue = run.catch(() => undefined);
     return run;
   }

@@ -1,6 +1,8 @@
-import Conf from 'conf';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import * as z from 'zod';
-import { WorkbenchError } from '../../shared/errors';
+import { moveAsideDamaged } from '../storage/damaged-files';
+import { withFileLockSync, writeFileAtomic } from '../storage/locked-file';
 import { ASYMMETRIC_SIGNING_ALGS } from '../../shared/grants';
 import { EC_CURVES } from './algorithms';
 
@@ -36,45 +38,91 @@ export const KeyRecordSchema = z
   .strict();
 export type KeyRecord = z.infer<typeof KeyRecordSchema>;
 
-type KeystoreFile = { version: number; keys: unknown[] };
+interface KeystoreFile {
+  version: number;
+  keys: KeyRecord[];
+  /** Members other versions wrote: kept as they are. */
+  [other: string]: unknown;
+}
 
 /**
- * Key metadata in `<dataDir>/keystore.json` through conf (what electron-store
- * extends), so the desktop app and the CLI read the same file. Keys are an
- * array, not an object keyed by alias, so no alias can collide with
- * Object.prototype.
+ * Key metadata in `<dataDir>/keystore.json` (conf's format, which electron-store
+ * and earlier versions wrote: one tab-indented JSON object), so the desktop
+ * app and the CLI read the same file. Keys are an array, not an object keyed
+ * by alias, so no alias can collide with Object.prototype.
+ *
+ * Changes are read-modify-writes under the file's cross-process lock, written
+ * atomically (locked-file.ts). A file that is not JSON, or whose records do not
+ * validate, is moved aside with a notice (damaged-files.ts) and the keystore
+ * starts empty: the private keys stay in the keychain, untouched.
  */
 export class KeyMetadataStore {
-  private readonly conf: Conf<KeystoreFile>;
+  readonly path: string;
+  private cache?: { stamp: string; file: KeystoreFile };
 
   constructor(dataDir: string) {
-    this.conf = new Conf<KeystoreFile>({
-      cwd: dataDir,
-      configName: KEYSTORE_CONFIG_NAME,
-      accessPropertiesByDotNotation: false,
-      configFileMode: 0o600,
-      defaults: { version: 1, keys: [] },
-    });
+    this.path = join(dataDir, `${KEYSTORE_CONFIG_NAME}.json`);
   }
 
-  get path(): string {
-    return this.conf.path;
-  }
-
-  /** Every record, validated: a hand-edited or damaged file is reported, not half-trusted. */
+  /** Every record, validated. */
   all(): KeyRecord[] {
-    const parsed = z.array(KeyRecordSchema).safeParse(this.conf.get('keys'));
-    if (!parsed.success)
-      throw new WorkbenchError('INVALID_INPUT', `${this.conf.path} is damaged: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
-    return parsed.data;
+    return this.read(false).keys;
   }
 
   find(alias: string): KeyRecord | undefined {
     return this.all().find((r) => r.alias === alias);
   }
 
-  /** Replaces all records in one atomic file write. */
+  /** Replaces all records in one atomic file write. Prefer update(), which re-reads under the lock. */
   replaceAll(records: KeyRecord[]): void {
-    this.conf.set('keys', records);
+    this.update(() => records);
+  }
+
+  /** Changes the records from what the file holds now, under the lock, in one atomic write; `change` may throw to change nothing. */
+  update(change: (records: KeyRecord[]) => KeyRecord[]): KeyRecord[] {
+    return withFileLockSync(this.path, () => {
+      const file = this.read(true);
+      const keys = change([...file.keys]);
+      const next = { ...file, keys };
+      writeFileAtomic(this.path, JSON.stringify(next, undefined, '\t'));
+      this.cache = undefined;
+      return keys;
+    });
+  }
+
+  private read(locked: boolean): KeystoreFile {
+    let st;
+    try {
+      st = statSync(this.path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, keys: [] };
+      throw err;
+    }
+    const stamp = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+    if (this.cache?.stamp === stamp) return this.cache.file;
+    const text = readFileSync(this.path, 'utf8');
+    let damage: string | undefined;
+    let file: KeystoreFile | undefined;
+    try {
+      const json: unknown = text.trim() === '' ? {} : JSON.parse(text);
+      if (!json || typeof json !== 'object' || Array.isArray(json)) damage = 'it does not hold a JSON object';
+      else {
+        const obj = json as Record<string, unknown>;
+        const parsed = z.array(KeyRecordSchema).safeParse(obj.keys ?? []);
+        if (parsed.success) file = { version: 1, ...obj, keys: parsed.data };
+        else damage = `its key records do not validate: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`;
+      }
+    } catch (err) {
+      damage = `it is not valid JSON (${(err as Error).message})`;
+    }
+    if (file) {
+      this.cache = { stamp, file };
+      return file;
+    }
+    // Judged again under the lock: another process may have replaced the file meanwhile.
+    if (!locked) return withFileLockSync(this.path, () => this.read(true));
+    moveAsideDamaged(this.path, damage ?? 'unreadable');
+    this.cache = undefined;
+    return { version: 1, keys: [] };
   }
 }

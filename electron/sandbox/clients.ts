@@ -40,9 +40,11 @@ export interface ClientSetup {
   metadata: Record<string, unknown>[];
   clients: Record<string, SandboxClient>;
   resourceServer: { client_id: string; client_secret: string };
+  /** The private_key_jwt client's fixed keys (generated, or given as clientJwks). */
+  privateKeyJwks: JSONWebKeySet;
 }
 
-export async function buildClients(options: { selfSigned: IssuedCertificate; tlsClient: IssuedCertificate; clientJwks?: JSONWebKeySet }): Promise<ClientSetup> {
+export async function buildClients(options: { selfSigned: IssuedCertificate; tlsClient: IssuedCertificate; clientJwks?: JSONWebKeySet; privateKeyJwtJwksUri?: string }): Promise<ClientSetup> {
   const signingKeys = options.clientJwks ? undefined : await generateClientSigningKeys();
   const privateKeyJwks: JSONWebKeySet = options.clientJwks ?? { keys: (signingKeys ?? []).map((k) => k.publicJwk) };
   const selfSignedJwk: JWK = await certificateJwk(options.selfSigned);
@@ -80,7 +82,11 @@ export async function buildClients(options: { selfSigned: IssuedCertificate; tls
       post_logout_redirect_uris: c.post_logout_redirect_uris,
     };
     if (c.client_secret) m.client_secret = c.client_secret;
-    if (c.token_endpoint_auth_method === 'private_key_jwt') m.jwks = privateKeyJwks;
+    if (c.token_endpoint_auth_method === 'private_key_jwt') {
+      // Live keys (issue 12): the sandbox serves this client's JWKS itself; else the set is fixed here.
+      if (options.privateKeyJwtJwksUri) m.jwks_uri = options.privateKeyJwtJwksUri;
+      else m.jwks = privateKeyJwks;
+    }
     if (c.token_endpoint_auth_method === 'self_signed_tls_client_auth') m.jwks = { keys: [selfSignedJwk] };
     if (c.token_endpoint_auth_method === 'tls_client_auth') m.tls_client_auth_subject_dn = options.tlsClient.subjectDn;
     return m;
@@ -97,7 +103,7 @@ export async function buildClients(options: { selfSigned: IssuedCertificate; tls
     redirect_uris: [],
   });
 
-  return { metadata, clients: Object.fromEntries(clients.map((c) => [c.client_id, c])), resourceServer };
+  return { metadata, clients: Object.fromEntries(clients.map((c) => [c.client_id, c])), resourceServer, privateKeyJwks };
 }
 
 function confidential(client_id: string, method: AuthMethod, extra: Partial<SandboxClient>): SandboxClient {

@@ -42,6 +42,8 @@ export interface ConfigurationInput {
   accounts: AccountDirectory;
   accessTokenTtl: number;
   mtlsOrigin: string;
+  /** oidc-provider's outgoing fetch (client jwks_uri); the sandbox answers its own live-keys URL in process. */
+  fetch?: (url: URL | string, options: RequestInit) => Promise<Response>;
 }
 
 /**
@@ -67,6 +69,7 @@ export function sandboxConfiguration(input: ConfigurationInput): Record<string, 
     enabledJWA: { clientAuthSigningAlgValues: [...HMAC_ALGS, ...ASYMMETRIC_SIGNING_ALGS, 'Ed25519'] },
     clientBasedCORS: () => true,
     renderError: pages.renderError,
+    ...(input.fetch ? { fetch: input.fetch } : {}),
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },

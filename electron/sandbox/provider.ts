@@ -18,6 +18,11 @@ import { mintAssertion, type SamlIdentityProvider } from './saml';
 import type { SandboxHandle, SandboxOptions, TrustedIssuer } from './types';
 
 const DEFAULT_ACCESS_TOKEN_TTL = 600;
+const PRIVATE_KEY_JWT_CLIENT = 'sandbox-private-key-jwt';
+/** Where the sandbox serves the private_key_jwt client's live JWKS (its registered jwks_uri). */
+const CLIENT_JWKS_PATH = '/sandbox/clients/sandbox-private-key-jwt/jwks';
+/** Endpoints where a client authenticates (and so may send an assertion). */
+const ASSERTION_PATHS = [ROUTES.token, ROUTES.pushed_authorization_request, ROUTES.device_authorization];
 const TRUSTED_ISSUER = 'https://trusted-issuer.sandbox.test';
 const SAML_IDP_ENTITY_ID = 'https://saml-idp.sandbox.test';
 
@@ -64,9 +69,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const issuer = `http://127.0.0.1:${httpListener.port}`;
     const mtlsOrigin = `https://127.0.0.1:${mtlsListener.port}`;
 
-    const { metadata, clients, resourceServer } = await buildClients({ selfSigned, tlsClient, ...(options.clientJwks ? { clientJwks: options.clientJwks } : {}) });
+    const liveKeys = options.clientKeys;
+    const { metadata, clients, resourceServer, privateKeyJwks } = await buildClients({
+      selfSigned,
+      tlsClient,
+      ...(options.clientJwks ? { clientJwks: options.clientJwks } : {}),
+      ...(liveKeys ? { privateKeyJwtJwksUri: `${issuer}${CLIENT_JWKS_PATH}` } : {}),
+    });
     const clientJwks = new Map<string, JSONWebKeySet>();
     for (const m of metadata) if (m.jwks) clientJwks.set(String(m.client_id), m.jwks as JSONWebKeySet);
+    /** The private_key_jwt client's keys now: the fixed ones and the live source's (read on each call). */
+    const currentPrivateKeyJwks = async (): Promise<JSONWebKeySet> => {
+      const live = liveKeys ? await liveKeys().catch(() => ({ keys: [] })) : { keys: [] };
+      return { keys: [...privateKeyJwks.keys, ...live.keys] };
+    };
+    if (liveKeys) clientJwks.set(PRIVATE_KEY_JWT_CLIENT, privateKeyJwks);
 
     const trustedIssuer: TrustedIssuer = { iss: TRUSTED_ISSUER, alg: trustedKey.alg, privateJwk: trustedKey.privateJwk, publicJwk: trustedKey.publicJwk };
     const providerPublicJwks: JSONWebKeySet = { keys: [providerRsa.publicJwk, providerEc.publicJwk] };
@@ -81,6 +98,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         accounts,
         accessTokenTtl,
         mtlsOrigin,
+        // The client's jwks_uri is this process's own: answered from the live source, no loopback request
+        // (which oidc-provider's SSRF guard would refuse anyway); any other URL goes out as usual.
+        ...(liveKeys
+          ? {
+              fetch: async (url: URL | string, init: RequestInit) =>
+                String(url) === `${issuer}${CLIENT_JWKS_PATH}`
+                  ? new Response(JSON.stringify(await currentPrivateKeyJwks()), { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } })
+                  : globalThis.fetch(url, init),
+            }
+          : {}),
       }),
     );
 
@@ -102,9 +129,37 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     const providerCallback = provider.callback();
     const interactions = createInteractionHandler(provider, accounts);
+    let servedDigest = '';
+    /**
+     * Before a request that may carry a client assertion: if the live keys changed since oidc-provider last
+     * read them, it reads them again now (its own cache would keep an old set for at least 60 s).
+     */
+    const syncLiveKeys = async () => {
+      const jwks = await currentPrivateKeyJwks();
+      clientJwks.set(PRIVATE_KEY_JWT_CLIENT, jwks);
+      const digest = JSON.stringify(jwks);
+      if (digest === servedDigest) return;
+      servedDigest = digest;
+      const client = (await provider.Client.find(PRIVATE_KEY_JWT_CLIENT)) as unknown as { asymmetricKeyStore?: { freshUntil?: number; refresh(): Promise<void> } } | undefined;
+      const store = client?.asymmetricKeyStore;
+      if (!store) return;
+      store.freshUntil = 0;
+      await store.refresh().catch(() => undefined);
+    };
     dispatch = (req, res) => {
       if (req.url?.startsWith(INTERACTION_PREFIX)) {
         void interactions(req, res);
+        return;
+      }
+      if (liveKeys && req.method === 'GET' && req.url === CLIENT_JWKS_PATH) {
+        void currentPrivateKeyJwks().then((jwks) => {
+          res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+          res.end(JSON.stringify(jwks));
+        });
+        return;
+      }
+      if (liveKeys && req.method === 'POST' && ASSERTION_PATHS.some((p) => req.url?.startsWith(p))) {
+        void syncLiveKeys().finally(() => providerCallback(req, res));
         return;
       }
       providerCallback(req, res);

@@ -11,6 +11,12 @@ export interface SandboxOptions {
   userPassword?: string;
   /** Public JWKS registered for the private_key_jwt client instead of generated keys. */
   clientJwks?: JSONWebKeySet;
+  /**
+   * Public keys the private_key_jwt client trusts as well, read live (the keystore's JWKS): the client is
+   * registered with a jwks_uri the sandbox serves from this source, so a key added to the keystore is
+   * trusted at once, without a restart.
+   */
+  clientKeys?: () => Promise<JSONWebKeySet>;
   /** Access token lifetime in seconds (default 600). */
   accessTokenTtl?: number;
 }

@@ -3,6 +3,13 @@ import { resolve } from 'node:path';
 import { dataDir } from '../storage/paths';
 import { DEFAULT_KEYCHAIN_SERVICE, KeytarSecretStore } from './keytar-secret-store';
 import { VAULT_MASTER_KEY_ACCOUNT, type SecretStore } from './secret-store';
+import type { Sealer } from './vault';
+
+/** What the app uses of the vault beyond SecretStore. */
+export interface VaultAccess {
+  sealer(): Promise<Sealer>;
+  checkFile(): Promise<void>;
+}
 
 /**
  * Values up to this many UTF-8 bytes go straight into the keychain; larger ones
@@ -20,8 +27,19 @@ const MAX_ACCOUNT_LENGTH = 512;
 export class KeychainWithVault implements SecretStore {
   constructor(
     private readonly keychain: SecretStore,
-    private readonly vault: SecretStore,
+    private readonly vault: SecretStore & Partial<VaultAccess>,
   ) {}
+
+  /** The vault's master key as a sealer, for stores that encrypt their own files under it (the token history). */
+  vaultSealer(): Promise<Sealer> {
+    if (!this.vault.sealer) throw new WorkbenchError('INTERNAL', 'this secret store has no vault');
+    return this.vault.sealer();
+  }
+
+  /** Opens the vault file now, so a damaged one is moved aside (with a notice) at start rather than at first use. */
+  async checkVaultFile(): Promise<void> {
+    await this.vault.checkFile?.();
+  }
 
   async get(account: string): Promise<string | undefined> {
     checkAccount(account);
@@ -77,7 +95,7 @@ export function keychainServiceFor(dir: string, env: NodeJS.ProcessEnv = process
 }
 
 /** The secret store for the rest of the app: OS keychain, with the vault for values too large for it. */
-export function openSecretStore(options: OpenSecretStoreOptions): SecretStore {
+export function openSecretStore(options: OpenSecretStoreOptions): KeychainWithVault {
   const keychain = new KeytarSecretStore({ service: options.service ?? keychainServiceFor(options.dataDir) });
   return new KeychainWithVault(keychain, lazyVault({ dataDir: options.dataDir, keychain }));
 }
@@ -87,13 +105,15 @@ export function openSecretStore(options: OpenSecretStoreOptions): SecretStore {
  * touch it, and its module (file and cipher code) delayed every CLI start's keychain read
  * (bench/cli-start).
  */
-function lazyVault(options: { dataDir: string; keychain: SecretStore }): SecretStore {
-  let vault: Promise<SecretStore> | undefined;
+function lazyVault(options: { dataDir: string; keychain: SecretStore }): SecretStore & VaultAccess {
+  let vault: Promise<import('./vault').Vault> | undefined;
   const load = () => (vault ??= import('./vault').then(({ Vault }) => new Vault(options)));
   return {
     get: async (account) => (await load()).get(account),
     set: async (account, value) => (await load()).set(account, value),
     delete: async (account) => (await load()).delete(account),
     list: async () => (await load()).list(),
+    sealer: async () => (await load()).sealer(),
+    checkFile: async () => (await load()).checkFile(),
   };
 }

@@ -16,7 +16,7 @@ import { CONTENT_SECURITY_POLICY, createMainWindow, isSameOrigin, isTrustedSende
  * private-use URI schemes, and the IPC handlers — one per operation of the
  * contract, all going through the same `dispatch` the browser bridge uses.
  */
-const { app, BrowserWindow, ipcMain, protocol, shell } = electron;
+const { app, BrowserWindow, dialog, ipcMain, protocol, shell } = electron;
 
 const APP_SCHEME = 'app';
 /** The redirect scheme electron-builder.yml's `protocols` registers at install time. */
@@ -68,7 +68,14 @@ if (!app.requestSingleInstanceLock()) {
     void service?.close();
   });
 
-  void app.whenReady().then(start);
+  // Never an app holding the single-instance lock with no window: a start that fails says why and exits.
+  void app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      dialog.showErrorBox('Token Workbench cannot start', err instanceof Error ? err.message : String(err));
+      app.exit(1);
+    });
 }
 
 async function start(): Promise<void> {

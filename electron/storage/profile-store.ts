@@ -1,6 +1,7 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, statSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
 import { WorkbenchError } from '../../shared/errors';
+import { fieldErrors } from '../../shared/field-labels';
 import {
   ConnectionGroupSchema,
   ConnectionProfileSchema,
@@ -9,8 +10,10 @@ import {
   type ConnectionProfile,
   type ConnectionProfileInput,
 } from '../../shared/profile';
+import { moveAsideDamaged } from './damaged-files';
+import { withFileLockSync, writeFileAtomic } from './locked-file';
 
-interface StoreShape {
+export interface StoreShape {
   groups: ConnectionGroup[];
   profiles: ConnectionProfile[];
   /** Members other versions or tools wrote (conf's `__internal__`, …): kept as they are. */
@@ -20,7 +23,78 @@ interface StoreShape {
 export type ProfileSaveInput = Omit<ConnectionProfileInput, 'id'> & { id?: string };
 export type GroupSaveInput = Omit<import('zod').input<typeof ConnectionGroupSchema>, 'id'> & { id?: string };
 
-const FILE_MODE = 0o600;
+/**
+ * Several changes to the workspace applied together: what `update()` hands
+ * its callback. Each call validates as the store's own methods do and changes
+ * only a working copy; the file is written once, after the callback returns,
+ * and not at all when it throws.
+ */
+export class WorkspaceChanges {
+  /** @internal */
+  constructor(public data: StoreShape) {}
+
+  listGroups(): ConnectionGroup[] {
+    return [...this.data.groups];
+  }
+
+  listProfiles(): ConnectionProfile[] {
+    return [...this.data.profiles];
+  }
+
+  getProfile(idOrName: string): ConnectionProfile | undefined {
+    const profiles = this.data.profiles;
+    return profiles.find((p) => p.id === idOrName) ?? profiles.find((p) => p.name === idOrName);
+  }
+
+  saveGroup(input: GroupSaveInput): ConnectionGroup {
+    const parsed = ConnectionGroupSchema.safeParse({ ...input, id: input.id ?? crypto.randomUUID() });
+    if (!parsed.success) throw new WorkbenchError('INVALID_INPUT', `The group cannot be saved: ${describeIssues(parsed.error)}`, { details: { fields: fieldErrors(parsed.error.issues) } });
+    const groups = [...this.data.groups];
+    const index = groups.findIndex((g) => g.id === parsed.data.id);
+    if (index >= 0) groups[index] = parsed.data;
+    else groups.push(parsed.data);
+    this.data = { ...this.data, groups };
+    return parsed.data;
+  }
+
+  /** Deletes a group; its profiles move out of it (they are never deleted implicitly). */
+  deleteGroup(id: string): void {
+    const data = this.data;
+    if (!data.groups.some((g) => g.id === id)) throw new WorkbenchError('NOT_FOUND', `no group with id ${id}`);
+    const profiles = data.profiles.map((p) => (p.groupId === id ? { ...p, groupId: undefined } : p));
+    this.data = { ...data, groups: data.groups.filter((g) => g.id !== id), profiles };
+  }
+
+  saveProfile(input: ProfileSaveInput): ConnectionProfile {
+    const now = new Date().toISOString();
+    const data = this.data;
+    const id = input.id ?? crypto.randomUUID();
+    const existing = data.profiles.findIndex((p) => p.id === id);
+    const parsed = ConnectionProfileSchema.safeParse({
+      ...input,
+      id,
+      createdAt: existing >= 0 ? data.profiles[existing]?.createdAt : (input.createdAt ?? now),
+      updatedAt: now,
+    });
+    if (!parsed.success) throw new WorkbenchError('INVALID_PROFILE', `The profile cannot be saved: ${describeIssues(parsed.error)}`, { details: { fields: fieldErrors(parsed.error.issues) } });
+    const profile = parsed.data;
+    if (profile.groupId && !data.groups.some((g) => g.id === profile.groupId))
+      throw new WorkbenchError('INVALID_PROFILE', `invalid profile: group ${profile.groupId} does not exist`);
+    if (data.profiles.some((p) => p.name === profile.name && p.id !== id && p.groupId === profile.groupId))
+      throw new WorkbenchError('ALREADY_EXISTS', `a profile named "${profile.name}" already exists in that group`, { details: { fields: [{ path: 'name', label: 'Name', message: 'another profile in this group has this name' }] } });
+    const profiles = [...data.profiles];
+    if (existing >= 0) profiles[existing] = profile;
+    else profiles.push(profile);
+    this.data = { ...data, profiles };
+    return profile;
+  }
+
+  deleteProfile(id: string): void {
+    const data = this.data;
+    if (!data.profiles.some((p) => p.id === id)) throw new WorkbenchError('NOT_FOUND', `no profile with id ${id}`);
+    this.data = { ...data, profiles: data.profiles.filter((p) => p.id !== id) };
+  }
+}
 
 /**
  * Groups and connection profiles in `profiles.json` under the data dir, in
@@ -32,8 +106,15 @@ const FILE_MODE = 0o600;
  * while the file on disk is unchanged (checked by a stat per access, so the
  * CLI and the desktop app still see each other's writes), and remembers each
  * entry's serialized text, so saving one profile among 10,000 serializes one
- * profile. Writes are atomic (temporary file, fsync, rename). Profiles hold no
- * secrets. Returned objects are shared with the cache: treat them as read-only.
+ * profile. Profiles hold no secrets. Returned objects are shared with the
+ * cache: treat them as read-only.
+ *
+ * Every change is a read-modify-write under a cross-process lock
+ * (locked-file.ts): the file is re-read (stat, then parse if it changed) under
+ * the lock, changed, and replaced atomically (temporary file, fsync, rename,
+ * fsync of the directory), so parallel saves from the CLI and the app never
+ * lose one another's. A file that is not JSON is moved aside with a notice
+ * (damaged-files.ts), and the store starts empty.
  * IDs come from the global Web Crypto `crypto.randomUUID()` (node:crypto's generator, loaded when
  * an ID is made), so opening the store to read one profile does not load the crypto module first.
  */
@@ -46,8 +127,27 @@ export class ProfileStore {
   constructor(opts: { dataDir: string }) {
     this.path = join(opts.dataDir, 'profiles.json');
     // Like conf: the file exists, with its defaults, once the store is opened.
-    const data = this.load();
-    if (!this.cache?.complete) this.write(data);
+    this.load();
+    if (!this.cache?.complete) this.update(() => undefined);
+  }
+
+  /**
+   * Applies several changes (groups and profiles) in one locked, atomic
+   * write: either all of them land or, when `change` throws, none.
+   */
+  update<R>(change: (tx: WorkspaceChanges) => R): R {
+    return withFileLockSync(this.path, () => {
+      const tx = new WorkspaceChanges(this.load(true));
+      const result = change(tx);
+      this.write(tx.data);
+      return result;
+    });
+  }
+
+  /** Which version of the file is on disk now (changes with every write, by any process). */
+  revision(): string {
+    const st = statOrUndefined(this.path);
+    return st ? stampOf(st) : 'none';
   }
 
   listGroups(): ConnectionGroup[] {
@@ -55,23 +155,12 @@ export class ProfileStore {
   }
 
   saveGroup(input: GroupSaveInput): ConnectionGroup {
-    const parsed = ConnectionGroupSchema.safeParse({ ...input, id: input.id ?? crypto.randomUUID() });
-    if (!parsed.success) throw new WorkbenchError('INVALID_INPUT', `invalid group: ${describeIssues(parsed.error)}`);
-    const data = this.load();
-    const groups = [...data.groups];
-    const index = groups.findIndex((g) => g.id === parsed.data.id);
-    if (index >= 0) groups[index] = parsed.data;
-    else groups.push(parsed.data);
-    this.write({ ...data, groups });
-    return parsed.data;
+    return this.update((tx) => tx.saveGroup(input));
   }
 
   /** Deletes a group; its profiles move out of it (they are never deleted implicitly). */
   deleteGroup(id: string): void {
-    const data = this.load();
-    if (!data.groups.some((g) => g.id === id)) throw new WorkbenchError('NOT_FOUND', `no group with id ${id}`);
-    const profiles = data.profiles.map((p) => (p.groupId === id ? { ...p, groupId: undefined } : p));
-    this.write({ ...data, groups: data.groups.filter((g) => g.id !== id), profiles });
+    this.update((tx) => tx.deleteGroup(id));
   }
 
   listProfiles(): ConnectionProfile[] {
@@ -85,40 +174,15 @@ export class ProfileStore {
   }
 
   saveProfile(input: ProfileSaveInput): ConnectionProfile {
-    const now = new Date().toISOString();
-    const data = this.load();
-    const id = input.id ?? crypto.randomUUID();
-    const existing = data.profiles.findIndex((p) => p.id === id);
-    const parsed = ConnectionProfileSchema.safeParse({
-      ...input,
-      id,
-      createdAt: existing >= 0 ? data.profiles[existing]?.createdAt : (input.createdAt ?? now),
-      updatedAt: now,
-    });
-    if (!parsed.success) throw new WorkbenchError('INVALID_PROFILE', `invalid profile: ${describeIssues(parsed.error)}`);
-    const profile = parsed.data;
-    if (profile.groupId && !data.groups.some((g) => g.id === profile.groupId))
-      throw new WorkbenchError('INVALID_PROFILE', `invalid profile: group ${profile.groupId} does not exist`);
-    if (data.profiles.some((p) => p.name === profile.name && p.id !== id && p.groupId === profile.groupId))
-      throw new WorkbenchError('ALREADY_EXISTS', `a profile named "${profile.name}" already exists in that group`);
-    const profiles = [...data.profiles];
-    if (existing >= 0) profiles[existing] = profile;
-    else profiles.push(profile);
-    this.write({ ...data, profiles });
-    return profile;
+    return this.update((tx) => tx.saveProfile(input));
   }
 
   deleteProfile(id: string): void {
-    const data = this.load();
-    if (!data.profiles.some((p) => p.id === id)) throw new WorkbenchError('NOT_FOUND', `no profile with id ${id}`);
-    this.write({
-      ...data,
-      profiles: data.profiles.filter((p) => p.id !== id),
-    });
+    this.update((tx) => tx.deleteProfile(id));
   }
 
   /** The file's contents, parsed again only when the file changed since the last read or write. */
-  private load(): StoreShape {
+  private load(locked = false): StoreShape {
     const st = statOrUndefined(this.path);
     if (!st) {
       this.cache = undefined;
@@ -126,15 +190,23 @@ export class ProfileStore {
     }
     const stamp = stampOf(st);
     if (this.cache?.stamp === stamp) return this.cache.data;
-    let parsed: unknown;
     const bytes = readFileSync(this.path);
     const text = bytes.toString('utf8');
+    let parsed: unknown;
+    let damage: string | undefined;
     try {
       parsed = text.trim() === '' ? {} : JSON.parse(text);
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) damage = 'it does not hold a JSON object';
     } catch (err) {
-      throw new WorkbenchError('INVALID_INPUT', `${this.path} is not valid JSON: ${(err as Error).message}`, { cause: err });
+      damage = `it is not valid JSON (${(err as Error).message})`;
     }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new WorkbenchError('INVALID_INPUT', `${this.path} does not hold a JSON object`);
+    if (damage !== undefined) {
+      // Moved aside under the lock, after reading again: another process may have repaired it meanwhile.
+      if (!locked) return withFileLockSync(this.path, () => this.load(true));
+      moveAsideDamaged(this.path, damage);
+      this.cache = undefined;
+      return { groups: [], profiles: [] };
+    }
     const obj = parsed as Record<string, unknown>;
     // Defaults first, then the file's members in the file's order, so a rewrite keeps the layout.
     const data = { groups: [], profiles: [], ...obj } as StoreShape;
@@ -152,27 +224,9 @@ export class ProfileStore {
     return data;
   }
 
+  /** Called under the lock only. */
   private write(data: StoreShape): void {
-    const bytes = this.serialize(data);
-    mkdirSync(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.${process.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-    try {
-      const fd = openSync(tmp, 'w', FILE_MODE);
-      try {
-        writeSync(fd, bytes);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, this.path);
-    } catch (err) {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        // nothing was left behind
-      }
-      throw new WorkbenchError('INTERNAL', `cannot write ${this.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
-    }
+    writeFileAtomic(this.path, this.serialize(data));
     const st = statOrUndefined(this.path);
     this.cache = st ? { data, stamp: stampOf(st), complete: true } : undefined;
   }
@@ -265,5 +319,5 @@ function statOrUndefined(path: string): Stats | undefined {
 
 /** Identity of one version of the file: a rename (our writes, conf's) changes the inode; an in-place edit changes mtime or size. */
 function stampOf(st: Stats): string {
-  return `${st.ino}:${st.size}:${st.mtimeMs}`;
+  return `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
 }

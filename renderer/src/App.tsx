@@ -1,9 +1,11 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import type { Workspace } from '../../shared/ipc';
 import { call, onEvent } from './api';
+import { DataNoticeBanner } from './components/DataNoticeBanner';
 import { ErrorBox } from './components/ErrorBox';
 import { ShortcutsSheet } from './components/ShellBits';
 import { Sidebar, type Selection } from './components/Sidebar';
+import { useUnsavedProfileIds } from './lib/session-store';
 
 // Screens load when first opened: the start-up script is the shell and the profile list only.
 const ProfileView = lazy(() => import('./components/ProfileView').then((m) => ({ default: m.ProfileView })));
@@ -99,6 +101,16 @@ export function App() {
     };
   }, []);
 
+  // The window title says when a profile has unsaved changes (issue 12).
+  const unsaved = useUnsavedProfileIds();
+  const openProfile = selection?.kind === 'profile' ? workspace?.profiles.find((p) => p.id === selection.id) : undefined;
+  useEffect(() => {
+    const name = openProfile?.name;
+    const mark = openProfile && unsaved.has(openProfile.id) ? '• ' : '';
+    const others = unsaved.size - (openProfile && unsaved.has(openProfile.id) ? 1 : 0);
+    document.title = `${mark}${name ? `${name} — ` : ''}Token Workbench${others > 0 ? ` (${others} more unsaved)` : ''}`;
+  });
+
   if (!workspace)
     return (
       <main className="screen">
@@ -113,6 +125,7 @@ export function App() {
     <div className="app">
       <Sidebar workspace={workspace} selection={selection} onSelect={setSelection} reload={reload} filterRef={filterRef} />
       <main className="main">
+        <DataNoticeBanner />
         <Suspense fallback={<div className="screen muted">Loading…</div>}>
         {profile ? <ProfileView key={profile.id} profile={profile} group={group} reload={reload} /> : null}
         {selection?.kind === 'inspector' ? <InspectorScreen /> : null}

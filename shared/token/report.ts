@@ -82,7 +82,15 @@ export interface VerificationReport {
   key?: VerifiedKeyInfo;
   jwks?: JwksInfo;
   warnings: string[];
+  /**
+   * Checks a valid token needs that could not run (no expected issuer or audience given): "not checked",
+   * never counted as passed — a report with any is not shown as fully valid (issue 12).
+   */
+  unverified?: CheckId[];
 }
+
+/** Checks whose absence leaves a token's validity open. */
+export const ESSENTIAL_CHECKS: readonly CheckId[] = ['signature', 'iss', 'aud', 'exp'];
 
 /** The CLI's exit code for a report: 0 valid, 1 a check failed, 2 unusable input. */
 export function reportExitCode(report: VerificationReport): 0 | 1 | 2 {

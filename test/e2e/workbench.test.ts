@@ -137,7 +137,10 @@ describe.sequential('workbench in browser mode', { timeout: 90_000 }, () => {
     await page.getByTestId('countdown').waitFor();
     await shot('token-view-client-credentials');
 
-    // The secret went to the keychain: the page shows it masked only.
+    // The run used the form without saving it; Save sends the secret to the keychain, and the page then shows it masked only.
+    await page.getByTestId('title-unsaved').waitFor();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByTestId('title-unsaved').waitFor({ state: 'detached' });
     expect(await page.content()).not.toContain(sandbox.clients['sandbox-basic']!.client_secret!);
   });
 

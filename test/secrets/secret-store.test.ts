@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KEYCHAIN_VALUE_LIMIT_BYTES } from '../../electron/secrets/open-secret-store';
+import { KEYCHAIN_VALUE_LIMIT_BYTES, openSecretStore } from '../../electron/secrets/open-secret-store';
+import { dataNotices } from '../../electron/storage/damaged-files';
 import { profileSecretAccount } from '../../electron/secrets/secret-store';
 import { VAULT_FILE_NAME, VAULT_MASTER_KEY_ACCOUNT } from '../../electron/secrets/vault';
 import { createKeychainEnv, type KeychainEnv } from './keychain-env';
@@ -111,14 +112,22 @@ describe('openSecretStore (keychain with vault)', () => {
   it('vault-whose-master-key-was-removed-reports-it-and-is-not-rekeyed', async () => {
     await env.secrets.set('orphan', large('O'));
     await env.keychain.delete(VAULT_MASTER_KEY_ACCOUNT);
-    await expect(env.secrets.get('orphan')).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
-    await expect(env.secrets.set('another', large('N'))).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
+    // Really absent (the keychain is reachable and unlocked): its own code, and no advice to delete the vault.
+    const fresh = openSecretStore({ dataDir: env.dataDir, service: env.service });
+    await expect(fresh.get('orphan')).rejects.toMatchObject({ code: 'KEYCHAIN_ITEM_MISSING' });
+    await expect(fresh.set('another', large('N'))).rejects.toMatchObject({ code: 'KEYCHAIN_ITEM_MISSING', message: expect.not.stringMatching(/delete/i) });
     expect(await env.keychain.get(VAULT_MASTER_KEY_ACCOUNT)).toBeUndefined();
   });
 
-  it('vault-file-that-is-not-a-vault-is-refused', async () => {
-    await writeFile(join(env.dataDir, VAULT_FILE_NAME), JSON.stringify({ entries: { a: 1 } }));
-    await expect(env.secrets.set('x', large('X'))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  it('vault-file-that-is-not-a-vault-is-moved-aside-with-a-notice', async () => {
+    const damaged = JSON.stringify({ entries: { a: 1 } });
+    await writeFile(join(env.dataDir, VAULT_FILE_NAME), damaged);
+    const value = large('X');
+    await env.secrets.set('x', value);
+    expect(await env.secrets.get('x')).toBe(value);
+    const notice = dataNotices(env.dataDir).find((n) => n.file === join(env.dataDir, VAULT_FILE_NAME));
+    expect(notice?.message).toMatch(/vault\.json was damaged .* moved aside to vault\.json\.damaged-/);
+    expect(await readFile(notice!.backup, 'utf8')).toBe(damaged);
   });
 
   it('serialises concurrent writes so none is lost', async () => {

@@ -1,37 +1,89 @@
 import { randomUUID } from 'node:crypto';
 import { WorkbenchError } from '../../../shared/errors';
-import type { ApiCallResult, HistoryEntry } from '../../../shared/ipc';
+import type { ApiCallResult, HistoryEntry, ParsedArg, RunSummary } from '../../../shared/ipc';
+import { runFlow } from '../../engine/flow';
 import { HttpClient, type PreparedRequest } from '../../engine/http';
 import { Transcript } from '../../engine/transcript';
-import type { ServiceContext } from '../context';
+import { withFailedTranscript, type ServiceContext } from '../context';
 import type { Handlers } from '../dispatch';
 import type { StoredHistoryEntry } from '../history';
+import { resolveFlowConfig } from '../run-profile';
 
-/** Calls an API with a stored access token, refreshing it first when it has expired. */
+/** Grants that can run again without the user (no browser, no pasted per-run input). */
+const RERUNNABLE = new Set(['client_credentials', 'password', 'refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer']);
+
+/**
+ * Calls an API with a stored token — the access or the ID token, in the Authorization header or a query
+ * parameter. New tokens are obtained first when the access token has expired, and once more when the API
+ * answers 401 with `invalid_token`: a refresh when there is a refresh token, else the grant run again when
+ * it needs no user. The exchanges are kept with the history entry, so they show in its Exchange view.
+ */
 export function apiHandlers(c: ServiceContext): Pick<Handlers, 'callApi'> {
   const { history } = c;
+
+  const renew = async (profileId: string, entry: StoredHistoryEntry): Promise<{ run: RunSummary; by: 'refresh' | 'rerun' } | undefined> => {
+    if (entry.has.refresh && !entry.revoked?.refresh) return { run: await c.refreshRun(`api-${randomUUID()}`, profileId, entry.id), by: 'refresh' };
+    const { profile, secrets } = c.profileForEntry(profileId, entry.id);
+    if (!RERUNNABLE.has(profile.grantType)) return undefined;
+    const config = await resolveFlowConfig(profile, c.stores(), { ...secrets, interactionTimeoutMs: c.options.interactionTimeoutMs });
+    const runId = `api-${randomUUID()}`;
+    const ran = c.runWith.get(entry.id);
+    const run = await c.withRun(runId, async (signal) => c.recordRun(runId, profile, await runFlow(config, c.flowDeps(runId, signal)).catch(withFailedTranscript), ran));
+    return { run, by: 'rerun' };
+  };
+
+  const callOnce = async (args: ParsedArg<'callApi'>, entry: StoredHistoryEntry) => {
+    const tokens = await history.tokens(entry.id);
+    if (!tokens) throw new WorkbenchError('NOT_FOUND', 'the tokens of this history entry were cleared from the keychain');
+    const token = args.token === 'id' ? tokens.id_token : tokens.access_token;
+    if (!token) throw new WorkbenchError('NOT_FOUND', 'the last run returned no ID token to send (ask for the openid scope)');
+    const { profile } = c.profileForEntry(args.profileId, entry.id);
+    const transcript = new Transcript();
+    const http = new HttpClient(await c.networkOf(profile), transcript);
+    const h: Record<string, string> = {};
+    for (const { name, value } of args.headers) h[name.toLowerCase()] = value;
+    let url = args.url;
+    if (args.placement === 'query') {
+      const u = new URL(args.url);
+      u.searchParams.set(args.queryParam ?? 'access_token', token);
+      url = u.toString();
+    } else {
+      h.authorization ??= `${args.token === 'access' && /^dpop$/i.test(tokens.token_type) ? 'DPoP' : 'Bearer'} ${token}`;
+    }
+    const req: PreparedRequest = { method: args.method, url, headers: h, ...(args.body !== undefined && args.method !== 'GET' && args.method !== 'HEAD' ? { body: args.body } : {}) };
+    return c.send(http, transcript, req, args.requestName ? `API request "${args.requestName}"` : 'API request', 'resource_server');
+  };
+
   return {
-    callApi: async ({ profileId, historyId, method, url, headers, body }): Promise<ApiCallResult> => {
+    callApi: async (args): Promise<ApiCallResult> => {
+      const { profileId, historyId } = args;
       c.profileOrThrow(profileId);
       let entry = historyId ? history.get(historyId) : history.latest(profileId);
-      if (!entry) throw new WorkbenchError('NOT_FOUND', 'no stored tokens for this profile — get a token first');
-      let refreshed: HistoryEntry | undefined;
-      if (entry.expiresAt && Date.parse(entry.expiresAt) <= Date.now() && entry.has.refresh) {
-        const run = await c.refreshRun(`api-${randomUUID()}`, profileId, entry.id);
-        refreshed = run.history;
-        entry = history.get(run.history.id) as StoredHistoryEntry;
+      if (!entry || entry.profileId !== profileId) throw new WorkbenchError('NOT_FOUND', 'no stored tokens for this profile — get a token first');
+      let renewed: { entry: HistoryEntry; because: 'expired' | 'invalid_token'; by: 'refresh' | 'rerun' } | undefined;
+      const takeRenewal = async (because: 'expired' | 'invalid_token') => {
+        const r = await renew(profileId, entry as StoredHistoryEntry);
+        if (!r) return false;
+        entry = history.get(r.run.history.id) as StoredHistoryEntry;
+        renewed = { entry: r.run.history, because, by: r.by };
+        return true;
+      };
+      if (entry.expiresAt && Date.parse(entry.expiresAt) <= Date.now()) await takeRenewal('expired');
+      let result = await callOnce(args, entry);
+      // RFC 6750 §3.1: 401 with error="invalid_token" — expired, revoked or malformed: new tokens, one more try.
+      if (result.status === 401 && !renewed && /error\s*=\s*"?invalid_token/i.test(result.headers['www-authenticate'] ?? '')) {
+        const first = result.transcript;
+        if (await takeRenewal('invalid_token')) {
+          const again = await callOnce(args, entry);
+          result = { ...again, transcript: [...first, ...again.transcript] };
+        }
       }
-      const tokens = await history.tokens(entry.id);
-      if (!tokens) throw new WorkbenchError('NOT_FOUND', 'the tokens of this history entry were cleared from the keychain');
-      const profile = c.effective(c.profileOrThrow(profileId));
-      const transcript = new Transcript();
-      const http = new HttpClient(await c.networkOf(profile), transcript);
-      const h: Record<string, string> = {};
-      for (const { name, value } of headers) h[name.toLowerCase()] = value;
-      h.authorization ??= `${/^dpop$/i.test(tokens.token_type) ? 'DPoP' : 'Bearer'} ${tokens.access_token}`;
-      const req: PreparedRequest = { method, url, headers: h, ...(body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body } : {}) };
-      const result = await c.send(http, transcript, req, 'API request', 'resource_server');
-      return { ...result, ...(refreshed ? { refreshed } : {}) };
+      await history.addTranscript(entry.id, result.transcript).catch(() => undefined);
+      return {
+        ...result,
+        historyId: entry.id,
+        ...(renewed ? { refreshed: renewed.entry, renewedBecause: renewed.because, renewedBy: renewed.by } : {}),
+      };
     },
   };
 }

@@ -1,4 +1,7 @@
-import type { ServerMetadata } from '../../../shared/ipc';
+import { WorkbenchError } from '../../../shared/errors';
+import { describeFieldIssues, fieldErrors } from '../../../shared/field-labels';
+import type { ParsedArg, ServerMetadata } from '../../../shared/ipc';
+import { ConnectionProfileSchema, type ConnectionProfile } from '../../../shared/profile';
 import { discover } from '../../engine/discovery';
 import { discoveryCache } from '../../engine/discovery-cache';
 import { runFlow } from '../../engine/flow';
@@ -24,11 +27,15 @@ export function runHandlers(c: ServiceContext): Pick<Handlers, 'discover' | 'get
         await http.close();
       }
     },
-    getToken: async ({ runId, profileId, inputs }) => {
-      const profile = c.effective(c.profileOrThrow(profileId));
-      const given = Object.fromEntries(Object.entries(inputs ?? {}).filter(([, v]) => typeof v === 'string' && v.trim() !== ''));
+    getToken: async ({ runId, profileId, inputs, draft, secrets }) => {
+      const saved = c.profileOrThrow(profileId);
+      // A run uses the form as it is; nothing of it (nor a secret typed for it) is written (issue 12).
+      const profile = c.effective(draft ? profileFromDraft(saved, draft) : saved);
+      const given = Object.fromEntries(Object.entries({ ...inputs, ...secrets }).filter(([, v]) => typeof v === 'string' && v.trim() !== ''));
       const config = await resolveFlowConfig(profile, c.stores(), { ...given, interactionTimeoutMs: c.options.interactionTimeoutMs });
-      return c.withRun(runId, async (signal) => c.recordRun(runId, profile, await runFlow(config, c.flowDeps(runId, signal)).catch(withFailedTranscript)));
+      // Calls on these tokens later (refresh, revoke, API) use what this run used, unsaved values included.
+      const ran = draft || secrets ? { profile, secrets: { ...secrets } } : undefined;
+      return c.withRun(runId, async (signal) => c.recordRun(runId, profile, await runFlow(config, c.flowDeps(runId, signal)).catch(withFailedTranscript), ran));
     },
     refresh: async ({ runId, profileId, historyId }) => c.refreshRun(runId, profileId, historyId),
     cancelRun: async ({ runId }) => {
@@ -37,4 +44,12 @@ export function runHandlers(c: ServiceContext): Pick<Handlers, 'discover' | 'get
       return { cancelled: Boolean(run) };
     },
   };
+}
+
+/** The saved profile as the form has it now: checked like a save, with the saved identity, secret names and times. */
+export function profileFromDraft(saved: ConnectionProfile, draft: NonNullable<ParsedArg<'getToken'>['draft']>): ConnectionProfile {
+  if (draft.id !== undefined && draft.id !== saved.id) throw new WorkbenchError('INVALID_INPUT', 'the form belongs to another profile');
+  const parsed = ConnectionProfileSchema.safeParse({ ...draft, id: saved.id, secretRefs: saved.secretRefs, createdAt: saved.createdAt, updatedAt: saved.updatedAt });
+  if (!parsed.success) throw new WorkbenchError('INVALID_PROFILE', `The form has problems: ${describeFieldIssues(parsed.error.issues)}`, { details: { fields: fieldErrors(parsed.error.issues) } });
+  return parsed.data;
 }

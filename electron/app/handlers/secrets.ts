@@ -19,14 +19,15 @@ export function secretHandlers(c: ServiceContext): Pick<Handlers, 'getProfileSec
     setProfileSecret: async ({ profileId, name, value }) => {
       const p = c.profileOrThrow(profileId);
       await secrets.set(profileSecretAccount(profileId, name), value);
-      if (!p.secretRefs.includes(name)) store.saveProfile({ ...p, secretRefs: [...p.secretRefs, name] });
+      // Saved even when the ref was there: the profile file's change tells other processes (their secret caches) it changed.
+      store.saveProfile({ ...p, secretRefs: p.secretRefs.includes(name) ? p.secretRefs : [...p.secretRefs, name] });
       c.emit({ type: 'workspace.changed' });
       return secretStatus(profileId, name);
     },
     clearProfileSecret: async ({ profileId, name }) => {
       const p = c.profileOrThrow(profileId);
       await secrets.delete(profileSecretAccount(profileId, name));
-      if (p.secretRefs.includes(name)) store.saveProfile({ ...p, secretRefs: p.secretRefs.filter((r) => r !== name) });
+      store.saveProfile({ ...p, secretRefs: p.secretRefs.filter((r) => r !== name) });
       c.emit({ type: 'workspace.changed' });
       return secretStatus(profileId, name);
     },

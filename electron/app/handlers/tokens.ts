@@ -19,16 +19,20 @@ const hintOf = (which: 'access' | 'refresh') => (which === 'refresh' ? 'refresh_
 /** Calls on tokens: inspect (decode and verify), introspect, revoke, userinfo, logout. */
 export function tokenHandlers(c: ServiceContext): Pick<Handlers, 'inspectToken' | 'introspect' | 'revoke' | 'userinfo' | 'logout'> {
   const { history } = c;
+  const markRevoked = (historyId: string, which: 'access' | 'refresh') => {
+    const entry = history.markRevoked(historyId, which);
+    if (entry) c.emit({ type: 'history.changed', profileId: entry.profileId });
+  };
   return {
-    inspectToken: async ({ profileId, historyId, token, kind }): Promise<TokenInspection> => {
+    inspectToken: async ({ profileId, historyId, token, kind, audience }): Promise<TokenInspection> => {
       const decoded = decodeToken(token);
       if (!decoded.ok) throw new WorkbenchError(decoded.error.code, decoded.error.message);
       if (decoded.format === 'opaque') return { format: 'opaque' };
       if (decoded.format === 'jwe') return { format: 'jwe', header: decoded.header };
-      const profile = profileId ? c.effective(c.profileOrThrow(profileId)) : undefined;
+      const profile = profileId ? c.profileForEntry(profileId, historyId).profile : undefined;
       const entry = historyId ? history.get(historyId) : undefined;
       const tokens = entry ? await history.tokens(entry.id) : undefined;
-      const report = await verifyForInspection(token, kind, { profile, entry, tokens, network: await c.networkOf(profile) });
+      const report = await verifyForInspection(token, kind, { profile, entry, tokens, network: await c.networkOf(profile), ...(audience !== undefined ? { audience } : {}) });
       return { format: 'jwt', header: decoded.header, payload: decoded.payload, report };
     },
     introspect: async ({ profileId, historyId, which }) => {
@@ -39,6 +43,9 @@ export function tokenHandlers(c: ServiceContext): Pick<Handlers, 'inspectToken' 
       const req = await introspectionRequest(t.ctx(url), t.auth(), token, { tokenTypeHint: hintOf(which) });
       try {
         const claims = processIntrospectionResponse(await t.http.send(req, { label: 'introspection' }));
+        // active:false is the server saying the token is revoked (or expired): the entry remembers it (issue 12).
+        if (!claims.active && !(which === 'access' && t.entry.expiresAt && Date.parse(t.entry.expiresAt) <= Date.now())) markRevoked(t.entry.id, which);
+        await history.addTranscript(t.entry.id, t.transcript.entries).catch(() => undefined);
         return { active: claims.active, claims, transcript: t.transcript.entries };
       } finally {
         await t.http.close();
@@ -50,7 +57,10 @@ export function tokenHandlers(c: ServiceContext): Pick<Handlers, 'inspectToken' 
       if (!token) throw new WorkbenchError('NOT_FOUND', `these tokens have no ${which} token`);
       const url = t.endpoint('revocation', 'revocation');
       const req = await revocationRequest(t.ctx(url), t.auth(), token, { tokenTypeHint: hintOf(which) });
-      return c.send(t.http, t.transcript, req, 'revocation', 'authorization_server', processRevocationResponse);
+      const result = await c.send(t.http, t.transcript, req, 'revocation', 'authorization_server', processRevocationResponse);
+      markRevoked(t.entry.id, which);
+      await history.addTranscript(t.entry.id, result.transcript).catch(() => undefined);
+      return result;
     },
     userinfo: async ({ profileId, historyId }) => {
       const t = await c.tokenContext(profileId, historyId);

@@ -57,11 +57,32 @@ export async function profilesCommand(argv: string[], ctx: CliContext): Promise<
       const secretRefs = new Set(built.secretRefs);
       for (const [, ref] of toStore) secretRefs.add(ref);
       const { id: _cliId, ...rest2 } = built;
-      const saved = store.saveProfile({ ...rest2, id: existing?.id, name, secretRefs: [...secretRefs] });
+      // Secrets first, under the id the profile will have: with no reachable (or a locked) keychain
+      // this throws before anything is written, so no profile points at secrets that are not there.
+      const id = existing?.id ?? crypto.randomUUID();
+      const written: string[] = [];
       if (toStore.length) {
         const secrets = await ctx.secrets();
         const values: Record<string, string | undefined> = { clientSecret: overrides.clientSecret, password: overrides.password, refreshToken: overrides.refreshToken };
-        for (const [, ref] of toStore) await secrets.set(profileSecretAccount(saved.id, ref), values[ref] as string);
+        try {
+          for (const [, ref] of toStore) {
+            await secrets.set(profileSecretAccount(id, ref), values[ref] as string);
+            written.push(profileSecretAccount(id, ref));
+          }
+        } catch (err) {
+          if (!existing) for (const account of written) await secrets.delete(account).catch(() => undefined);
+          throw err;
+        }
+      }
+      let saved;
+      try {
+        saved = store.saveProfile({ ...rest2, id, name, secretRefs: [...secretRefs] });
+      } catch (err) {
+        if (!existing && written.length) {
+          const secrets = await ctx.secrets();
+          for (const account of written) await secrets.delete(account).catch(() => undefined);
+        }
+        throw err;
       }
       process.stderr.write(`saved profile "${saved.name}"${toStore.length ? ` (${toStore.map(([, r]) => r).join(', ')} in the keychain)` : ''}\n`);
       return 0;

@@ -27,18 +27,21 @@ export async function sandboxCommand(argv: string[], ctx: CliContext): Promise<n
   const port = portOf(values.port, '--port');
   const mtlsPort = portOf(values['mtls-port'], '--mtls-port');
 
-  let clientJwks: JSONWebKeySet | undefined;
+  // The keystore is read live, on each token request: a key generated while the sandbox runs is trusted at once.
+  let clientKeys: (() => Promise<JSONWebKeySet>) | undefined;
+  let keyCount = 0;
   if (!values['no-keystore']) {
     try {
-      const jwks = await (await ctx.keystore()).exportJwks();
-      if (jwks.keys.length) clientJwks = jwks as unknown as JSONWebKeySet;
+      const keystore = await ctx.keystore();
+      keyCount = (await keystore.exportJwks()).keys.length;
+      clientKeys = async () => (await keystore.exportJwks()) as unknown as JSONWebKeySet;
     } catch (err) {
       process.stderr.write(`(keystore not read: ${(err as Error).message})\n`);
     }
   }
 
   const { startSandbox } = await import('../../sandbox');
-  const sandbox = await startSandbox({ port, mtlsPort, userPassword: values.password, clientJwks });
+  const sandbox = await startSandbox({ port, mtlsPort, userPassword: values.password, ...(clientKeys ? { clientKeys } : {}) });
 
   // Public material and sandbox-only test credentials, so the flags below have files to point at.
   const dir = join(ctx.dataDir, 'sandbox');
@@ -72,8 +75,12 @@ export async function sandboxCommand(argv: string[], ctx: CliContext): Promise<n
   if (pub) out.push(`  npx tokenbench token ${sandbox.issuer} --client-id ${pub.client_id} --grant-type authorization_code --scopes openid,profile,offline_access`);
   for (const [id, f] of Object.entries(tlsFiles)) out.push(`  npx tokenbench token ${sandbox.issuer} --client-id ${id} --auth-method ${sandbox.clients[id]?.token_endpoint_auth_method} --tls-cert ${f.cert} --tls-key ${f.key} --tls-root-ca ${caPath}`);
   out.push(`  SAML 2.0 bearer assertion for ${sandbox.user.username} (valid 1 h): --grant-type saml2_bearer --assertion ${samlPath}`);
-  if (!clientJwks) out.push('', 'private_key_jwt: the sandbox generated its own keys; to use yours, run "tokenbench keys generate --alg ES256 --alias demo" and restart the sandbox.');
-  else out.push('', `private_key_jwt: the client trusts the ${clientJwks.keys.length} key(s) of your keystore (--signing-key keystore:ALIAS).`);
+  if (!clientKeys) out.push('', 'private_key_jwt: the client trusts only keys the sandbox generated (the keystore was not read).');
+  else
+    out.push(
+      '',
+      `private_key_jwt: the client trusts the keys of your keystore, read live (${keyCount} now; a key you generate while the sandbox runs is trusted at once): --signing-key keystore:ALIAS.`,
+    );
   out.push('', 'Ctrl+C stops it.');
   process.stdout.write(`${out.join('\n')}\n`);
 

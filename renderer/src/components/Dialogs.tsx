@@ -95,7 +95,16 @@ export interface FormField {
 }
 
 /** A small form dialog (create/rename group or profile, move to group). */
-export function FormDialog(props: { title: string; fields: FormField[]; submitLabel: string; onSubmit: (values: Record<string, string>) => Promise<void> | void; onCancel: () => void; error?: ReactNode }) {
+export function FormDialog(props: {
+  title: string;
+  fields: FormField[];
+  submitLabel: string;
+  onSubmit: (values: Record<string, string>) => Promise<void> | void;
+  onCancel: () => void;
+  error?: ReactNode;
+  /** Problems by field name, shown next to each field (red border, focus moved to the first). */
+  fieldErrors?: Record<string, string>;
+}) {
   const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(props.fields.map((f) => [f.name, f.value ?? f.options?.[0]?.value ?? ''])));
   const first = useRef<HTMLInputElement | HTMLSelectElement>(null);
   useEffect(() => {
@@ -103,6 +112,12 @@ export function FormDialog(props: { title: string; fields: FormField[]; submitLa
     if (first.current instanceof HTMLInputElement) first.current.select();
   }, []);
   const missing = props.fields.some((f) => f.required && !values[f.name]?.trim());
+  const fieldErrors = props.fieldErrors ?? {};
+  const firstInvalid = props.fields.find((f) => fieldErrors[f.name])?.name;
+  const errorKey = JSON.stringify(fieldErrors);
+  useEffect(() => {
+    if (firstInvalid) document.getElementById(`dlg-${firstInvalid}`)?.focus();
+  }, [firstInvalid, errorKey]);
   return (
     <Modal onClose={props.onCancel} label={props.title}>
       <form
@@ -114,7 +129,7 @@ export function FormDialog(props: { title: string; fields: FormField[]; submitLa
       >
         <h2>{props.title}</h2>
         {props.fields.map((f, i) => (
-          <div className={`field${f.required ? ' required' : ''}`} key={f.name}>
+          <div className={`field${f.required ? ' required' : ''}${fieldErrors[f.name] ? ' invalid' : ''}`} key={f.name}>
             <label htmlFor={`dlg-${f.name}`}>{f.label}</label>
             {f.options ? (
               <select id={`dlg-${f.name}`} ref={i === 0 ? (first as React.RefObject<HTMLSelectElement>) : undefined} value={values[f.name]} onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}>
@@ -131,8 +146,15 @@ export function FormDialog(props: { title: string; fields: FormField[]; submitLa
                 value={values[f.name]}
                 placeholder={f.placeholder}
                 onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
+                aria-invalid={fieldErrors[f.name] ? true : undefined}
+                aria-describedby={fieldErrors[f.name] ? `dlg-${f.name}-error` : undefined}
               />
             )}
+            {fieldErrors[f.name] ? (
+              <div className="field-error" id={`dlg-${f.name}-error`} data-testid="field-error" data-field={f.name}>
+                {fieldErrors[f.name]}
+              </div>
+            ) : null}
           </div>
         ))}
         {props.error}

@@ -20,6 +20,10 @@ const TITLES: Partial<Record<ErrorInfo['code'], string>> = {
   INVALID_PROFILE: 'The profile is not valid',
   MISSING_CONFIGURATION: 'Something is missing in the profile',
   KEYCHAIN_UNAVAILABLE: 'The keychain is not available',
+  KEYCHAIN_LOCKED: 'The keychain is locked',
+  KEYCHAIN_ACCESS_DENIED: 'The keychain refused access',
+  KEYCHAIN_ITEM_MISSING: 'A secret is missing from the keychain',
+  STORE_BUSY: 'Another Token Workbench process is busy with this file',
   HTML_RESPONSE: 'The server returned a web page instead of JSON',
   INVALID_JSON: 'The server returned something that is not JSON',
   DEVICE_CODE_EXPIRED: 'The device code expired',
@@ -40,6 +44,14 @@ export function ErrorBox({ error, testId }: { error: unknown; testId?: string })
   const d = info.details ?? {};
   const serverError = typeof d.error === 'string' ? d.error : undefined;
   const description = typeof d.error_description === 'string' ? d.error_description : undefined;
+  const hint = typeof d.hint === 'string' ? d.hint : undefined;
+  // The user's own Cancel is not a failure: said neutrally, not in red (issue 12).
+  if (info.code === 'CANCELLED')
+    return (
+      <div className="notice neutral" role="status" data-testid={testId ?? 'error'} data-cancelled="true">
+        Cancelled — nothing more was sent.
+      </div>
+    );
   return (
     <div className="error" role="alert" data-testid={testId ?? 'error'}>
       <div className="title">{TITLES[info.code] ?? 'Something went wrong'}</div>
@@ -48,6 +60,11 @@ export function ErrorBox({ error, testId }: { error: unknown; testId?: string })
           <code>{serverError}</code>
           {description ? <> — <span data-testid="error-description">{description}</span></> : null}
           {typeof d.status === 'number' ? <span className="muted"> (HTTP {d.status})</span> : null}
+          {hint ? (
+            <div className="hint" data-testid="error-hint" style={{ marginTop: 4 }}>
+              {hint}
+            </div>
+          ) : null}
         </div>
       ) : (
         <div className="desc">{info.message}</div>

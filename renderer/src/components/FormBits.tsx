@@ -1,11 +1,35 @@
-import { useState, type ReactNode } from 'react';
+import { useContext, useEffect, useState, type ReactNode } from 'react';
 import type { Param } from '../../../shared/profile';
+import { FieldErrorsContext } from '../lib/field-errors';
 
-export function Field(props: { label: string; required?: boolean; hint?: ReactNode; children: ReactNode; htmlFor?: string }) {
+/**
+ * A labelled form field. Its error — given, or found for its element id in FieldErrorsContext — shows
+ * next to it, with a red border and aria-invalid on the element (issue 12: errors next to their cause).
+ */
+export function Field(props: { label: string; required?: boolean; hint?: ReactNode; children: ReactNode; htmlFor?: string; error?: string }) {
+  const errors = useContext(FieldErrorsContext);
+  const error = props.error ?? (props.htmlFor ? errors[props.htmlFor] : undefined);
+  const errorId = props.htmlFor ? `${props.htmlFor}-error` : undefined;
+  useEffect(() => {
+    const el = props.htmlFor ? document.getElementById(props.htmlFor) : null;
+    if (!el) return;
+    if (error) {
+      el.setAttribute('aria-invalid', 'true');
+      if (errorId) el.setAttribute('aria-describedby', errorId);
+    } else {
+      el.removeAttribute('aria-invalid');
+      if (errorId && el.getAttribute('aria-describedby') === errorId) el.removeAttribute('aria-describedby');
+    }
+  }, [error, errorId, props.htmlFor]);
   return (
-    <div className={`field${props.required ? ' required' : ''}`}>
+    <div className={`field${props.required ? ' required' : ''}${error ? ' invalid' : ''}`}>
       <label htmlFor={props.htmlFor}>{props.label}</label>
       {props.children}
+      {error ? (
+        <div className="field-error" id={errorId} data-testid="field-error" data-field={props.htmlFor}>
+          {error}
+        </div>
+      ) : null}
       {props.hint ? <div className="hint">{props.hint}</div> : null}
     </div>
   );

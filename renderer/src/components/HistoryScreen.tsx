@@ -54,7 +54,20 @@ export function HistoryScreen({ onOpenProfile }: { onOpenProfile: (id: string) =
                     </td>
                     <td>{e.grantType}</td>
                     <td>{new Date(e.obtainedAt).toLocaleString()}</td>
-                    <td>{left === undefined ? <span className="muted">not stated</span> : left > 0 ? `in ${formatDuration(left)}` : <span className="status-bad">expired</span>}</td>
+                    <td data-testid="history-expiry">
+                      {e.revoked?.access ? (
+                        <span className="badge revoked" title={`revoked ${new Date(e.revoked.access).toLocaleString()}`}>
+                          revoked
+                        </span>
+                      ) : left === undefined ? (
+                        <span className="muted">not stated</span>
+                      ) : left > 0 ? (
+                        `in ${formatDuration(left)}`
+                      ) : (
+                        <span className="status-bad">expired</span>
+                      )}
+                      {e.revoked?.refresh ? <span className="badge revoked"> refresh revoked</span> : null}
+                    </td>
                     <td>
                       {e.has.access ? <span className="badge">access</span> : null} {e.has.id ? <span className="badge">id</span> : null} {e.has.refresh ? <span className="badge">refresh</span> : null}
                     </td>

@@ -287,6 +287,10 @@ export function RequestPanel(props: RequestPanelProps) {
           <input id="resource" value={d.resource.join(' ')} onChange={(e) => set({ resource: e.target.value.split(/\s+/).filter(Boolean) })} />
         </Field>
       </div>
+      {/* issue 12: the audience JWT access tokens are verified against */}
+      <Field label="Expected audience of access tokens" htmlFor="expected-audience" hint={`checked in JWT access tokens; default: ${d.audience ?? d.resource[0] ?? 'the audience or first resource (none set)'}`}>
+        <input id="expected-audience" value={d.expectedAudience ?? ''} placeholder={d.audience ?? d.resource[0] ?? ''} onChange={(e) => set({ expectedAudience: e.target.value || undefined })} />
+      </Field>
 
       <details>
         <summary className="muted">Extra parameters</summary>

@@ -2,7 +2,9 @@ import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import type { AppInfo, Workspace } from '../../../shared/ipc';
 import type { ConnectionGroup, ConnectionProfile } from '../../../shared/profile';
 import { call } from '../api';
+import { fieldErrorsByName } from '../lib/dialog-errors';
 import { GRANT_LABELS } from '../lib/profile-rules';
+import { dropSession, useUnsavedProfileIds } from '../lib/session-store';
 import { ConfirmDialog, FormDialog, Menu } from './Dialogs';
 import { ErrorBox } from './ErrorBox';
 import { ThemeSwitch } from './ShellBits';
@@ -47,6 +49,8 @@ const SHORT_GRANT: Record<string, string> = {
 /** Connection groups and their profiles: filter, create, rename, duplicate, move, delete. */
 export function Sidebar(props: { workspace: Workspace; selection: Selection; onSelect: (s: Selection) => void; reload: () => Promise<void>; filterRef: RefObject<HTMLInputElement | null> }) {
   const { workspace, selection } = props;
+  // Profiles with unsaved edits are marked in the list (issue 12); their drafts live in the session store.
+  const unsaved = useUnsavedProfileIds();
   const [filter, setFilter] = useState('');
   // Filtering is one pass over a per-workspace index (indexOf below), a few milliseconds at 10,000
   // profiles, so the list follows each keystroke in the same frame. A deferred value made the list
@@ -282,6 +286,11 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
                 onClick={() => props.onSelect({ kind: 'profile', id: row.profile.id })}
               >
                 <span className="name">{row.profile.name}</span>
+                {unsaved.has(row.profile.id) ? (
+                  <span className="unsaved-mark" data-testid="unsaved-mark" role="img" aria-label="unsaved changes" title="unsaved changes">
+                    ●
+                  </span>
+                ) : null}
                 <span className="badge">{SHORT_GRANT[row.profile.grantType] ?? ''}</span>
                 <button className="icon" tabIndex={-1} aria-label={`Actions for ${row.profile.name}`} onClick={(e) => (e.stopPropagation(), setMenu({ x: e.clientX, y: e.clientY, row }))}>
                   ⋯
@@ -309,6 +318,7 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
           ]}
           onCancel={closeDialog}
           error={dialogError ? <ErrorBox error={dialogError} /> : null}
+          fieldErrors={fieldErrorsByName(dialogError)}
           onSubmit={(v) => run(() => call('saveGroup', { name: v.name ?? '', defaults: v.issuer?.trim() ? { issuer: v.issuer.trim() } : {} }))}
         />
       ) : null}
@@ -328,6 +338,7 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
           ]}
           onCancel={closeDialog}
           error={dialogError ? <ErrorBox error={dialogError} /> : null}
+          fieldErrors={fieldErrorsByName(dialogError)}
           onSubmit={(v) =>
             run(async () => {
               const p = await call('saveProfile', {
@@ -347,6 +358,7 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
           fields={[{ name: 'name', label: 'Name', value: dialog.group.name, required: true }]}
           onCancel={closeDialog}
           error={dialogError ? <ErrorBox error={dialogError} /> : null}
+          fieldErrors={fieldErrorsByName(dialogError)}
           onSubmit={(v) => run(() => call('saveGroup', { ...dialog.group, name: v.name ?? '' }))}
         />
       ) : null}
@@ -361,6 +373,7 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
           ]}
           onCancel={closeDialog}
           error={dialogError ? <ErrorBox error={dialogError} /> : null}
+          fieldErrors={fieldErrorsByName(dialogError)}
           onSubmit={(v) =>
             run(() =>
               call('saveGroup', {
@@ -391,6 +404,7 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
           fields={[{ name: 'name', label: 'Name', value: dialog.profile.name, required: true }]}
           onCancel={closeDialog}
           error={dialogError ? <ErrorBox error={dialogError} /> : null}
+          fieldErrors={fieldErrorsByName(dialogError)}
           onSubmit={(v) => run(() => call('saveProfile', stripTimes({ ...dialog.profile, name: v.name ?? '' })))}
         />
       ) : null}
@@ -401,6 +415,7 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
           fields={[{ name: 'groupId', label: 'To group', value: dialog.profile.groupId ?? '', options: groupOptions }]}
           onCancel={closeDialog}
           error={dialogError ? <ErrorBox error={dialogError} /> : null}
+          fieldErrors={fieldErrorsByName(dialogError)}
           onSubmit={(v) => run(() => call('moveProfile', { profileId: dialog.profile.id, groupId: v.groupId || null }))}
         />
       ) : null}
@@ -414,6 +429,7 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
           onConfirm={() =>
             void run(async () => {
               await call('deleteProfile', { profileId: dialog.profile.id });
+              dropSession(dialog.profile.id);
               if (selection?.kind === 'profile' && selection.id === dialog.profile.id) props.onSelect(null);
             }, `Deleted "${dialog.profile.name}"`)
           }

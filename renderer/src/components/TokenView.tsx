@@ -20,6 +20,10 @@ export function TokenView(props: { profile: ConnectionProfile; current: CurrentT
   const [kind, setKind] = useState<TokenKind>('access');
   const token = kind === 'access' ? tokens.access_token : kind === 'id' ? tokens.id_token : tokens.refresh_token;
   const [inspection, setInspection] = useState<TokenInspection | null>(null);
+  // The audience a JWT access token is checked against (issue 12): the profile's default, changeable here.
+  // Until the user sets one, main uses the run's profile: expected audience, else audience, else first resource.
+  const [audienceInput, setAudienceInput] = useState('');
+  const [audience, setAudience] = useState<string | undefined>(undefined);
   const [inspectError, setInspectError] = useState<unknown>(null);
   const [action, setAction] = useState<ActionResult | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
@@ -30,13 +34,14 @@ export function TokenView(props: { profile: ConnectionProfile; current: CurrentT
     setInspectError(null);
     if (!token) return;
     let live = true;
-    call('inspectToken', { profileId: props.profile.id, historyId: entry.id, token, kind })
+    call('inspectToken', { profileId: props.profile.id, historyId: entry.id, token, kind, ...(kind === 'access' && audience !== undefined ? { audience: audience.trim() } : {}) })
       .then((r) => live && setInspection(r))
       .catch((err: unknown) => live && setInspectError(err));
     return () => {
       live = false;
     };
-  }, [token, kind, entry.id, props.profile.id]);
+  }, [token, kind, entry.id, props.profile.id, audience]);
+  const revokedAt = kind === 'id' ? undefined : entry.revoked?.[kind === 'refresh' ? 'refresh' : 'access'];
 
   const act = async (name: string, work: () => Promise<ActionResult & { transcript?: TranscriptEntry[] }>) => {
     setActing(name);
@@ -62,15 +67,16 @@ export function TokenView(props: { profile: ConnectionProfile; current: CurrentT
           {(['access', 'id', 'refresh'] as const).map((k) => (
             <button key={k} role="tab" aria-selected={kind === k} disabled={!available.includes(k)} onClick={() => setKind(k)}>
               {KIND_LABEL[k]}
+              {k !== 'id' && entry.revoked?.[k] ? ' (revoked)' : ''}
             </button>
           ))}
         </div>
         <span className="spacer" />
         <span className="muted" style={{ alignSelf: 'center' }}>
           {entry.grantType} · {new Date(entry.obtainedAt).toLocaleTimeString()}
-          {entry.scope ? ` · ${entry.scope}` : ''}
         </span>
       </div>
+      <ScopeComparison entry={entry} hasRefresh={Boolean(tokens.refresh_token)} />
       {token ? (
         <>
           <div className="token-raw">
@@ -79,7 +85,38 @@ export function TokenView(props: { profile: ConnectionProfile; current: CurrentT
             </code>
             <button onClick={() => void copyText(token)}>Copy</button>
           </div>
-          <Lifetime payload={inspection?.payload} obtainedAt={kind === 'access' ? entry.obtainedAt : undefined} expiresAt={kind === 'access' ? entry.expiresAt : undefined} />
+          {revokedAt ? (
+            <div data-testid="revoked" className="row" style={{ margin: '8px 0' }}>
+              <span className="badge revoked">revoked</span>
+              <span className="muted">
+                {kind === 'refresh' ? 'This refresh token' : 'This access token'} was found revoked {new Date(revokedAt).toLocaleString()}: servers refuse it, whatever its expiry says.
+              </span>
+            </div>
+          ) : (
+            <Lifetime payload={inspection?.payload} obtainedAt={kind === 'access' ? entry.obtainedAt : undefined} expiresAt={kind === 'access' ? entry.expiresAt : undefined} />
+          )}
+          {kind === 'access' && inspection?.format === 'jwt' ? (
+            <form
+              className="row"
+              style={{ margin: '6px 0' }}
+              onSubmit={(e) => {
+                e.preventDefault();
+                setAudience(audienceInput);
+              }}
+            >
+              <label htmlFor="expected-aud-check" className="muted">
+                Expected audience
+              </label>
+              <input
+                id="expected-aud-check"
+                className="grow"
+                value={audienceInput}
+                placeholder={audience === undefined ? "the profile's (audience or first resource)" : 'none: aud is not checked'}
+                onChange={(e) => setAudienceInput(e.target.value)}
+              />
+              <button type="submit">Check</button>
+            </form>
+          ) : null}
           <ErrorBox error={inspectError} />
           {inspection?.format === 'opaque' ? <div className="muted">An opaque token: nothing to decode. Use Introspect to ask the server about it.</div> : null}
           {inspection?.format === 'jwe' ? <div className="muted">An encrypted token (JWE): only its header can be read.</div> : null}
@@ -162,12 +199,65 @@ function pretty(body: string): string {
   }
 }
 
+/** Requested and granted scopes side by side after every run, with what the server dropped or added (issue 12). */
+function ScopeComparison({ entry, hasRefresh }: { entry: CurrentTokens['entry']; hasRefresh: boolean }) {
+  const requested = entry.requestedScopes ?? [];
+  // RFC 6749 §5.1: no "scope" in the response means the requested scopes were granted.
+  const granted = entry.scope !== undefined ? entry.scope.split(' ').filter(Boolean) : undefined;
+  if (!requested.length && !granted?.length) return null;
+  const effective = granted ?? requested;
+  const dropped = requested.filter((x) => !effective.includes(x));
+  const added = effective.filter((x) => !requested.includes(x));
+  const offlineDropped = requested.includes('offline_access') && (dropped.includes('offline_access') || !hasRefresh);
+  return (
+    <div data-testid="scope-comparison" style={{ margin: '8px 0' }}>
+      <table className="scope-compare">
+        <tbody>
+          <tr>
+            <th className="muted">Requested</th>
+            <td data-testid="scopes-requested">{requested.length ? requested.join(' ') : <span className="muted">(none)</span>}</td>
+          </tr>
+          <tr>
+            <th className="muted">Granted</th>
+            <td data-testid="scopes-granted">
+              {granted === undefined ? <span className="muted">not stated: the requested ones (RFC 6749 §5.1)</span> : granted.length ? granted.join(' ') : <span className="muted">(none)</span>}
+            </td>
+          </tr>
+          {dropped.length || added.length ? (
+            <tr>
+              <th className="muted">Difference</th>
+              <td data-testid="scopes-difference">
+                {dropped.length ? <span className="dropped">not granted: {dropped.join(' ')}</span> : null}
+                {dropped.length && added.length ? ' · ' : ''}
+                {added.length ? <span>also granted: {added.join(' ')}</span> : null}
+              </td>
+            </tr>
+          ) : null}
+        </tbody>
+      </table>
+      {offlineDropped ? (
+        <div className="notice warn" data-testid="offline-access-hint" style={{ marginTop: 6 }}>
+          offline_access was asked for but {hasRefresh ? 'not granted' : 'no refresh token came back'}. Many servers grant it only when the user is asked for consent: add <code>prompt=consent</code> under Extra parameters → Authorization request.
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
 export function Report({ report }: { report: NonNullable<TokenInspection['report']> }) {
   const mark = { passed: '✓', failed: '✗', not_checked: '–' } as const;
+  // A check that could not run is never counted as passing: the badge says what is still open.
+  const open = report.unverified ?? [];
+  const badge = !report.ok ? { cls: 'bad', text: 'not valid' } : open.length ? { cls: 'warn', text: `partly checked: ${open.join(', ')} not checked` } : { cls: 'ok', text: 'valid' };
+  const counts = { passed: 0, failed: 0, not_checked: 0 };
+  for (const c of report.checks) counts[c.status]++;
   return (
     <div data-testid="verification-report">
       <h3>
-        Verification <span className={`badge ${report.ok ? 'ok' : 'bad'}`} data-testid="report-summary">{report.ok ? 'valid' : 'not valid'}</span>
+        Verification <span className={`badge ${badge.cls}`} data-testid="report-summary">{badge.text}</span>{' '}
+        <span className="muted" data-testid="report-counts">
+          {counts.passed} passed · {counts.failed} failed · {counts.not_checked} not checked
+        </span>
       </h3>
       <div className="muted" style={{ marginBottom: 4 }}>
         {report.summary}
@@ -175,7 +265,7 @@ export function Report({ report }: { report: NonNullable<TokenInspection['report
       <ul className="checks">
         {report.checks.map((c) => (
           <li key={c.id} className={c.status} data-check={c.id} data-status={c.status}>
-            <span className="mark" aria-label={c.status}>
+            <span className="mark" aria-label={c.status.replace('_', ' ')}>
               {mark[c.status]}
             </span>
             <span style={{ width: 200, flexShrink: 0, fontWeight: 600 }}>{c.label}</span>
