@@ -184,16 +184,21 @@ describe.sequential('the shell in browser mode', { timeout: 120_000 }, () => {
 
   test('the Inspector verifies with a shared secret and decrypts a JWE with a keystore key', async () => {
     const secret = 'a-shared-secret-of-at-least-32-bytes!';
-    const hs = await new SignJWT({ sub: 'someone' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('10m').setIssuer('https://hs.example').sign(new TextEncoder().encode(secret));
+    const hs = await new SignJWT({ sub: 'someone' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('10m').setIssuer('https://hs.example').setAudience('api://hs').sign(new TextEncoder().encode(secret));
     await page.getByLabel(/Token \(JWT or JWE\)/).fill(hs);
     await page.getByTestId('inspector-claims').getByText('someone').waitFor();
-    await page.getByLabel('Expected audience (optional)').fill('');
     await page.getByLabel('Token kind').selectOption('any');
     await page.getByLabel('Key source').selectOption('secret');
+    await page.getByLabel('Expected issuer (optional)').fill('https://hs.example');
+    // Without an expected audience, aud is "not checked": the report says so rather than "valid".
+    await page.getByLabel('Expected audience (optional)').fill('');
     await page.getByLabel('Shared secret').fill('not the secret');
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.locator('[data-check="signature"][data-status="failed"]').waitFor();
     await page.getByLabel('Shared secret').fill(secret);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByTestId('report-summary').filter({ hasText: /partly checked: aud not checked/ }).waitFor();
+    await page.getByLabel('Expected audience (optional)').fill('api://hs');
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByTestId('report-summary').filter({ hasText: /^valid$/ }).waitFor();
 
@@ -210,6 +215,8 @@ describe.sequential('the shell in browser mode', { timeout: 120_000 }, () => {
     await page.getByLabel('Decrypt with keystore key').selectOption('inspector-enc');
     await page.getByLabel('Key source').selectOption('jwksUrl');
     await page.getByLabel('JWKS URL').fill(`${h.sandbox.issuer}/jwks`);
+    await page.getByLabel('Expected issuer (optional)').fill(h.sandbox.issuer);
+    await page.getByLabel('Expected audience (optional)').fill(API_RESOURCE);
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByTestId('inspector-decrypted').waitFor();
     expect(await page.getByTestId('inspector-decrypted').textContent()).toContain('nested JWT');

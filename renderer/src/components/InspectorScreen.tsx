@@ -32,6 +32,7 @@ export function InspectorScreen() {
   const [alias, setAlias] = useState('');
   const [secret, setSecret] = useState('');
   const [expectedAudience, setExpectedAudience] = useState('');
+  const [expectedIssuer, setExpectedIssuer] = useState('');
   const [tokenKind, setTokenKind] = useState<'any' | 'id' | 'access'>('any');
   const [decryptWith, setDecryptWith] = useState('');
   const [keys, setKeys] = useState<KeyInfo[]>([]);
@@ -74,7 +75,7 @@ export function InspectorScreen() {
         source: src,
         tokenKind,
         ...(expectedAudience.trim() ? { expectedAudience: expectedAudience.trim() } : {}),
-        ...(source === 'issuer' && issuer.trim() ? { expectedIssuer: issuer.trim() } : {}),
+        ...(source === 'issuer' ? (issuer.trim() ? { expectedIssuer: issuer.trim() } : {}) : expectedIssuer.trim() ? { expectedIssuer: expectedIssuer.trim() } : {}),
         ...(verify && decryptWith ? { decryptWith } : {}),
       });
       if (n !== seq.current) return;
@@ -215,6 +216,11 @@ export function InspectorScreen() {
           {source === 'secret' ? (
             <Field label="Shared secret" required htmlFor="inspector-secret" hint="Used for this check only; not stored.">
               <input id="inspector-secret" type="password" autoComplete="off" value={secret} onChange={(e) => setSecret(e.target.value)} />
+            </Field>
+          ) : null}
+          {source !== 'none' && source !== 'issuer' ? (
+            <Field label="Expected issuer (optional)" htmlFor="inspector-iss" hint="Without it, iss is not checked.">
+              <input id="inspector-iss" value={expectedIssuer} placeholder={typeof result?.payload?.iss === 'string' ? result.payload.iss : ''} onChange={(e) => setExpectedIssuer(e.target.value)} />
             </Field>
           ) : null}
           {source !== 'none' ? (
