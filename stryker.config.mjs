@@ -14,13 +14,13 @@ export default {
     'electron/app/redirects.ts',
     // Basic credentials encoding and client assertions
     'electron/engine/client-auth.ts',
-    'electron/engine/assertion.ts',
+    'electron/jose/sign.ts',
     // redaction of secrets in transcripts
     'electron/engine/transcript.ts',
     // ID token and JWT claim checks: iss, aud, exp, nonce, at_hash, auth_time
-    'electron/inspector/claim-checks.ts',
+    'electron/jose/claim-checks.ts',
     // the flow's own nonce comparison
-    'electron/engine/flow.ts:439-449',
+    'electron/engine/flow.ts:479-488',
   ],
   ignoreStatic: true,
   concurrency: 2,

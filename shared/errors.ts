@@ -31,6 +31,12 @@ export type ErrorCode =
   // The system browser could not be started to show a sign-in or verification page.
   | 'BROWSER_UNAVAILABLE'
   | 'DEVICE_CODE_EXPIRED'
+  // FAPI 2.0 Security Profile: a requirement the profile or the server misses (issue 14)
+  | 'FAPI_REQUIREMENT'
+  // CIBA: the backchannel authentication request expired before the user answered (issue 14)
+  | 'AUTHENTICATION_EXPIRED'
+  // A sender-constrained token bound to another key or certificate (cnf.jkt / cnf.x5t#S256, issue 14)
+  | 'TOKEN_BINDING_MISMATCH'
   // Configuration and input
   | 'INVALID_INPUT'
   | 'INVALID_PROFILE'

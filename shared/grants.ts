@@ -9,6 +9,8 @@ export const GRANT_TYPES = [
   'urn:ietf:params:oauth:grant-type:device_code',
   'urn:ietf:params:oauth:grant-type:token-exchange',
   'implicit',
+  // OpenID CIBA Core (poll mode) — issue 14
+  'urn:openid:params:grant-type:ciba',
 ] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];
 
@@ -19,7 +21,10 @@ export const GRANT_SHORT_NAMES: Record<string, GrantType> = {
   device_code: 'urn:ietf:params:oauth:grant-type:device_code',
   device: 'urn:ietf:params:oauth:grant-type:device_code',
   token_exchange: 'urn:ietf:params:oauth:grant-type:token-exchange',
+  ciba: 'urn:openid:params:grant-type:ciba',
 };
+
+export const CIBA_GRANT = 'urn:openid:params:grant-type:ciba';
 
 export function parseGrantType(value: string): GrantType | undefined {
   if ((GRANT_TYPES as readonly string[]).includes(value)) return value as GrantType;

@@ -47,6 +47,11 @@ export const OPERATION_NAMES = [
   'inspectorInspect',
   // Workspace streaming (issue 12): the sidebar paints the first page of 10,000 profiles at once
   'listWorkspacePage',
+  // Interop settings (issue 13): a key's kid, edited or reset to its thumbprint
+  'setKeyKid',
+  // Dynamic client registration (issue 14, RFC 7591/7592)
+  'registerClient',
+  'manageRegistration',
   // UI session (issue 12): reopen a run's sign-in page, a history entry's transcript
   'openRunUrl',
   'getHistoryTranscript',

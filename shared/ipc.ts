@@ -1,3 +1,4 @@
+import type { TokenBindingCheck } from './binding';
 import type { CertificateInfo } from './keys';
 import type { AuthorizationServerMetadata, TokenResponse } from './oauth';
 import * as z from 'zod';
@@ -55,8 +56,9 @@ export interface Workspace {
   profiles: ConnectionProfile[];
 }
 
-export type SecretName = 'clientSecret' | 'password' | 'refreshToken';
-export const SECRET_NAMES = ['clientSecret', 'password', 'refreshToken'] as const;
+// registrationAccessToken: RFC 7592, kept for a profile made by dynamic client registration (issue 14).
+export const SECRET_NAMES = ['clientSecret', 'password', 'refreshToken', 'registrationAccessToken'] as const;
+export type SecretName = (typeof SECRET_NAMES)[number];
 
 export interface SecretStatus {
   name: SecretName;
@@ -88,6 +90,8 @@ export interface HistoryEntry {
   has: { access: boolean; id: boolean; refresh: boolean };
   /** True while the tokens are still in the keychain. */
   stored: boolean;
+  /** DPoP / mTLS binding of the access token, checked when it was obtained (issue 14). */
+  bindings?: TokenBindingCheck[];
   /** The scopes the run asked for (the granted ones are `scope`). */
   requestedScopes?: string[];
   /** When each token was found revoked: after Revoke, or an introspection that answered active:false. */
@@ -108,13 +112,15 @@ export interface RunSummary {
 
 /** Progress of a running flow, pushed on the event channel. */
 export type RunProgress =
-  | { kind: 'browser_opened'; url: string }
+  | { kind: 'browser_opened'; url: string; /** PAR (issue 14): when the pushed request_uri expires. */ requestUriExpiresAt?: string }
   /** `authorizationUrl`: the sign-in page, shown with Copy / Open again while waiting. */
   | { kind: 'waiting_for_redirect'; redirectUri: string; expiresAt: string; authorizationUrl?: string }
   /** The browser could not be started; the run keeps waiting for the user to open `url` themselves. */
   | { kind: 'browser_failed'; url: string; message: string }
   | { kind: 'device_code'; userCode: string; verificationUri: string; verificationUriComplete?: string; expiresAt: string }
-  | { kind: 'polling'; attempt: number; intervalSeconds?: number };
+  | { kind: 'polling'; attempt: number; intervalSeconds?: number }
+  // CIBA (issue 14): the request reached the user's device; show the binding message and a countdown.
+  | { kind: 'ciba'; bindingMessage?: string; expiresAt: string; intervalSeconds: number };
 
 export type WorkbenchEvent =
   | { type: 'run.progress'; runId: string; progress: RunProgress }
@@ -138,12 +144,23 @@ export interface HttpCallResult {
   body: string;
   durationMs: number;
   transcript: TranscriptEntry[];
+  /** Revocation: the client authentication used (issue 13), with a note when the endpoint's metadata chose it. */
+  clientAuth?: EndpointClientAuth;
 }
 
 export interface IntrospectResult {
   active: boolean;
   claims: Record<string, unknown>;
+  /** The token's cnf (from introspection) against the profile's DPoP key / client certificate (issue 14). */
+  bindings?: TokenBindingCheck[];
   transcript: TranscriptEntry[];
+  /** Interop settings (issue 13): the client authentication used, with a note when the endpoint's metadata chose it. */
+  clientAuth?: EndpointClientAuth;
+}
+
+export interface EndpointClientAuth {
+  method: string;
+  note?: string;
 }
 
 export interface ApiCallResult extends HttpCallResult {
@@ -220,6 +237,14 @@ export interface ExportedConnections {
   json: string;
   groups: number;
   profiles: number;
+}
+
+/** A registration response with its secrets masked (they are in the keychain), and the exchanges (issue 14). */
+export interface RegistrationResult {
+  profile?: ConnectionProfile;
+  /** Absent after a delete. */
+  response?: Record<string, unknown>;
+  transcript: TranscriptEntry[];
 }
 
 export interface ImportReport {
@@ -383,6 +408,36 @@ export const operations = {
   listWorkspacePage: op(
     z.object({ cursor: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(10_000).default(1000), snapshot: z.string().max(100).optional() }).strict(),
   ).returns<WorkspacePage>(),
+  // Interop settings (issue 13): the kid servers look the key up by; `reset` goes back to the RFC 7638 thumbprint.
+  setKeyKid: op(
+    z
+      .union([
+        z.object({ alias: Alias, kid: z.string().min(1, 'kid must not be empty').max(256, 'kid must be at most 256 characters') }).strict(),
+        z.object({ alias: Alias, reset: z.literal(true) }).strict(),
+      ]),
+  ).returns<KeyInfo>(),
+  // --- Dynamic client registration (issue 14): register and save as a profile; read / update / delete later ---
+  registerClient: op(
+    z
+      .object({
+        issuer: z.string().trim().url().max(2048).optional(),
+        registrationEndpoint: z.string().trim().url().max(2048).optional(),
+        initialAccessToken: z.string().min(1).max(16_384).optional(),
+        grantTypes: z.array(z.enum(GRANT_TYPES)).max(20).optional(),
+        authMethod: z.enum(AUTH_METHODS).optional(),
+        redirectUrl: z.string().trim().min(1).max(2048).optional(),
+        keyAlias: Alias.optional(),
+        jwksUri: z.string().trim().url().max(2048).optional(),
+        clientName: z.string().trim().min(1).max(200).optional(),
+        scopes: z.array(z.string().min(1).max(512)).max(200).optional(),
+        profileName: z.string().trim().min(1).max(200),
+        groupId: Id.optional(),
+      })
+      .strict(),
+  ).returns<RegistrationResult>(),
+  manageRegistration: op(
+    z.object({ profileId: Id, operation: z.enum(['read', 'update', 'delete']), metadata: z.record(z.string(), z.unknown()).optional() }).strict(),
+  ).returns<RegistrationResult>(),
   // UI session (issue 12)
   /** Opens the sign-in page of a running flow again (main keeps the URL: the renderer never hands main a URL to open). */
   openRunUrl: op(z.object({ runId: RunId }).strict()).returns<{ url: string }>(),

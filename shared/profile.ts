@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { AUTH_METHODS, GRANT_TYPES } from './grants';
+import { DEFAULT_INTEROP, InteropSchema } from './interop';
 import { describeFieldIssues } from './field-labels';
 import './zod-messages';
 
@@ -59,6 +60,9 @@ export const EndpointsSchema = z.strictObject({
   userinfo: z.optional(httpUrl),
   end_session: z.optional(httpUrl),
   jwks_uri: z.optional(httpUrl),
+  // issue 14 (token side): CIBA and dynamic client registration
+  backchannel_authentication: z.optional(httpUrl),
+  registration: z.optional(httpUrl),
 });
 export type Endpoints = z.infer<typeof EndpointsSchema>;
 
@@ -98,6 +102,117 @@ export const RedirectSchema = z.strictObject({
   registerScheme: z.optional(z.boolean()),
 });
 
+// --- Authorization request features (issue 14: PAR, JAR, JARM, hybrid, OIDC request parameters, FAPI 2.0) ---
+
+export const RESPONSE_TYPES = ['code', 'code id_token', 'id_token token', 'id_token', 'token'] as const;
+export type ResponseType = (typeof RESPONSE_TYPES)[number];
+/** OAuth 2.0 Multiple Response Types / Form Post, and JARM's JWT modes. */
+export const RESPONSE_MODES = ['query', 'fragment', 'form_post', 'jwt', 'query.jwt', 'fragment.jwt', 'form_post.jwt'] as const;
+export type ResponseMode = (typeof RESPONSE_MODES)[number];
+export const PROMPT_VALUES = ['none', 'login', 'consent', 'select_account', 'create'] as const;
+
+/** OIDC Core §5.5: `{"userinfo": {...}, "id_token": {...}}`, each claim null or {essential, value, values}. */
+export const ClaimsRequestSchema = z
+  .record(z.string(), z.unknown())
+  .check(
+    z.refine((claims) => {
+      for (const [member, requests] of Object.entries(claims)) {
+        if (member !== 'userinfo' && member !== 'id_token') return false;
+        if (!requests || typeof requests !== 'object' || Array.isArray(requests)) return false;
+        for (const r of Object.values(requests as Record<string, unknown>)) {
+          if (r === null) continue;
+          if (typeof r !== 'object' || Array.isArray(r)) return false;
+          const o = r as Record<string, unknown>;
+          if (o.essential !== undefined && typeof o.essential !== 'boolean') return false;
+          if (o.values !== undefined && !Array.isArray(o.values)) return false;
+        }
+      }
+      return true;
+    }, 'must be {"userinfo": {…}, "id_token": {…}} with each claim null or {"essential": bool, "value": …, "values": […]} (OIDC Core §5.5)'),
+  );
+
+export const AuthorizationRequestSchema = z.strictObject({
+  /** RFC 9126: 'auto' pushes when the server's metadata (or FAPI 2.0) requires it. */
+  par: z._default(z.enum(['auto', 'on', 'off']), 'auto'),
+  /** Typed PAR endpoint for servers without discovery. */
+  parEndpoint: z.optional(httpUrl),
+  /** RFC 9101: send the request as a signed (and optionally encrypted) request object. */
+  requestObject: z._default(z.enum(['off', 'signed', 'encrypted']), 'off'),
+  /** Keystore alias of the request object key; absent: the client authentication key. */
+  requestObjectKeyAlias: z.optional(text(200)),
+  requestObjectAlg: z.optional(text(20)),
+  requestObjectLifetime: z._default(int(1, 3600), 300),
+  /** Put x5t / x5t#S256 of the key's certificate in the request object header. */
+  requestObjectX5t: z._default(z.boolean(), false),
+  /** A public JWK to encrypt to; absent: the server's encryption key from its JWKS. */
+  requestObjectEncryptionKey: z.optional(z.record(z.string(), z.unknown())),
+  requestObjectEncryptionAlg: z.optional(text(40)),
+  requestObjectEncryptionEnc: z.optional(text(40)),
+  /** Absent: `code` (or the implicit grant's `id_token token`). */
+  responseType: z.optional(z.enum(RESPONSE_TYPES)),
+  responseMode: z.optional(z.enum(RESPONSE_MODES)),
+  /** JARM responses encrypted to a keystore key are decrypted with it. */
+  jarmDecryptionKeyAlias: z.optional(text(200)),
+  /** OIDC Core §3.1.2.1 request parameters. */
+  prompt: z.optional(
+    text(100).check(z.refine((v) => v.split(' ').every((p) => (PROMPT_VALUES as readonly string[]).includes(p)), `space-separated values among ${PROMPT_VALUES.join(', ')}`)),
+  ),
+  maxAge: z.optional(int(0, 400 * 86_400)),
+  acrValues: z.optional(text(1024)),
+  loginHint: z.optional(text(1024)),
+  uiLocales: z.optional(text(256)),
+  claims: z.optional(ClaimsRequestSchema),
+  /** FAPI 2.0 Security Profile: turn on and check PAR, PKCE S256, strong client auth, sender-constrained tokens, RFC 9207 iss. */
+  fapi2: z._default(z.boolean(), false),
+});
+export type AuthorizationRequestConfig = z.infer<typeof AuthorizationRequestSchema>;
+export const DEFAULT_AUTHORIZATION_REQUEST: AuthorizationRequestConfig = { par: 'auto', requestObject: 'off', requestObjectLifetime: 300, requestObjectX5t: false, fapi2: false };
+
+// --- issue 14 (token side): DPoP, certificate-bound tokens, RAR, CIBA, dynamic client registration ---
+
+/** DPoP (RFC 9449): tokens bound to a key the client proves it holds on every call. */
+export const DpopSchema = z.strictObject({
+  enabled: z._default(z.boolean(), false),
+  /**
+   * Keystore alias of the proof key. Absent: the desktop app generates an ES256 key into the keystore
+   * (alias `dpop-<profile id>`) at the first run and keeps using it; the CLI signs with a fresh ES256 key per run.
+   */
+  keyAlias: z.optional(text(200)),
+  /** Proof algorithm (default: the key's). */
+  alg: z.optional(text(20)),
+  /** Send `dpop_jkt` on the authorization request, binding the code to the key (RFC 9449 §10). */
+  bindAuthorizationCode: z._default(z.boolean(), true),
+});
+export type DpopConfig = z.infer<typeof DpopSchema>;
+
+/** RFC 8705 §3: expect access tokens bound to the client certificate, and call the mTLS endpoint aliases with it. */
+export const CertificateBoundTokensSchema = z.strictObject({ enabled: z._default(z.boolean(), false) });
+
+/** One RAR authorization detail (RFC 9396 §2): an object with a string `type`. */
+export const AuthorizationDetailSchema = z.looseObject({ type: z.string().check(z.minLength(1), z.maxLength(256)) });
+export const AuthorizationDetailsSchema = z.array(AuthorizationDetailSchema).check(z.minLength(1), z.maxLength(50));
+export type AuthorizationDetail = z.infer<typeof AuthorizationDetailSchema>;
+
+/** RAR (RFC 9396): sent on the authorization request, and on the token request of client credentials and CIBA. */
+export const RarSchema = z.strictObject({ authorizationDetails: AuthorizationDetailsSchema });
+
+/** CIBA (OpenID CIBA Core, poll mode): who to ask, and what the user sees. One of the hints is needed. */
+export const CibaSchema = z.strictObject({
+  loginHint: z.optional(text(1024)),
+  loginHintToken: z.optional(text(16_384)),
+  idTokenHint: z.optional(text(16_384)),
+  bindingMessage: z.optional(text(256)),
+  userCode: z.optional(text(256)),
+  /** Seconds the request may wait for the user (`requested_expiry`). */
+  requestedExpiry: z.optional(int(1, 86_400)),
+});
+export type CibaConfig = z.infer<typeof CibaSchema>;
+
+/** Where a dynamically registered client is managed (RFC 7592); its registration access token is a keychain secret. */
+export const RegistrationSchema = z.strictObject({
+  registrationClientUri: httpUrl,
+  registeredAt: z.optional(z.string().check(z.maxLength(64))),
+});
 /**
  * An API request saved with its profile (issue 12), like a saved request in Postman: called with the
  * profile's last token — the access or the ID token — in the Authorization header or a query parameter.
@@ -149,13 +264,23 @@ export const ConnectionProfileSchema = z.strictObject({
   requestedTokenType: z.optional(text(512)),
   /** Claims for a JWT bearer assertion built by the engine (iss/sub/aud/exp filled when absent). */
   jwtBearerClaims: z.optional(z.record(z.string(), z.unknown())),
+  /** PAR, JAR, JARM, response type/mode, OIDC request parameters, FAPI 2.0 (issue 14). */
+  authorizationRequest: z._default(AuthorizationRequestSchema, DEFAULT_AUTHORIZATION_REQUEST),
   network: z._default(NetworkSchema, { insecureSkipTlsVerify: false, timeoutMs: 30_000 }),
+  /** Interop settings (issue 13): kid and certificate headers of signed assertions, Basic credentials encoding. */
+  interop: z._default(InteropSchema, DEFAULT_INTEROP),
+  // --- Sender-constrained tokens, RAR, CIBA, dynamic registration (issue 14, token side) ---
+  dpop: z.optional(DpopSchema),
+  certificateBoundTokens: z.optional(CertificateBoundTokensSchema),
+  rar: z.optional(RarSchema),
+  ciba: z.optional(CibaSchema),
+  registration: z.optional(RegistrationSchema),
   /** Saved API requests (issue 12). */
   apiRequests: z._default(z.array(ApiRequestSchema).check(z.maxLength(50)), []),
   /** Expected `aud` when verifying this profile's JWT access tokens; default: audience, else the first resource. */
   expectedAudience: z.optional(text(2048)),
-  /** Names of secrets kept in the keychain for this profile ("clientSecret", "password", "refreshToken"). */
-  secretRefs: z._default(z.array(z.enum(['clientSecret', 'password', 'refreshToken'])), []),
+  /** Names of secrets kept in the keychain for this profile ("clientSecret", "password", "refreshToken", "registrationAccessToken"). */
+  secretRefs: z._default(z.array(z.enum(['clientSecret', 'password', 'refreshToken', 'registrationAccessToken'])), []),
   createdAt: z.optional(z.string()),
   updatedAt: z.optional(z.string()),
 });

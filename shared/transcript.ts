@@ -49,4 +49,4 @@ export const SECRET_FORM_PARAMS = ['client_secret', 'password', 'code_verifier']
 /** Parameters whose values are JWTs: the signature is hidden, header and claims kept. */
 export const ASSERTION_PARAMS = ['client_assertion', 'assertion'] as const;
 /** Token-bearing parameters/fields, redacted when the user asks to hide tokens. */
-export const TOKEN_FIELDS = ['access_token', 'refresh_token', 'id_token', 'subject_token', 'actor_token', 'token', 'device_code', 'code'] as const;
+export const TOKEN_FIELDS = ['access_token', 'refresh_token', 'id_token', 'subject_token', 'actor_token', 'token', 'device_code', 'code', 'auth_req_id', /* JARM: the response JWT carries the code */ 'response'] as const;

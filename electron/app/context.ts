@@ -3,9 +3,12 @@ import type { HistoryEntry, HttpCallResult, RunSummary, TokenSet, WorkbenchEvent
 import type { ConnectionProfile, Endpoints } from '../../shared/profile';
 import { decodeToken } from '../../shared/token/decode';
 import type { BrowserOpener } from '../engine/browser';
-import { clientAuthFor, usesMutualTls, type ClientAuth } from '../engine/client-auth';
+import { clientAuthForProfile, usesMutualTls, type ClientAuth } from '../engine/client-auth';
 import { discover } from '../engine/discovery';
+import { discoverCached } from '../engine/discovery-cache';
+import { clientAuthForEndpoint, type AuthEndpoint, type EndpointAuthChoice } from '../engine/endpoint-auth';
 import { endpointsFromMetadata, stripUndefined } from '../engine/endpoints';
+import { DpopSession } from '../engine/dpop';
 import { runFlow, transcriptOfFailure, type FlowProgress, type FlowResult } from '../engine/flow';
 import { HttpClient, type HttpResponse, type NetworkSettings, type PreparedRequest } from '../engine/http';
 import { Transcript } from '../engine/transcript';
@@ -76,6 +79,18 @@ export interface ServiceContext {
     to?: 'authorization_server' | 'resource_server',
     check?: (res: HttpResponse) => void,
   ): Promise<HttpCallResult>;
+  /**
+   * Like send, for calls that carry the access token: with a DPoP proof (and one nonce retry) when the
+   * tokens are DPoP-bound, built again for the retry (issue 14).
+   */
+  sendProved(
+    t: TokenContext,
+    build: () => PreparedRequest | Promise<PreparedRequest>,
+    label: string,
+    to: 'authorization_server' | 'resource_server',
+    check?: (res: HttpResponse) => void,
+    accessToken?: string,
+  ): Promise<HttpCallResult>;
 }
 
 export type RunSecrets = { clientSecret?: string; password?: string; refreshToken?: string };
@@ -91,12 +106,20 @@ export interface TokenContext {
   profile: ConnectionProfile;
   entry: StoredHistoryEntry;
   tokens: TokenSet;
+  /** The client secret, for naming encoding differences in errors; never sent to the renderer. */
+  clientSecret?: string;
   http: HttpClient;
   transcript: Transcript;
   endpoints: Endpoints;
   auth(): ClientAuth;
+  /** Introspection and revocation: the method their metadata accepts when the profile's is not listed (issue 13). */
+  authFor(endpoint: AuthEndpoint): Promise<{ auth: ClientAuth; choice: EndpointAuthChoice }>;
   endpoint(name: keyof Endpoints, what: string): string;
   ctx(url: string): { clientId: string; issuer: string | undefined; endpoint: string; tokenEndpoint: string | undefined; transcript: Transcript };
+  /** DPoP proofs with the profile's key, when the tokens are DPoP-bound (issue 14). */
+  dpop?: DpopSession;
+  /** The client certificate presented on the connection (mutual TLS), PEM. */
+  tlsCertPem?: string;
 }
 
 export function createServiceContext(
@@ -211,6 +234,7 @@ export function createServiceContext(
           endpoints: result.endpoints,
           ...(result.nonce ? { nonce: result.nonce } : {}),
           ...(result.metadata?.issuer ?? profile.issuer ? { issuer: result.metadata?.issuer ?? profile.issuer } : {}),
+          ...(result.bindings?.length ? { bindings: result.bindings } : {}),
           requestedScopes: profile.scopes,
         },
         tokens,
@@ -250,24 +274,35 @@ export function createServiceContext(
       const http = new HttpClient(config.network, transcript);
       let endpoints: Endpoints = { ...(entry.endpoints ?? {}) };
       if (Object.keys(endpoints).length === 0 && profile.issuer && profile.discovery) {
-        endpoints = endpointsFromMetadata(await discover(http, profile.issuer), usesMutualTls(profile.clientAuth.method));
+        endpoints = endpointsFromMetadata(await discover(http, profile.issuer), usesMutualTls(profile.clientAuth.method) || profile.certificateBoundTokens?.enabled === true);
       }
       endpoints = { ...endpoints, ...stripUndefined(profile.endpoints) };
-      const auth = (): ClientAuth =>
-        clientAuthFor({
-          method: profile.clientAuth.method,
-          clientSecret: config.inputs.clientSecret,
-          signingKey: config.inputs.signingKey,
-          signingAlg: profile.clientAuth.signingAlg,
-          assertion: { audience: profile.clientAuth.assertionAudience, lifetimeSeconds: profile.clientAuth.assertionLifetime, x5t: profile.clientAuth.x5t },
-        });
+      const auth = (): ClientAuth => clientAuthForProfile(profile, config.inputs);
+      const authFor = async (which: AuthEndpoint) => {
+        // Metadata through the process-wide discovery cache: usually no request at all.
+        const metadata = profile.issuer && profile.discovery ? await discoverCached(http, profile.issuer, { network: config.network, transcript }).catch(() => undefined) : undefined;
+        return clientAuthForEndpoint(profile, metadata, which, { ...config.inputs, tlsClientCertificate: Boolean(config.network.tls?.cert) }, transcript);
+      };
       const endpoint = (name: keyof Endpoints, what: string) => {
         const url = endpoints[name];
         if (!url) throw new WorkbenchError('MISSING_CONFIGURATION', `no ${what} endpoint: the server does not publish one; type it in the profile`);
         return url;
       };
       const ctx = (url: string) => ({ clientId: profile.clientId, issuer: entry.issuer ?? profile.issuer, endpoint: url, tokenEndpoint: endpoints.token, transcript });
-      return { profile, entry, tokens, http, transcript, endpoints, auth, endpoint, ctx };
+      const isDpop = /^dpop$/i.test(tokens.token_type);
+      if (isDpop && !config.inputs.dpopKey) throw new WorkbenchError('MISSING_CONFIGURATION', 'these tokens are DPoP-bound: turn DPoP on in the profile, with the key they were bound to');
+      const dpop = isDpop && config.inputs.dpopKey ? new DpopSession(config.inputs.dpopKey, transcript) : undefined;
+      return { profile, entry, tokens, ...(config.inputs.clientSecret !== undefined ? { clientSecret: config.inputs.clientSecret } : {}), http, transcript, endpoints, auth, authFor, endpoint, ctx, ...(dpop ? { dpop } : {}), ...(config.network.tls?.cert ? { tlsCertPem: config.network.tls.cert } : {}) };
+    },
+    async sendProved(t, build, label, to, check, accessToken) {
+      if (!t.dpop) return c.send(t.http, t.transcript, await build(), label, to, check);
+      try {
+        const res = await t.dpop.send(t.http, build, { label, to }, accessToken);
+        check?.(res);
+        return { status: res.status, headers: res.headers, body: res.body, durationMs: Math.round(res.durationMs), transcript: t.transcript.entries };
+      } finally {
+        await t.http.close();
+      }
     },
     async send(http, transcript, req, label, to = 'authorization_server', check) {
       try {

@@ -1,6 +1,6 @@
 import { WorkbenchError } from '../../shared/errors';
 import type { ConnectionProfile } from '../../shared/profile';
-import type { AssertionSigner, SigningKey } from '../engine/assertion';
+import type { AssertionSigner, SigningKey } from '../jose/sign';
 import type { FlowConfig, FlowInputs } from '../engine/flow';
 import type { TlsSettings } from '../engine/http';
 import { profileSecretAccount, type SecretStore } from '../secrets/secret-store';
@@ -61,6 +61,21 @@ export async function resolveFlowConfig(
   }
   if (profile.grantType === 'urn:ietf:params:oauth:grant-type:jwt-bearer' && !inputs.assertion && !inputs.assertionSigner) {
     inputs.assertionSigner = jwtBearerSigner(inputs, auth.keyAlias ? await keyFromStore(auth.keyAlias, auth.signingAlg) : undefined);
+  }
+
+  // Request objects (RFC 9101) and JARM decryption (issue 14): keys from the keystore, for this run only.
+  const ar = profile.authorizationRequest;
+  if (ar.requestObject !== 'off' && !inputs.requestObjectKey) {
+    const alias = ar.requestObjectKeyAlias ?? auth.keyAlias;
+    if (alias) inputs.requestObjectKey = await keyFromStore(alias, ar.requestObjectAlg ?? auth.signingAlg);
+    else if (!inputs.signingKey) throw new WorkbenchError('MISSING_CONFIGURATION', 'a request object needs a signing key: a keystore alias or a key file');
+  }
+  if (ar.jarmDecryptionKeyAlias && !inputs.jarmDecryptionKey) inputs.jarmDecryptionKey = (await keyFromStore(ar.jarmDecryptionKeyAlias)).key;
+  // DPoP (issue 14): the profile's keystore key, else a fresh ES256 key for this run only.
+  if (profile.dpop?.enabled && !inputs.dpopKey) {
+    const dpop = await import('../engine/dpop');
+    const alias = profile.dpop.keyAlias;
+    inputs.dpopKey = alias ? await dpop.dpopKeyFromSigningKey(await keyFromStore(alias, profile.dpop.alg), `keystore:${alias}`, profile.dpop.alg) : await dpop.generateDpopKey(profile.dpop.alg ?? 'ES256');
   }
 
   const tls: TlsSettings = {};

@@ -9,6 +9,7 @@ import { importExportHandlers } from './handlers/import-export';
 import { inspectorHandlers } from './handlers/inspector';
 import { keystoreHandlers } from './handlers/keystore';
 import { runHandlers } from './handlers/runs';
+import { registrationHandlers } from './handlers/registration';
 import { secretHandlers } from './handlers/secrets';
 import { sessionHandlers } from './handlers/session';
 import { tokenHandlers } from './handlers/tokens';
@@ -64,6 +65,7 @@ export function createAppService(options: AppServiceOptions): AppService {
     ...keystoreHandlers(c),
     ...inspectorHandlers(c),
     ...workspacePageHandlers(c),
+    ...registrationHandlers(c),
     ...sessionHandlers(c),
   };
 

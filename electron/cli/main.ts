@@ -6,6 +6,7 @@ const USAGE = `tokenbench — OAuth 2.0 / OpenID Connect tokens from the command
 
 Usage:
   tokenbench token [ISSUER_URL] [flags]       get a token (every grant and client-authentication method)
+  tokenbench register ISSUER_URL [flags]      dynamic client registration (RFC 7591/7592), --save NAME as a profile
   tokenbench profiles list|show|save|delete   saved connection profiles (shared with the desktop app)
   tokenbench keys ...                         keystore: generate, import, certificates, JWKS export
   tokenbench assertion --key ALIAS ...        sign a JWT (client assertion, JWT bearer, ad hoc)
@@ -59,6 +60,7 @@ function asksForHelp(argv: string[]): boolean {
 const COMMANDS: Record<string, () => Promise<Command>> = {
   token: async () => (await import('./commands/token')).tokenCommand,
   profiles: async () => (await import('./commands/profiles')).profilesCommand,
+  register: async () => (await import('./commands/register')).registerCommand,
   sandbox: async () => (await import('./commands/sandbox')).sandboxCommand,
   keys: async () => (await import('./commands/keys')).keysCommand,
   assertion: async () => (await import('./commands/keys')).assertionCommand,
@@ -98,7 +100,9 @@ async function main(argv: string[]): Promise<number> {
 export function describeFailure(err: unknown): { line: string; code: number } {
   if (err instanceof UsageError) return { line: `tokenbench: ${err.message}`, code: 2 };
   if (err instanceof ResponseBodyError) {
-    return { line: `tokenbench: ${err.error}${err.error_description ? `: ${err.error_description}` : ''} (HTTP ${err.status})`, code: 1 };
+    // What the engine could tell about the failure (Basic encoding, assertion kid: electron/engine/failure-hints).
+    const hints = Array.isArray(err.details?.hints) ? ` — ${(err.details.hints as string[]).join('; ')}` : '';
+    return { line: `tokenbench: ${err.error}${err.error_description ? `: ${err.error_description}` : ''}${hints} (HTTP ${err.status})`, code: 1 };
   }
   if (err instanceof WorkbenchError) return { line: `tokenbench: ${err.message} [${err.code}]`, code: 1 };
   return { line: `tokenbench: unexpected error: ${err instanceof Error ? err.message : String(err)}`, code: 1 };

@@ -1,6 +1,8 @@
 import { WorkbenchError } from '../../shared/errors';
 import { HMAC_ALGS, type AuthMethod } from '../../shared/grants';
-import { signAssertion, type SigningKey } from './assertion';
+import type { BasicEncoding } from '../../shared/interop';
+import type { ConnectionProfile } from '../../shared/profile';
+import { signAssertion, type JwtHeaderOptions, type SigningKey } from '../jose/sign';
 import type { Transcript } from './transcript';
 
 export interface ClientAuthContext {
@@ -20,16 +22,31 @@ export interface ClientAuthContext {
 export type ClientAuth = (ctx: ClientAuthContext, body: URLSearchParams, headers: Record<string, string>) => Promise<void> | void;
 
 /** RFC 6749 §2.3.1: id and secret are form-urlencoded before base64 (oauth4webapi's formUrlEncode). */
-function formUrlEncode(value: string): string {
+export function formUrlEncode(value: string): string {
   return encodeURIComponent(value).replace(/(?:[-_.!~*'()]|%20)/g, (c) => FORM_ESCAPES[c] as string);
 }
 const FORM_ESCAPES: Record<string, string> = { '%20': '+' };
 for (const c of "-_.!~*'()") FORM_ESCAPES[c] = `%${c.charCodeAt(0).toString(16).toUpperCase()}`;
 
-export function ClientSecretBasic(secret: string): ClientAuth {
+/**
+ * True when form-urlencoding changes the id or the secret, so the two Basic encodings send different
+ * credentials (an id with "-", "." or "_" does; plain letters and digits do not).
+ */
+export function basicEncodingsDiffer(clientId: string, secret: string): boolean {
+  return formUrlEncode(clientId) !== clientId || formUrlEncode(secret) !== secret;
+}
+
+/**
+ * `encoding` 'form' (default) follows RFC 6749 §2.3.1; 'raw' sends id and secret as they are, as
+ * Postman and oauth2c do, for servers that do not decode them. A raw id may not contain ":".
+ */
+export function ClientSecretBasic(secret: string, encoding: BasicEncoding = 'form'): ClientAuth {
   return (ctx, _body, headers) => {
     ctx.transcript?.addSecret(secret);
-    const credentials = Buffer.from(`${formUrlEncode(ctx.clientId)}:${formUrlEncode(secret)}`).toString('base64');
+    if (encoding === 'raw' && ctx.clientId.includes(':'))
+      throw new WorkbenchError('INVALID_INPUT', 'a client id with ":" cannot be sent with the raw Basic encoding (RFC 7617 splits at the first ":"); use basic encoding "form"');
+    const encode = encoding === 'raw' ? (v: string) => v : formUrlEncode;
+    const credentials = Buffer.from(`${encode(ctx.clientId)}:${encode(secret)}`).toString('base64');
     ctx.transcript?.addSecret(credentials);
     headers.authorization = `Basic ${credentials}`;
   };
@@ -50,6 +67,8 @@ export interface AssertionOptions {
   /** Header thumbprints of the key's certificate (private_key_jwt only). */
   x5t?: boolean;
   x5tS256?: boolean;
+  /** kid mode and further certificate headers (electron/jose/sign); x5t/x5tS256 above add to them. */
+  header?: JwtHeaderOptions;
 }
 
 function assertionAudience(ctx: ClientAuthContext, opts: AssertionOptions): string {
@@ -70,8 +89,10 @@ export function ClientSecretJwt(secret: string, alg: string = 'HS256', opts: Ass
   if (!(HMAC_ALGS as readonly string[]).includes(alg)) throw new WorkbenchError('INVALID_INPUT', `client_secret_jwt signs with ${HMAC_ALGS.join(', ')}, not ${alg}`);
   return async (ctx, body) => {
     ctx.transcript?.addSecret(secret);
+    // A shared secret has no kid of its own nor a thumbprint: only a custom kid applies.
+    const kid = opts.header?.kid === 'custom' ? { kid: 'custom' as const, customKid: opts.header.customKid } : { kid: 'none' as const };
     const jwt = await signAssertion(
-      { claims: { iss: ctx.clientId, sub: ctx.clientId, aud: assertionAudience(ctx, opts), lifetimeSeconds: opts.lifetimeSeconds ?? 60 } },
+      { header: kid, claims: { iss: ctx.clientId, sub: ctx.clientId, aud: assertionAudience(ctx, opts), lifetimeSeconds: opts.lifetimeSeconds ?? 60 } },
       { secret, alg },
     );
     await addAssertion(ctx, body, jwt);
@@ -82,13 +103,19 @@ export function PrivateKeyJwt(key: SigningKey, opts: AssertionOptions = {}): Cli
   return async (ctx, body) => {
     const jwt = await signAssertion(
       {
-        header: { x5t: opts.x5t, x5tS256: opts.x5tS256 ?? opts.x5t },
+        header: assertionHeader(opts),
         claims: { iss: ctx.clientId, sub: ctx.clientId, aud: assertionAudience(ctx, opts), lifetimeSeconds: opts.lifetimeSeconds ?? 60 },
       },
       key,
     );
     await addAssertion(ctx, body, jwt);
   };
+}
+
+/** The header of an assertion signed with a key pair: the profile's kid mode and certificate headers. */
+export function assertionHeader(opts: Pick<AssertionOptions, 'x5t' | 'x5tS256' | 'header'>): JwtHeaderOptions {
+  const h = opts.header ?? {};
+  return { ...h, x5t: Boolean(h.x5t || opts.x5t), x5tS256: Boolean(h.x5tS256 || (opts.x5tS256 ?? opts.x5t)), x5c: Boolean(h.x5c) };
 }
 
 /** RFC 8705: the certificate is presented on the TLS connection; the body names the client. */
@@ -112,6 +139,8 @@ export interface ClientCredentialsMaterial {
   /** For client_secret_jwt: HS256/384/512. */
   signingAlg?: string;
   assertion?: AssertionOptions;
+  /** client_secret_basic: form-urlencoded (default) or raw. */
+  basicEncoding?: BasicEncoding;
 }
 
 /** Picks the strategy for a configured method, checking that what it needs is there. */
@@ -122,7 +151,7 @@ export function clientAuthFor(material: ClientCredentialsMaterial): ClientAuth {
   };
   switch (material.method) {
     case 'client_secret_basic':
-      return ClientSecretBasic(needSecret());
+      return ClientSecretBasic(needSecret(), material.basicEncoding);
     case 'client_secret_post':
       return ClientSecretPost(needSecret());
     case 'client_secret_jwt':
@@ -140,4 +169,27 @@ export function clientAuthFor(material: ClientCredentialsMaterial): ClientAuth {
 
 export function usesMutualTls(method: AuthMethod): boolean {
   return method === 'tls_client_auth' || method === 'self_signed_tls_client_auth';
+}
+
+/** The profile's client authentication with what this run has (secret, key): one place for the engine, the app and the CLI. */
+export function clientAuthMaterial(profile: ConnectionProfile, inputs: { clientSecret?: string; signingKey?: SigningKey }, method: AuthMethod = profile.clientAuth.method): ClientCredentialsMaterial {
+  const a = profile.clientAuth;
+  const i = profile.interop;
+  return {
+    method,
+    clientSecret: inputs.clientSecret,
+    signingKey: inputs.signingKey,
+    signingAlg: a.signingAlg,
+    basicEncoding: i.basicEncoding,
+    assertion: {
+      audience: a.assertionAudience,
+      lifetimeSeconds: a.assertionLifetime,
+      x5t: a.x5t,
+      header: { kid: i.kid, ...(i.customKid !== undefined ? { customKid: i.customKid } : {}), x5t: i.x5t, x5tS256: i.x5tS256, x5c: i.x5c },
+    },
+  };
+}
+
+export function clientAuthForProfile(profile: ConnectionProfile, inputs: { clientSecret?: string; signingKey?: SigningKey }, method?: AuthMethod): ClientAuth {
+  return clientAuthFor(clientAuthMaterial(profile, inputs, method));
 }

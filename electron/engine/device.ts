@@ -64,11 +64,18 @@ export function processDeviceAuthorizationResponse(res: HttpResponse): DeviceAut
 /** What a polling response means for the loop (RFC 8628 §3.5). */
 export type PollOutcome = { kind: 'pending' } | { kind: 'slow_down' };
 
-export function classifyPollError(err: unknown): PollOutcome | undefined {
+/** How an expired poll is reported: the device flow's code, or CIBA's request (issue 14). */
+export interface PollExpiry {
+  code: 'DEVICE_CODE_EXPIRED' | 'AUTHENTICATION_EXPIRED';
+  message: string;
+}
+export const DEVICE_CODE_EXPIRY: PollExpiry = { code: 'DEVICE_CODE_EXPIRED', message: 'the device code expired before the user finished signing in' };
+
+export function classifyPollError(err: unknown, expiry: PollExpiry = DEVICE_CODE_EXPIRY): PollOutcome | undefined {
   if (!(err instanceof ResponseBodyError)) return undefined;
   if (err.error === 'authorization_pending') return { kind: 'pending' };
   if (err.error === 'slow_down') return { kind: 'slow_down' };
-  if (err.error === 'expired_token') throw new WorkbenchError('DEVICE_CODE_EXPIRED', 'the device code expired before the user finished signing in', { cause: err });
+  if (err.error === 'expired_token') throw new WorkbenchError(expiry.code, expiry.message, { cause: err });
   if (err.error === 'access_denied') throw new WorkbenchError('AUTHORIZATION_DENIED', `the user denied the request${err.error_description ? `: ${err.error_description}` : ''}`, { cause: err });
   return undefined;
 }

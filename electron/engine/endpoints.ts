@@ -17,6 +17,8 @@ export function endpointsFromMetadata(m: AuthorizationServerMetadata, mutualTls 
     userinfo: m.userinfo_endpoint,
     end_session: m.end_session_endpoint,
     jwks_uri: m.jwks_uri,
+    backchannel_authentication: typeof m.backchannel_authentication_endpoint === 'string' ? m.backchannel_authentication_endpoint : undefined,
+    registration: typeof m.registration_endpoint === 'string' ? m.registration_endpoint : undefined,
   });
   const a = m.mtls_endpoint_aliases;
   if (!mutualTls || !a) return endpoints;
@@ -28,6 +30,7 @@ export function endpointsFromMetadata(m: AuthorizationServerMetadata, mutualTls 
       introspection: a.introspection_endpoint,
       revocation: a.revocation_endpoint,
       userinfo: a.userinfo_endpoint,
+      backchannel_authentication: a.backchannel_authentication_endpoint,
     }),
   };
 }
@@ -50,7 +53,8 @@ export async function resolveEndpoints(http: HttpClient, profile: ConnectionProf
   let endpoints: Endpoints = {};
   if (profile.discovery && profile.issuer) {
     metadata = cached ? await discoverCached(http, profile.issuer, { ...cached, ...(signal ? { signal } : {}) }) : await discover(http, profile.issuer, signal);
-    endpoints = endpointsFromMetadata(metadata, usesMutualTls(profile.clientAuth.method));
+    // Certificate-bound tokens (RFC 8705 §3) are obtained and used on the mTLS aliases too.
+    endpoints = endpointsFromMetadata(metadata, usesMutualTls(profile.clientAuth.method) || profile.certificateBoundTokens?.enabled === true);
   } else if (profile.discovery && !profile.issuer && !profile.endpoints.token) {
     throw new WorkbenchError('MISSING_CONFIGURATION', 'set an issuer URL for discovery, or type the token endpoint');
   }

@@ -2,8 +2,8 @@ import { calculateJwkThumbprint, exportJWK } from 'jose';
 import { WorkbenchError } from '../../shared/errors';
 import { algorithmsFor, describePrivateKey } from '../keystore/algorithms';
 import { parseKeyFile } from '../keystore/key-import';
+import type { SigningKey } from '../jose/sign';
 import { FILE_CAPS, readBoundedFile } from '../storage/bounded-file';
-import type { SigningKey } from './assertion';
 
 /**
  * A signing key read from a PEM, JWK or PKCS#12 file for one run
@@ -18,7 +18,9 @@ export async function loadSigningKeyFile(path: string, alg?: string, passphrase?
   const allowed = algorithmsFor(describePrivateKey(parsed.privateKey));
   const chosen = alg ?? parsed.alg ?? allowed[0]!;
   if (!(allowed as string[]).includes(chosen)) throw new WorkbenchError('INVALID_INPUT', `${path} cannot sign with ${chosen}; it signs with ${allowed.join(', ')}`);
+  // The file's own kid (a JWK's) or none: a PEM has no kid, and inventing one (the thumbprint) made servers that
+  // select keys by kid refuse keys they had registered under another. `--kid thumbprint` asks for it explicitly.
   // RFC 7638 uses only the public members, so the private JWK gives the same thumbprint.
-  const kid = parsed.kid ?? (await calculateJwkThumbprint(await exportJWK(parsed.privateKey)));
-  return { key: parsed.privateKey, alg: chosen, kid };
+  const thumbprint = await calculateJwkThumbprint(await exportJWK(parsed.privateKey));
+  return { key: parsed.privateKey, alg: chosen, ...(parsed.kid !== undefined ? { kid: parsed.kid } : {}), thumbprint };
 }

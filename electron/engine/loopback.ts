@@ -13,11 +13,18 @@ export interface LoopbackOptions {
 
 export interface LoopbackWaitOptions {
   state: string;
+  /**
+   * JARM: the state travels inside the signed `response` JWT, so a request carrying
+   * `response` is accepted here and its state checked by the engine after verification.
+   */
+  stateInResponseJwt?: boolean;
   timeoutMs: number;
   signal?: AbortSignal;
 }
 
 const FRAGMENT_MARK = 'tokenbench_fragment';
+/** A form_post body (an authorization response, perhaps a JARM JWT) is small; more is refused. */
+export const MAX_FORM_POST_BYTES = 64 * 1024;
 
 /**
  * RFC 8252 loopback redirect receiver. It binds 127.0.0.1 before the browser
@@ -25,11 +32,14 @@ const FRAGMENT_MARK = 'tokenbench_fragment';
  * that carries the flow's `state`. A request with another state, or none, is
  * answered with an error page and ignored: any local process can reach the
  * port, and none of them may cancel a sign-in by guessing it.
+ * A form POST on the path (response_mode=form_post, and the fragment relay)
+ * is read up to MAX_FORM_POST_BYTES and handled like a query.
  */
 export class LoopbackRedirectListener {
   private settle?: (outcome: { params: URLSearchParams } | { error: WorkbenchError }) => void;
   private readonly pending: URLSearchParams[] = [];
   private expectedState?: string;
+  private stateInResponseJwt = false;
   private closed = false;
   /** Requests answered and ignored for a missing or wrong state (shown in the timeout's message). */
   private ignored = 0;
@@ -83,6 +93,7 @@ export class LoopbackRedirectListener {
   /** Resolves with the authorization response parameters of the first request carrying the expected state. */
   wait(opts: LoopbackWaitOptions): Promise<URLSearchParams> {
     this.expectedState = opts.state;
+    this.stateInResponseJwt = opts.stateInResponseJwt ?? false;
     return new Promise<URLSearchParams>((resolve, reject) => {
       const timer = setTimeout(
         () =>
@@ -108,7 +119,7 @@ export class LoopbackRedirectListener {
       this.settle = finish;
       // Responses that arrived before the flow said which state it expects are held; only the one
       // with that state is taken, the others are dropped as the handler would have ignored them.
-      const early = this.pending.find((p) => p.get('state') === opts.state);
+      const early = this.pending.find((p) => this.carriesExpectedState(p));
       this.pending.length = 0;
       if (early) finish({ params: early });
     });
@@ -127,17 +138,34 @@ export class LoopbackRedirectListener {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname !== this.path) return page(res, 404, 'Not found', 'This is the Token Workbench redirect listener.');
+    if (req.method === 'POST') {
+      readFormBody(req).then(
+        (params) => this.receive(params, res),
+        (err: WorkbenchError & { status?: number }) => page(res, err.status ?? 400, 'Not accepted', err.message),
+      );
+      return;
+    }
     if (req.method !== 'GET') {
-      res.setHeader('allow', 'GET');
-      return page(res, 405, 'Method not allowed', 'The redirect listener accepts only GET.');
+      res.setHeader('allow', 'GET, POST');
+      return page(res, 405, 'Method not allowed', 'The redirect listener accepts only GET and a form POST.');
     }
     const params = url.searchParams;
-    if (this.fragment && !params.has(FRAGMENT_MARK) && !params.has('state') && !params.has('error')) return fragmentRelay(res, this.path);
+    if (this.fragment && !params.has(FRAGMENT_MARK) && !params.has('state') && !params.has('error') && !params.has('response')) return fragmentRelay(res, this.path);
+    this.receive(params, res);
+  }
+
+  /** The flow's state, in the query/form, or (JARM) inside the signed response; an encrypted one is checked by the engine. */
+  private carriesExpectedState(params: URLSearchParams): boolean {
+    const jarm = this.stateInResponseJwt && params.has('response') ? jarmState(params.get('response') as string) : undefined;
+    const received = jarm === undefined ? params.get('state') : jarm.encrypted ? this.expectedState : jarm.state;
+    return received === this.expectedState;
+  }
+
+  private receive(params: URLSearchParams, res: ServerResponse): void {
     params.delete(FRAGMENT_MARK);
     if (this.closed) return page(res, 410, 'Already done', 'This sign-in has already completed. You can close this tab.');
 
-    const state = params.get('state');
-    if (this.expectedState !== undefined && state !== this.expectedState) {
+    if (this.expectedState !== undefined && !this.carriesExpectedState(params)) {
       // Any local process can reach this port: a request without the flow's state is answered and
       // ignored, never allowed to end the sign-in the user is still completing in the browser.
       this.ignored++;
@@ -168,14 +196,78 @@ function page(res: ServerResponse, status: number, title: string, text: string):
   res.end(body);
 }
 
-/** Implicit responses live in the fragment; this page moves them into a query the listener can read. */
+/**
+ * JARM: the state inside a signed response, read without verifying it, only to
+ * ignore responses that are not for this flow (the engine verifies the JWT and
+ * checks the state again). An encrypted response cannot be read here: undefined.
+ */
+function jarmState(response: string): { encrypted: true } | { encrypted: false; state?: string } {
+  const parts = response.split('.');
+  if (parts.length === 5) return { encrypted: true };
+  if (parts.length !== 3) return { encrypted: false };
+  try {
+    const payload = JSON.parse(Buffer.from(parts[1] as string, 'base64url').toString('utf8')) as { state?: unknown };
+    return typeof payload.state === 'string' ? { encrypted: false, state: payload.state } : { encrypted: false };
+  } catch {
+    return { encrypted: false };
+  }
+}
+
+/**
+ * Reads an application/x-www-form-urlencoded body, refusing other types (415)
+ * and anything over MAX_FORM_POST_BYTES (413) without buffering it.
+ */
+function readFormBody(req: IncomingMessage): Promise<URLSearchParams> {
+  return new Promise((resolve, reject) => {
+    const fail = (status: number, message: string) => {
+      req.resume();
+      reject(Object.assign(new WorkbenchError('INVALID_INPUT', message), { status }));
+    };
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/x-www-form-urlencoded') return fail(415, 'The redirect listener accepts only form posts (application/x-www-form-urlencoded).');
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_FORM_POST_BYTES) return fail(413, 'The posted response is too large.');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > MAX_FORM_POST_BYTES) {
+        done = true;
+        chunks.length = 0;
+        return fail(413, 'The posted response is too large.');
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (done) return;
+      done = true;
+      resolve(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+    });
+    req.on('error', (err) => {
+      if (done) return;
+      done = true;
+      reject(Object.assign(new WorkbenchError('INVALID_INPUT', `the form post failed: ${err.message}`), { status: 400 }));
+    });
+  });
+}
+
+/**
+ * Fragment responses (implicit, hybrid, fragment.jwt) never reach a server: this page
+ * posts the fragment back to the listener as a form, so the response does not stay
+ * in the browser's history. Only this exact script may run (CSP hash); it reads the
+ * fragment as data and the listener still checks the state.
+ */
 function fragmentRelay(res: ServerResponse, path: string): void {
-  const script = `location.replace(${JSON.stringify(path)} + '?${FRAGMENT_MARK}=1&' + location.hash.slice(1));`;
+  const script = `(function(){var f=document.createElement('form');f.method='POST';f.action=${JSON.stringify(path)};var p=new URLSearchParams(location.hash.slice(1));p.set(${JSON.stringify(FRAGMENT_MARK)},'1');p.forEach(function(v,k){var i=document.createElement('input');i.type='hidden';i.name=k;i.value=v;f.appendChild(i);});document.body.appendChild(f);history.replaceState(null,'',location.pathname);f.submit();})();`;
+  const hash = process.getBuiltinModule('node:crypto').createHash('sha256').update(script).digest('base64');
   res.writeHead(200, {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
     'referrer-policy': 'no-referrer',
+    'content-security-policy': `default-src 'none'; script-src 'sha256-${hash}'; form-action 'self'`,
     connection: 'close',
   });
-  res.end(`<!doctype html><html><head><meta charset="utf-8"><title>Token Workbench</title></head><body><script>${script}</script><noscript>JavaScript is needed to pass the implicit-flow response to Token Workbench.</noscript></body></html>`);
+  res.end(`<!doctype html><html><head><meta charset="utf-8"><title>Token Workbench</title></head><body><script>${script}</script><noscript>JavaScript is needed to pass a fragment response to Token Workbench.</noscript></body></html>`);
 }

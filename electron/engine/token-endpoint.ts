@@ -24,7 +24,7 @@ export function scopeParams(opts: { scopes?: readonly string[]; audience?: strin
 }
 
 /** Parameters the engine sets itself; an extra parameter may not silently replace them. */
-const RESERVED = new Set(['grant_type', 'client_id', 'client_secret', 'client_assertion', 'client_assertion_type', 'code_verifier', 'redirect_uri', 'code', 'refresh_token', 'device_code']);
+const RESERVED = new Set(['grant_type', 'client_id', 'client_secret', 'client_assertion', 'client_assertion_type', 'code_verifier', 'redirect_uri', 'code', 'refresh_token', 'device_code', 'auth_req_id']);
 
 /**
  * Builds a form POST to an endpoint of the authorization server, client

@@ -1,4 +1,4 @@
-import type { SigningKey } from '../engine/assertion';
+import type { SigningKey } from '../jose/sign';
 
 /**
  * Keys for `--keystore ALIAS`. Typed structurally so the inspector does not

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { WorkbenchError } from '../../shared/errors';
 import { withFileLock } from '../storage/locked-file';
 import type { AsymmetricAlg } from '../../shared/grants';
-import type { SigningKey } from '../engine/assertion';
+import type { SigningKey } from '../jose/sign';
 import type { SecretStore } from '../secrets/secret-store';
 import { algorithmsFor, describePrivateKey, generatePrivateKey, isAsymmetricAlg, type KeyKind } from './algorithms';
 import { certificateInfo, certificatesToPem, chainForKey, createSelfSignedCertificate, readCertificates } from './certificates';
@@ -96,6 +96,11 @@ export class Keystore {
     });
   }
 
+  /** Back to the default kid: the RFC 7638 thumbprint, as `keys jwks` exports it. */
+  resetKid(alias: string): Promise<KeyInfo> {
+    return this.update(alias, async (record) => ({ ...record, kid: await calculateJwkThumbprint(record.publicJwk as JWK) }));
+  }
+
   /** Sets the algorithm used when a caller asks for none. */
   setAlg(alias: string, alg: AsymmetricAlg): Promise<KeyInfo> {
     return this.update(alias, (record) => ({ ...record, alg: checkAlg(alg, kindOf(record)) }));
@@ -175,6 +180,7 @@ export class Keystore {
       key: await this.privateKey(record),
       alg: chosen,
       kid: record.kid,
+      thumbprint: await calculateJwkThumbprint(record.publicJwk as JWK),
       ...(leaf ? { x5t: leaf.x5t, x5tS256: leaf.x5tS256, x5c: record.certificates } : {}),
     };
   }

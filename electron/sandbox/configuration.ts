@@ -7,6 +7,7 @@ import { oidcErrors } from './loader';
 import { certificateAuthorized, certificateSubjectMatches, getCertificate } from './mtls';
 import * as pages from './pages';
 import { resourceServerInfo } from './resources';
+import { backchannelRequestTtl, defaultResourceForRar, modernFeatures, type ModernFeatureInput } from './sender-constrained';
 import type { SandboxSigningKey } from './types';
 
 const DEVICE_CODE_TTL = 600;
@@ -23,6 +24,9 @@ export const ROUTES = {
   end_session: '/session/end',
   jwks: '/jwks',
   pushed_authorization_request: '/request',
+  // issue 14 (token side)
+  backchannel_authentication: '/backchannel',
+  registration: '/reg',
 } as const;
 /** Endpoints also served on the mTLS listener, advertised as RFC 8705 §5 endpoint aliases. */
 const MTLS_ALIASES = {
@@ -32,6 +36,7 @@ const MTLS_ALIASES = {
   device_authorization_endpoint: ROUTES.device_authorization,
   userinfo_endpoint: ROUTES.userinfo,
   pushed_authorization_request_endpoint: ROUTES.pushed_authorization_request,
+  backchannel_authentication_endpoint: ROUTES.backchannel_authentication,
 };
 
 export interface ConfigurationInput {
@@ -39,9 +44,15 @@ export interface ConfigurationInput {
   clients: Record<string, unknown>[];
   /** The provider's own signing keys (ID tokens, JWT access tokens). */
   signingKeys: SandboxSigningKey[];
+  /** The provider's decryption keys (encrypted request objects, issue 14). */
+  encryptionKeys?: SandboxSigningKey[];
   accounts: AccountDirectory;
   accessTokenTtl: number;
   mtlsOrigin: string;
+  /** Quirk (issue 13): the methods introspection and revocation publish (and the quirk middleware enforces). */
+  introspectionAuthMethods?: string[];
+  /** DPoP, RAR, CIBA, registration (issue 14, token side). */
+  modern: ModernFeatureInput;
   /** oidc-provider's outgoing fetch (client jwks_uri); the sandbox answers its own live-keys URL in process. */
   fetch?: (url: URL | string, options: RequestInit) => Promise<Response>;
 }
@@ -55,12 +66,18 @@ export function sandboxConfiguration(input: ConfigurationInput): Record<string, 
   return {
     adapter: input.adapter,
     clients: input.clients,
-    jwks: { keys: input.signingKeys.map((k) => ({ ...k.privateJwk, use: 'sig', alg: k.alg })) },
+    jwks: {
+      keys: [
+        ...input.signingKeys.map((k) => ({ ...k.privateJwk, use: 'sig', alg: k.alg })),
+        // Request objects can be encrypted to this key (issue 14).
+        ...(input.encryptionKeys ?? []).map((k) => ({ ...k.privateJwk, use: 'enc', alg: k.alg })),
+      ],
+    },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     findAccount: (_ctx: unknown, sub: string) => accounts.find(sub),
     claims: { ...CLAIMS_BY_SCOPE, acr: null, sid: null, auth_time: null, iss: null },
     scopes: OIDC_SCOPES,
-    responseTypes: ['code', 'id_token', 'id_token token'],
+    responseTypes: ['code', 'id_token', 'id_token token', 'code id_token'],
     // Only S256 exists in oidc-provider; PKCE is mandatory for public clients, optional for confidential ones.
     pkce: { required: (_ctx: unknown, client: OidcClient) => client.clientAuthMethod === 'none' },
     rotateRefreshToken: true,
@@ -74,6 +91,11 @@ export function sandboxConfiguration(input: ConfigurationInput): Record<string, 
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       claimsParameter: { enabled: true },
+      // Authorization request features (issue 14): PAR, request objects (RFC 9101), JARM, encrypted request objects.
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
+      requestObjects: { enabled: true, requireSignedRequestObject: false },
+      jwtResponseModes: { enabled: true },
+      encryption: { enabled: true },
       introspection: {
         enabled: true,
         allowedPolicy: async (_ctx: unknown, client: OidcClient, token: { clientId: string }) => client.clientAuthMethod !== 'none' || token.clientId === client.clientId,
@@ -94,7 +116,7 @@ export function sandboxConfiguration(input: ConfigurationInput): Record<string, 
       rpInitiatedLogout: { enabled: true, logoutSource: pages.logoutSource, postLogoutSuccessSource: pages.postLogoutSuccessSource },
       resourceIndicators: {
         enabled: true,
-        defaultResource: async () => undefined,
+        defaultResource: defaultResourceForRar,
         useGrantedResource: async () => false,
         getResourceServerInfo: async (_ctx: unknown, resource: string) => {
           const info = resourceServerInfo(resource, accessTokenTtl);
@@ -111,6 +133,7 @@ export function sandboxConfiguration(input: ConfigurationInput): Record<string, 
         certificateAuthorized: (ctx: KoaContextWithOIDC) => certificateAuthorized(ctx),
         certificateSubjectMatches: (ctx: KoaContextWithOIDC, property: string, expected: string) => certificateSubjectMatches(ctx, property, expected),
       },
+      ...modernFeatures(input.modern),
     },
     routes: ROUTES,
     ttl: {
@@ -118,7 +141,7 @@ export function sandboxConfiguration(input: ConfigurationInput): Record<string, 
       ClientCredentials: accessTokenTtl,
       AuthorizationCode: 60,
       DeviceCode: DEVICE_CODE_TTL,
-      BackchannelAuthenticationRequest: 600,
+      BackchannelAuthenticationRequest: (ctx: KoaContextWithOIDC) => backchannelRequestTtl(ctx),
       PreAuthorizedCode: 600,
       IdToken: 3600,
       RefreshToken: 24 * 3600,
@@ -129,6 +152,9 @@ export function sandboxConfiguration(input: ConfigurationInput): Record<string, 
     discovery: {
       mtls_endpoint_aliases: Object.fromEntries(Object.entries(MTLS_ALIASES).map(([member, path]) => [member, `${mtlsOrigin}${path}`])),
       claim_types_supported: ['normal'],
+      ...(input.introspectionAuthMethods
+        ? { introspection_endpoint_auth_methods_supported: input.introspectionAuthMethods, revocation_endpoint_auth_methods_supported: input.introspectionAuthMethods }
+        : {}),
     },
   };
 }

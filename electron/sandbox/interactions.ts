@@ -86,6 +86,8 @@ function consentPage(details: InteractionDetails): string {
   for (const [resource, scopes] of Object.entries(d.missingResourceScopes ?? {})) {
     items.push(`<li>At <code>${escapeHtml(resource)}</code>: <code>${escapeHtml(scopes.join(' '))}</code></li>`);
   }
+  const rar = (details.prompt.details as { rar?: unknown[] }).rar;
+  if (rar?.length) items.push(`<li>Authorization details: <pre data-authorization-details>${escapeHtml(JSON.stringify(rar, null, 2))}</pre></li>`);
   return page(
     'Authorize',
     `<p>Client <code>${escapeHtml(details.params.client_id)}</code> asks for access${items.length ? ':' : '.'}</p>
@@ -101,7 +103,9 @@ async function grantConsent(provider: Provider, details: InteractionDetails): Pr
   const clientId = String(details.params.client_id ?? '');
   if (!accountId) throw new Error('no signed-in user for this consent');
   const grant = (details.grantId ? await provider.Grant.find(details.grantId) : undefined) ?? new provider.Grant({ accountId, clientId });
-  const d = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+  const d = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]>; rar?: Array<{ type: string }> };
+  // RAR (RFC 9396): what the user saw on the consent page is what the grant holds.
+  for (const detail of d.rar ?? []) grant.addRar(detail);
   if (d.missingOIDCScope?.length) grant.addOIDCScope(d.missingOIDCScope.join(' '));
   if (d.missingOIDCClaims?.length) grant.addOIDCClaims(d.missingOIDCClaims);
   for (const [resource, scopes] of Object.entries(d.missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(' '));

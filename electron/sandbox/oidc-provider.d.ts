@@ -73,7 +73,18 @@ declare module 'oidc-provider' {
     addOIDCScope(scope: string): void;
     addOIDCClaims(claims: string[]): void;
     addResourceScope(resource: string, scope: string): void;
+    /** RAR (issue 14): an authorization detail the user consented to. */
+    addRar(detail: { type: string; [key: string]: unknown }): void;
     save(ttl?: number): Promise<string>;
+  }
+
+  /** CIBA (issue 14): a pending backchannel authentication request. */
+  export interface BackchannelAuthenticationRequestInstance {
+    jti: string;
+    accountId: string;
+    clientId: string;
+    scope?: string;
+    params?: Record<string, unknown>;
   }
 
   export interface InteractionDetails {
@@ -122,6 +133,9 @@ declare module 'oidc-provider' {
     readonly ResourceServer: new (identifier: string, info: ResourceServerInfo) => ResourceServerInstance;
     readonly ReplayDetection: { unique(iss: string, jti: string, exp: number): Promise<boolean> };
     readonly Client: { find(id: string): Promise<OidcClient | undefined> };
+    // CIBA (issue 14)
+    readonly BackchannelAuthenticationRequest: { find(id: string, options?: { ignoreExpiration?: boolean }): Promise<BackchannelAuthenticationRequestInstance | undefined> };
+    backchannelResult(request: string | BackchannelAuthenticationRequestInstance, result: string | GrantInstance | Error, options?: { rar?: unknown[] }): Promise<void>;
   }
 
   type OAuthErrorClass = new (description?: string, detail?: unknown) => Error & { error: string; error_description?: string; status: number };
@@ -133,6 +147,9 @@ declare module 'oidc-provider' {
     InvalidScope: OAuthErrorClass;
     UnauthorizedClient: OAuthErrorClass;
     AccessDenied: OAuthErrorClass;
+    // issue 14
+    InvalidBindingMessage: OAuthErrorClass;
+    InvalidAuthorizationDetails: OAuthErrorClass;
   };
 
   const ProviderConstructor: new (issuer: string, configuration: Record<string, unknown>) => Provider;

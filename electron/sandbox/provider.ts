@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JSONWebKeySet } from 'jose';
 import { AccountDirectory, SANDBOX_USERNAME } from './accounts';
+import { CIBA_PAGE, CibaDevice } from './ciba';
 import { buildClients } from './clients';
 import { OIDC_SCOPES, ROUTES, sandboxConfiguration } from './configuration';
 import type { GrantEnvironment } from './grants/issue';
@@ -14,6 +15,7 @@ import { listenHttp, listenMutualTls, type Listener } from './listeners';
 import { loadOidcProvider } from './loader';
 import { createCertificateAuthority, createRsaSigningCertificate, createSelfSignedCertificate, generateSigningKey } from './pki';
 import { resourceServerInfo, SANDBOX_RESOURCE } from './resources';
+import { PER_ENDPOINT_CLIENT_ID, withQuirks } from './quirks';
 import { mintAssertion, type SamlIdentityProvider } from './saml';
 import type { SandboxHandle, SandboxOptions, TrustedIssuer } from './types';
 
@@ -52,6 +54,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     generateSigningKey('RS256'),
     generateSigningKey('ES256'),
   ]);
+  // Encrypted request objects (issue 14) are encrypted to this key.
+  const providerEnc = { ...(await generateSigningKey('RS256')), alg: 'RSA-OAEP-256' };
 
   // Listen first: the issuer URL and the mTLS aliases need the real ports.
   let dispatch: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
@@ -85,6 +89,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
     if (liveKeys) clientJwks.set(PRIVATE_KEY_JWT_CLIENT, privateKeyJwks);
 
+    const ciba = new CibaDevice();
+    const initialAccessToken = randomBytes(24).toString('base64url');
     const trustedIssuer: TrustedIssuer = { iss: TRUSTED_ISSUER, alg: trustedKey.alg, privateJwk: trustedKey.privateJwk, publicJwk: trustedKey.publicJwk };
     const providerPublicJwks: JSONWebKeySet = { keys: [providerRsa.publicJwk, providerEc.publicJwk] };
     const samlIdp: SamlIdentityProvider = { entityId: SAML_IDP_ENTITY_ID, certPem: samlCert.certPem, keyPem: samlCert.keyPem };
@@ -95,9 +101,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         adapter: createMemoryAdapter(),
         clients: metadata,
         signingKeys: [providerRsa, providerEc],
+        encryptionKeys: [providerEnc],
         accounts,
         accessTokenTtl,
         mtlsOrigin,
+        ...(options.introspectionAuthMethods ? { introspectionAuthMethods: options.introspectionAuthMethods } : {}),
+        modern: { ciba, initialAccessToken },
         // The client's jwks_uri is this process's own: answered from the live source, no loopback request
         // (which oidc-provider's SSRF guard would refuse anyway); any other URL goes out as usual.
         ...(liveKeys
@@ -110,6 +119,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           : {}),
       }),
     );
+    ciba.attach(provider);
 
     const env: GrantEnvironment = {
       provider,
@@ -127,7 +137,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ];
     for (const grant of grants) provider.registerGrantType(grant.name, grant.handler, grant.params, ['resource']);
 
-    const providerCallback = provider.callback();
+    const perEndpoint = clients[PER_ENDPOINT_CLIENT_ID]!;
+    const providerCallback = withQuirks(
+      {
+        issuer,
+        providerKeys: [providerRsa, providerEc],
+        perEndpoint: { secret: perEndpoint.client_secret as string, jwks: perEndpoint.jwks as JSONWebKeySet },
+        ...(options.introspectionAuthMethods ? { introspectionAuthMethods: options.introspectionAuthMethods } : {}),
+      },
+      provider.callback(),
+    );
     const interactions = createInteractionHandler(provider, accounts);
     let servedDigest = '';
     /**
@@ -149,6 +168,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     dispatch = (req, res) => {
       if (req.url?.startsWith(INTERACTION_PREFIX)) {
         void interactions(req, res);
+        return;
+      }
+      if (req.url === CIBA_PAGE || req.url?.startsWith(`${CIBA_PAGE}/`)) {
+        void ciba.handle(req, res);
         return;
       }
       if (liveKeys && req.method === 'GET' && req.url === CLIENT_JWKS_PATH) {
@@ -185,6 +208,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         }),
       resourceServer: { ...resourceServer, resource: SANDBOX_RESOURCE },
       provider,
+      ciba: { pageUrl: `${issuer}${CIBA_PAGE}`, next: (t) => ciba.next(t), approve: (id) => ciba.approve(id), deny: (id) => ciba.deny(id) },
+      registration: { endpoint: `${issuer}${ROUTES.registration}`, initialAccessToken },
       close: () => (closed ??= closeAll()),
     };
   } catch (err) {

@@ -19,6 +19,11 @@ export interface SandboxOptions {
   clientKeys?: () => Promise<JSONWebKeySet>;
   /** Access token lifetime in seconds (default 600). */
   accessTokenTtl?: number;
+  /**
+   * Quirk (issue 13): introspection and revocation accept only these client-authentication methods, and the
+   * metadata lists them in introspection_/revocation_endpoint_auth_methods_supported. Default: every method.
+   */
+  introspectionAuthMethods?: AuthMethod[];
 }
 
 /** A private signing key handed to tests and users; it only ever lives in memory. */
@@ -43,6 +48,12 @@ export interface SandboxClient {
   signingKeys?: SandboxSigningKey[];
   /** tls_client_auth / self_signed_tls_client_auth: the client certificate and its key. */
   tls?: { certPem: string; keyPem: string; subjectDn?: string };
+  /** JARM: the key the client's authorization responses are encrypted to (its private half, for tests and users). */
+  encryptionKey?: SandboxSigningKey;
+  /** The public keys registered for the client, when they differ from the private_key_jwt client's (quirk clients). */
+  jwks?: JSONWebKeySet;
+  /** Further client metadata (issue 14: PAR/JAR/JARM requirements, dpop_bound_access_tokens, authorization_details_types, backchannel_token_delivery_mode…). */
+  extraMetadata?: Record<string, unknown>;
 }
 
 export interface TrustedIssuer {
@@ -79,5 +90,14 @@ export interface SandboxHandle {
   mintSamlAssertion(options: MintSamlOptions): string;
   resourceServer: { client_id: string; client_secret: string; resource: string };
   provider: Provider;
+  /** CIBA's authentication device: requests waiting for the user, approved or denied here or on the /ciba page (issue 14). */
+  ciba: {
+    pageUrl: string;
+    next(timeoutMs?: number): Promise<{ id: string; clientId: string; accountId: string; scope: string; bindingMessage?: string }>;
+    approve(id: string): Promise<void>;
+    deny(id: string): Promise<void>;
+  };
+  /** Dynamic client registration (RFC 7591): the endpoint and the initial access token it requires. */
+  registration: { endpoint: string; initialAccessToken: string };
   close(): Promise<void>;
 }

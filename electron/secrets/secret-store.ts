@@ -12,7 +12,7 @@ export interface SecretStore {
 }
 
 /** Account names used for profile secrets, one place so nothing invents its own. */
-export const profileSecretAccount = (profileId: string, name: 'clientSecret' | 'password' | 'refreshToken') => `profile:${profileId}:${name}`;
+export const profileSecretAccount = (profileId: string, name: 'clientSecret' | 'password' | 'refreshToken' | 'registrationAccessToken') => `profile:${profileId}:${name}`;
 
 /** Keychain account holding the vault's master key; reserved so no caller can overwrite it. */
 export const VAULT_MASTER_KEY_ACCOUNT = 'tokenbench:vault-master-key';

@@ -22,7 +22,10 @@ export type CheckId =
   | 'sub'
   | 'nonce'
   | 'at_hash'
-  | 'c_hash';
+  | 'c_hash'
+  // Interop settings (issue 13): shown only when the authorization request asked for them.
+  | 'auth_time'
+  | 'acr';
 
 export const CHECK_LABELS: Readonly<Record<CheckId, string>> = {
   format: 'Token format',
@@ -41,6 +44,8 @@ export const CHECK_LABELS: Readonly<Record<CheckId, string>> = {
   nonce: 'Nonce',
   at_hash: 'Access token hash (at_hash)',
   c_hash: 'Code hash (c_hash)',
+  auth_time: 'Authentication time (auth_time)',
+  acr: 'Authentication context (acr)',
 };
 
 export interface VerificationCheck {

@@ -98,11 +98,13 @@ describe('authorization code flow through the loopback listener', () => {
       openBrowser: async (url) => {
         void (async () => {
           const { finalUrl } = await authorizeAsUser(sandbox, url, { stopBeforeFinal: true });
-          // A browser does not send the fragment: it loads the page, whose script moves it into the query.
+          // A browser does not send the fragment: it loads the page, whose script posts it back as a form.
           const target = new URL(finalUrl);
           const page = await request(`${target.origin}${target.pathname}`);
-          expect(await page.body.text()).toContain('location.replace');
-          await request(`${target.origin}${target.pathname}?tokenbench_fragment=1&${target.hash.slice(1)}`).then((r) => r.body.dump());
+          expect(await page.body.text()).toContain("f.method='POST'");
+          const body = new URLSearchParams(target.hash.slice(1));
+          body.set('tokenbench_fragment', '1');
+          await request(`${target.origin}${target.pathname}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString() }).then((r) => r.body.dump());
         })().catch(() => undefined);
       },
     };

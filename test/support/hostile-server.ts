@@ -33,7 +33,14 @@ export const HOSTILE_ROUTES = {
   oauthError: '/oauth-error',
   /** A 103 Early Hints response first, then a 200 token response: informational responses are to be skipped. */
   earlyHints: '/early-hints',
+  /** A DPoP token response whose JWT access token is bound (cnf.jkt) to a key that is not the client's. */
+  dpopForeignJkt: '/dpop-foreign-jkt',
+  /** Answers every request with 400 use_dpop_nonce and a fresh DPoP-Nonce: a client must retry once, not forever. */
+  dpopNonceAlways: '/dpop-nonce-always',
 } as const;
+
+/** The thumbprint the hostile server binds its DPoP tokens to (no key the client holds). */
+export const FOREIGN_JKT = 'x4PZdWX1lq3AOBV0uDAZS2Ga8Yp2y1F2vYpmgm8Dsc0';
 
 export const DEFAULT_LARGE_BYTES = 5 * 1024 * 1024 + 1;
 const DEFAULT_SLOW_MS = 120_000;
@@ -126,6 +133,14 @@ export async function startHostileServer(): Promise<HostileServer> {
       case HOSTILE_ROUTES.earlyHints:
         res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
         return send(res, 200, 'application/json', JSON.stringify({ access_token: 'after-the-hints', token_type: 'Bearer' }));
+      case HOSTILE_ROUTES.dpopForeignJkt: {
+        const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+        const jwt = `${b64({ alg: 'ES256', typ: 'at+jwt' })}.${b64({ sub: 'mallory', cnf: { jkt: FOREIGN_JKT }, exp: Math.floor(Date.now() / 1000) + 300 })}.c2ln`;
+        return send(res, 200, 'application/json', JSON.stringify({ access_token: jwt, token_type: 'DPoP', expires_in: 300 }));
+      }
+      case HOSTILE_ROUTES.dpopNonceAlways:
+        res.setHeader('dpop-nonce', `nonce-${requests.length}`);
+        return send(res, 400, 'application/json', JSON.stringify({ error: 'use_dpop_nonce', error_description: 'always another nonce' }));
       default:
         return send(res, 404, 'text/plain', 'no such hostile route');
     }

@@ -50,8 +50,15 @@ export function apiHandlers(c: ServiceContext): Pick<Handlers, 'callApi'> {
     } else {
       h.authorization ??= `${args.token === 'access' && /^dpop$/i.test(tokens.token_type) ? 'DPoP' : 'Bearer'} ${token}`;
     }
-    const req: PreparedRequest = { method: args.method, url, headers: h, ...(args.body !== undefined && args.method !== 'GET' && args.method !== 'HEAD' ? { body: args.body } : {}) };
-    return c.send(http, transcript, req, args.requestName ? `API request "${args.requestName}"` : 'API request', 'resource_server');
+    const build = (): PreparedRequest => ({ method: args.method, url, headers: { ...h }, ...(args.body !== undefined && args.method !== 'GET' && args.method !== 'HEAD' ? { body: args.body } : {}) });
+    const label = args.requestName ? `API request "${args.requestName}"` : 'API request';
+    // Sender-constrained access tokens (issue 14): a fresh DPoP proof with `ath` per call (one nonce retry),
+    // and the profile's client certificate on the connection for mTLS-bound ones.
+    if (args.token === 'access' && (/^dpop$/i.test(tokens.token_type) || profile.certificateBoundTokens?.enabled)) {
+      await http.close();
+      return c.sendProved(await c.tokenContext(args.profileId, entry.id), build, label, 'resource_server', undefined, token);
+    }
+    return c.send(http, transcript, build(), label, 'resource_server');
   };
 
   return {

@@ -50,10 +50,6 @@ export function inspectorHandlers(c: ServiceContext): Pick<Handlers, 'inspectorI
         ...(tokenKind === 'id' ? { idToken: true } : tokenKind === 'access' ? { accessToken: true } : {}),
       };
       if (source.kind === 'issuer') options.issuer = expectedIssuer || source.issuer;
-      if (source.kind === 'issuer' && expectedIssuer && expectedIssuer !== source.issuer) {
-        // Keys from one issuer, `iss` expected from another: discovery runs on the key source.
-        options.jwksUri = await jwksUriOf(source.issuer);
-      }
       if (source.kind === 'jwksUrl') options.jwksUri = source.url;
       if (source.kind === 'jwks') options.jwks = source.jwks;
       if (source.kind === 'keystore') options.key = await keystoreVerificationKey(c.keystoreOrThrow(), source.alias);
@@ -67,14 +63,4 @@ export function inspectorHandlers(c: ServiceContext): Pick<Handlers, 'inspectorI
       return result;
     },
   };
-}
-
-async function jwksUriOf(issuer: string): Promise<string> {
-  const { sharedJwksCache } = await import('../../inspector/jwks-cache');
-  const http = new HttpClient();
-  try {
-    return await sharedJwksCache.jwksUriFor(issuer, http);
-  } finally {
-    await http.close();
-  }
 }

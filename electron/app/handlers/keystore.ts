@@ -4,7 +4,7 @@ import type { KeyInfo as KeystoreKeyInfo } from '../../keystore/types';
 import type { ServiceContext } from '../context';
 import type { Handlers } from '../dispatch';
 
-type KeystoreOps = 'listKeys' | 'generateKey' | 'importKey' | 'attachCertificate' | 'generateCertificate' | 'exportKey' | 'deleteKey';
+type KeystoreOps = 'listKeys' | 'generateKey' | 'importKey' | 'attachCertificate' | 'generateCertificate' | 'exportKey' | 'deleteKey' | 'setKeyKid';
 
 const decodeInput = (encoding: 'text' | 'base64', data: string): string | Uint8Array => (encoding === 'text' ? data : Buffer.from(data, 'base64'));
 
@@ -43,5 +43,7 @@ export function keystoreHandlers(c: ServiceContext): Pick<Handlers, KeystoreOps>
     deleteKey: async ({ alias }) => {
       await ks().delete(alias);
     },
+    // Interop settings (issue 13)
+    setKeyKid: async (arg) => keyInfo('reset' in arg ? await ks().resetKid(arg.alias) : await ks().setKid(arg.alias, arg.kid)),
   };
 }

@@ -30,7 +30,7 @@ export function runHandlers(c: ServiceContext): Pick<Handlers, 'discover' | 'get
     getToken: async ({ runId, profileId, inputs, draft, secrets }) => {
       const saved = c.profileOrThrow(profileId);
       // A run uses the form as it is; nothing of it (nor a secret typed for it) is written (issue 12).
-      const profile = c.effective(draft ? profileFromDraft(saved, draft) : saved);
+      const profile = await withDpopKey(c, saved, c.effective(draft ? profileFromDraft(saved, draft) : saved));
       const given = Object.fromEntries(Object.entries({ ...inputs, ...secrets }).filter(([, v]) => typeof v === 'string' && v.trim() !== ''));
       const config = await resolveFlowConfig(profile, c.stores(), { ...given, interactionTimeoutMs: c.options.interactionTimeoutMs });
       // Calls on these tokens later (refresh, revoke, API) use what this run used, unsaved values included.
@@ -52,4 +52,21 @@ export function profileFromDraft(saved: ConnectionProfile, draft: NonNullable<Pa
   const parsed = ConnectionProfileSchema.safeParse({ ...draft, id: saved.id, secretRefs: saved.secretRefs, createdAt: saved.createdAt, updatedAt: saved.updatedAt });
   if (!parsed.success) throw new WorkbenchError('INVALID_PROFILE', `The form has problems: ${describeFieldIssues(parsed.error.issues)}`, { details: { fields: fieldErrors(parsed.error.issues) } });
   return parsed.data;
+}
+
+/**
+ * DPoP without a chosen key (issue 14): the app generates an ES256 key into the keystore (the private half
+ * in the keychain) once per profile, `dpop-<profile id>`, so refresh, userinfo and API calls later prove the
+ * same key. The saved profile is told its alias only when it has DPoP on itself (a run never writes the form).
+ */
+async function withDpopKey(c: ServiceContext, saved: ConnectionProfile, profile: ConnectionProfile): Promise<ConnectionProfile> {
+  if (!profile.dpop?.enabled || profile.dpop.keyAlias) return profile;
+  const keystore = c.keystoreOrThrow();
+  const alias = `dpop-${saved.id}`;
+  if (!(await keystore.list()).some((k) => k.alias === alias)) await keystore.generate({ alias, alg: 'ES256' });
+  if (saved.dpop?.enabled && !saved.dpop.keyAlias) {
+    c.store.saveProfile({ ...saved, dpop: { ...saved.dpop, keyAlias: alias } });
+    c.emit({ type: 'workspace.changed' });
+  }
+  return { ...profile, dpop: { ...profile.dpop, keyAlias: alias } };
 }

@@ -5,14 +5,16 @@ import { decodeToken } from '../../../shared/token/decode';
 import { reportExitCode, type VerificationReport } from '../../../shared/token/report';
 import { resolveFlowConfig, type RunOverrides } from '../../app/run-profile';
 import { systemBrowserOpener } from '../../engine/browser';
-import { ClientSecretBasic, clientAuthFor, type ClientAuth, type ClientAuthContext } from '../../engine/client-auth';
+import { ClientSecretBasic, type ClientAuth, type ClientAuthContext } from '../../engine/client-auth';
+import { clientAuthForEndpoint, type AuthEndpoint } from '../../engine/endpoint-auth';
+import { processExplained, type SentRequest } from '../../engine/failure-hints';
 import { requireEndpoint, resolveEndpoints, type ResolvedEndpoints } from '../../engine/endpoints';
 import { HttpClient } from '../../engine/http';
 import { loadSigningKeyFile } from '../../engine/key-file';
 import { Transcript } from '../../engine/transcript';
 import type { DecryptionKeyInput } from '../../inspector/decrypt';
 import { buildLogoutUrl } from '../../inspector/logout';
-import { fetchUserinfo, introspect, revoke } from '../../inspector/server-checks';
+import { fetchUserinfo, introspectionRequest, processIntrospectionResponse, processRevocationResponse, revocationRequest } from '../../inspector/server-checks';
 import { parse, readStdin, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { formatTranscript, printJson } from '../output';
@@ -207,16 +209,18 @@ async function serverCall(argv: string[], ctx: CliContext, usage: string) {
     await http.close();
     throw err;
   }
-  const clientAuth = (): ClientAuth => {
+  /** The client authentication for an endpoint, and what a failed request's error names. */
+  const clientAuth = (endpoint: AuthEndpoint): { auth: ClientAuth; sent: SentRequest } => {
     // Some servers want a resource server's own Basic credentials at introspection.
-    if (flags['resource-server-id']) return ClientSecretBasic(flags['resource-server-secret'] ?? '');
-    return clientAuthFor({
-      method: profile.clientAuth.method,
-      clientSecret: config.inputs.clientSecret,
-      signingKey: config.inputs.signingKey,
-      signingAlg: profile.clientAuth.signingAlg,
-      assertion: { audience: profile.clientAuth.assertionAudience, lifetimeSeconds: profile.clientAuth.assertionLifetime, x5t: profile.clientAuth.x5t },
-    });
+    if (flags['resource-server-id']) {
+      const secret = flags['resource-server-secret'] ?? '';
+      return { auth: ClientSecretBasic(secret, profile.interop.basicEncoding), sent: { label: endpoint, authMethod: 'client_secret_basic', basicEncoding: profile.interop.basicEncoding, clientId: flags['resource-server-id'], clientSecret: secret } };
+    }
+    // Introspection and revocation may accept other methods than the token endpoint (their metadata says which).
+    const { auth, choice } = clientAuthForEndpoint(profile, resolved.metadata, endpoint, { ...config.inputs, tlsClientCertificate: Boolean(config.network.tls?.cert) }, transcript);
+    if (choice.note && !flags.silent) process.stderr.write(`note: ${choice.note}\n`);
+    const secret = config.inputs.clientSecret;
+    return { auth, sent: { label: endpoint, authMethod: choice.method, basicEncoding: profile.interop.basicEncoding, clientId: profile.clientId, ...(secret !== undefined ? { clientSecret: secret } : {}) } };
   };
   const authCtx = (endpoint: string): ClientAuthContext => ({
     clientId: flags['resource-server-id'] ?? profile.clientId,
@@ -236,7 +240,9 @@ export async function introspectCommand(argv: string[], ctx: CliContext): Promis
   const call = await serverCall(argv, ctx, 'introspect [ISSUER_URL] TOKEN|- [--token-type-hint access_token|refresh_token] [client flags | --profile NAME | --resource-server-id ID --resource-server-secret S]');
   try {
     const endpoint = requireEndpoint(call.resolved, 'introspection');
-    printJson(await introspect({ http: call.http }, call.authCtx(endpoint), call.clientAuth(), call.token, { tokenTypeHint: call.flags['token-type-hint'] }));
+    const { auth, sent } = call.clientAuth('introspection');
+    const req = await introspectionRequest(call.authCtx(endpoint), auth, call.token, { tokenTypeHint: call.flags['token-type-hint'] });
+    printJson(processExplained(req, await call.http.send(req, { label: 'introspection' }), sent, processIntrospectionResponse));
     return 0;
   } finally {
     await call.finish();
@@ -247,7 +253,9 @@ export async function revokeCommand(argv: string[], ctx: CliContext): Promise<nu
   const call = await serverCall(argv, ctx, 'revoke [ISSUER_URL] TOKEN|- [--token-type-hint access_token|refresh_token] [client flags | --profile NAME]');
   try {
     const endpoint = requireEndpoint(call.resolved, 'revocation');
-    await revoke({ http: call.http }, call.authCtx(endpoint), call.clientAuth(), call.token, { tokenTypeHint: call.flags['token-type-hint'] });
+    const { auth, sent } = call.clientAuth('revocation');
+    const req = await revocationRequest(call.authCtx(endpoint), auth, call.token, { tokenTypeHint: call.flags['token-type-hint'] });
+    processExplained(req, await call.http.send(req, { label: 'revocation' }), sent, processRevocationResponse);
     process.stderr.write('revoked (the server answered 200)\n');
     return 0;
   } finally {

@@ -1,7 +1,7 @@
 import { FILE_CAPS, readBoundedFile } from '../../storage/bounded-file';
 import { WorkbenchError } from '../../../shared/errors';
 import { ASYMMETRIC_SIGNING_ALGS, HMAC_ALGS, type AsymmetricAlg } from '../../../shared/grants';
-import { previewAssertion, signAssertion, type AssertionSigner } from '../../engine/assertion';
+import { previewAssertion, signAssertion, type AssertionSigner, type KidMode } from '../../jose/sign';
 import type { KeyInfo } from '../../keystore/types';
 import { keyValues, parse, parseJsonObjectArg, parseLifetime, UsageError } from '../args';
 import type { CliContext } from '../context';
@@ -13,7 +13,7 @@ const HELP = `Usage:
   tokenbench keys list [--json]
   tokenbench keys show ALIAS
   tokenbench keys cert ALIAS --self-signed --subject "CN=..." [--days 365] | --import FILE
-  tokenbench keys kid ALIAS NEW_KID
+  tokenbench keys kid ALIAS NEW_KID | --reset            the kid servers look the key up by (default: its RFC 7638 thumbprint)
   tokenbench keys export ALIAS [--format jwk|pem|cert]   (public parts; --private --format pem|jwk exports the private key)
   tokenbench keys jwks                                   every public key, ready to register
   tokenbench keys delete ALIAS
@@ -62,9 +62,10 @@ export async function keysCommand(argv: string[], ctx: CliContext): Promise<numb
       return 0;
     }
     case 'kid': {
-      const { positionals } = parse(rest, {});
-      if (positionals.length !== 2) throw new UsageError('usage: tokenbench keys kid ALIAS NEW_KID');
-      const info = await keystore.setKid(positionals[0] as string, positionals[1] as string);
+      const { values, positionals } = parse(rest, { reset: { type: 'boolean' } });
+      const usage = 'usage: tokenbench keys kid ALIAS NEW_KID | tokenbench keys kid ALIAS --reset';
+      if (values.reset ? positionals.length !== 1 : positionals.length !== 2) throw new UsageError(usage);
+      const info = values.reset ? await keystore.resetKid(positionals[0] as string) : await keystore.setKid(positionals[0] as string, positionals[1] as string);
       process.stderr.write(`kid of ${info.alias} is now ${info.kid}\n`);
       return 0;
     }
@@ -117,7 +118,7 @@ export async function keysCommand(argv: string[], ctx: CliContext): Promise<numb
 }
 
 const ASSERTION_HELP = `Usage: tokenbench assertion (--key ALIAS [--alg ALG] | --secret-file F --alg HS256)
-         --iss X --sub Y --aud Z [--lifetime 5m] [--nbf] [--no-jti] [--x5t] [--x5c]
+         --iss X --sub Y --aud Z [--lifetime 5m] [--nbf] [--no-jti] [--x5t] [--x5c] [--kid VALUE|thumbprint|key|none]
          [--claim k=v ...] [--claims JSON] [--typ T] [--preview]
 Prints a signed JWT; --preview prints the unsigned header and payload instead.
 `;
@@ -137,6 +138,7 @@ export async function assertionCommand(argv: string[], ctx: CliContext): Promise
       'no-jti': { type: 'boolean' },
       x5t: { type: 'boolean' },
       x5c: { type: 'boolean' },
+      kid: { type: 'string' },
       claim: { type: 'string', multiple: true },
       claims: { type: 'string' },
       typ: { type: 'string' },
@@ -161,7 +163,7 @@ export async function assertionCommand(argv: string[], ctx: CliContext): Promise
   for (const [k, v] of keyValues(values.claim, '--claim')) extra[k] = claimValue(v);
   const aud = values.aud?.length === 1 ? values.aud[0] : values.aud;
   const spec = {
-    header: { typ: values.typ, x5t: values.x5t, x5tS256: values.x5t, x5c: values.x5c },
+    header: { typ: values.typ, x5t: values.x5t, x5tS256: values.x5t, x5c: values.x5c, ...kidHeader(values.kid) },
     claims: {
       iss: values.iss,
       sub: values.sub,
@@ -178,6 +180,14 @@ export async function assertionCommand(argv: string[], ctx: CliContext): Promise
   }
   process.stdout.write(`${await signAssertion(spec, signer)}\n`);
   return 0;
+}
+
+/** `--kid`: the key's own kid (default), its thumbprint, none, or a custom value. */
+function kidHeader(kid: string | undefined): { kid?: KidMode; customKid?: string } {
+  if (kid === undefined) return {};
+  if (kid === 'key' || kid === 'thumbprint' || kid === 'none') return { kid };
+  if (!kid.trim()) throw new UsageError('--kid takes a value, "thumbprint", "key" or "none"');
+  return { kid: 'custom', customKid: kid };
 }
 
 /** `--claim n=5` is a number, `--claim admin=true` a boolean, `--claim roles=["a"]` JSON; the rest strings. */

@@ -73,8 +73,20 @@ export async function sandboxCommand(argv: string[], ctx: CliContext): Promise<n
     out.push(`  npx tokenbench token ${sandbox.issuer} --client-id ${basic.client_id} --client-secret ${basic.client_secret} --grant-type client_credentials --scopes api:read`);
   const pub = Object.values(sandbox.clients).find((c) => c.token_endpoint_auth_method === 'none');
   if (pub) out.push(`  npx tokenbench token ${sandbox.issuer} --client-id ${pub.client_id} --grant-type authorization_code --scopes openid,profile,offline_access`);
-  for (const [id, f] of Object.entries(tlsFiles)) out.push(`  npx tokenbench token ${sandbox.issuer} --client-id ${id} --auth-method ${sandbox.clients[id]?.token_endpoint_auth_method} --tls-cert ${f.cert} --tls-key ${f.key} --tls-root-ca ${caPath}`);
+  for (const [id, f] of Object.entries(tlsFiles)) if (id !== 'sandbox-fapi' && sandbox.clients[id]?.token_endpoint_auth_method.includes('tls')) out.push(`  npx tokenbench token ${sandbox.issuer} --client-id ${id} --auth-method ${sandbox.clients[id]?.token_endpoint_auth_method} --tls-cert ${f.cert} --tls-key ${f.key} --tls-root-ca ${caPath}`);
+  out.push(...modernCommands(sandbox, tlsFiles['sandbox-mtls-bound'], caPath));
   out.push(`  SAML 2.0 bearer assertion for ${sandbox.user.username} (valid 1 h): --grant-type saml2_bearer --assertion ${samlPath}`);
+  // Authorization request features (issue 14): PAR, request objects, JARM, hybrid, FAPI 2.0.
+  const code = `npx tokenbench token ${sandbox.issuer} --grant-type authorization_code --scopes openid`;
+  const par = sandbox.clients['sandbox-par'];
+  if (par?.client_secret) out.push(`  PAR (required):        ${code} --client-id ${par.client_id} --client-secret ${par.client_secret} --par`);
+  if (sandbox.clients['sandbox-jar']) out.push(`  signed request object: ${code} --client-id sandbox-jar --signing-key keystore:ALIAS --request-object --par   (--encrypt-request-object to encrypt it)`);
+  const jarm = sandbox.clients['sandbox-jarm'];
+  if (jarm?.client_secret) out.push(`  JARM:                  ${code} --client-id ${jarm.client_id} --client-secret ${jarm.client_secret} --response-mode jwt`);
+  const hybrid = sandbox.clients['sandbox-hybrid'];
+  if (hybrid?.client_secret) out.push(`  hybrid:                ${code} --client-id ${hybrid.client_id} --client-secret ${hybrid.client_secret} --response-types "code id_token"`);
+  const fapi = tlsFiles['sandbox-fapi'];
+  if (fapi) out.push(`  FAPI 2.0:              ${code} --client-id sandbox-fapi --auth-method tls_client_auth --tls-cert ${fapi.cert} --tls-key ${fapi.key} --tls-root-ca ${caPath} --fapi2`);
   if (!clientKeys) out.push('', 'private_key_jwt: the client trusts only keys the sandbox generated (the keystore was not read).');
   else
     out.push(
@@ -98,4 +110,22 @@ function portOf(value: string | undefined, flag: string): number | undefined {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new WorkbenchError('INVALID_INPUT', `${flag} must be a port number`);
   return n;
+}
+
+/** Ready commands for DPoP, certificate-bound tokens, RAR, CIBA and registration (issue 14). */
+function modernCommands(sandbox: import('../../sandbox').SandboxHandle, mtls: { cert: string; key: string } | undefined, caPath: string): string[] {
+  const i = sandbox.issuer;
+  const secret = (id: string) => sandbox.clients[id]?.client_secret ?? '';
+  const api = '--resource https://api.sandbox.test --scopes api:read';
+  const rar = `'[{"type":"payment_initiation","instructedAmount":{"currency":"EUR","amount":"123.50"},"creditorName":"Merchant A"}]'`;
+  return [
+    `  npx tokenbench token ${i} --client-id sandbox-dpop --grant-type authorization_code --scopes openid,offline_access --dpop`,
+    `  npx tokenbench token ${i} --client-id sandbox-dpop-nonce --client-secret ${secret('sandbox-dpop-nonce')} --grant-type client_credentials ${api} --dpop   # server demands a DPoP nonce`,
+    ...(mtls
+      ? [`  npx tokenbench token ${i} --client-id sandbox-mtls-bound --client-secret ${secret('sandbox-mtls-bound')} --tls-cert ${mtls.cert} --tls-key ${mtls.key} --tls-root-ca ${caPath} --certificate-bound-tokens --grant-type client_credentials ${api}`]
+      : []),
+    `  npx tokenbench token ${i} --client-id sandbox-rar --client-secret ${secret('sandbox-rar')} --grant-type client_credentials ${api} --rar ${rar}`,
+    `  npx tokenbench token ${i} --client-id sandbox-ciba --client-secret ${secret('sandbox-ciba')} --grant-type ciba --scopes openid,profile --login-hint alice --binding-message W4SCT   # approve at ${sandbox.ciba.pageUrl}`,
+    `  npx tokenbench register ${i} --initial-access-token ${sandbox.registration.initialAccessToken} --save my-registered-client`,
+  ];
 }

@@ -27,6 +27,9 @@ const TITLES: Partial<Record<ErrorInfo['code'], string>> = {
   HTML_RESPONSE: 'The server returned a web page instead of JSON',
   INVALID_JSON: 'The server returned something that is not JSON',
   DEVICE_CODE_EXPIRED: 'The device code expired',
+  FAPI_REQUIREMENT: 'FAPI 2.0 requirement not met',
+  AUTHENTICATION_EXPIRED: 'The user did not answer in time',
+  TOKEN_BINDING_MISMATCH: 'The token is bound to another key',
   NOT_FOUND: 'Not found',
   ALREADY_EXISTS: 'Already exists',
   VERIFICATION_FAILED: 'Verification failed',
@@ -60,6 +63,14 @@ export function ErrorBox({ error, testId }: { error: unknown; testId?: string })
           <code>{serverError}</code>
           {description ? <> — <span data-testid="error-description">{description}</span></> : null}
           {typeof d.status === 'number' ? <span className="muted"> (HTTP {d.status})</span> : null}
+          {/* What the engine could tell about a refused client authentication (Basic encoding, assertion kid). */}
+          {Array.isArray(d.hints) && d.hints.length ? (
+            <ul className="hints" data-testid="error-hints">
+              {d.hints.map((h, i) => (
+                <li key={i}>{String(h)}</li>
+              ))}
+            </ul>
+          ) : null}
           {hint ? (
             <div className="hint" data-testid="error-hint" style={{ marginTop: 4 }}>
               {hint}

@@ -1,5 +1,6 @@
 import { Fragment, useState } from 'react';
 import type { HttpExchange, Party, TranscriptEntry } from '../../../shared/transcript';
+import { decodeToken } from '../../../shared/token/decode';
 import { toCurl } from '../lib/curl';
 import { copyText } from '../lib/hooks';
 import { HeaderTable } from './HeaderTable';
@@ -72,7 +73,7 @@ export function ExchangeView({ transcript }: { transcript: TranscriptEntry[] }) 
                     <div className="muted">
                       {e.label} · {new Date(e.at).toLocaleTimeString()}
                     </div>
-                    <pre style={{ marginTop: 6 }}>{e.detail}</pre>
+                    <EventDetail detail={e.detail} />
                   </div>
                 ) : null}
               </>
@@ -133,6 +134,43 @@ function ExchangeDetail({ exchange: e }: { exchange: HttpExchange }) {
         <div className="error" style={{ marginTop: 6 }}>
           <span className="title">{e.error.code}</span> {e.error.message}
         </div>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * An event whose detail starts with a JWT (a request object, a JARM response, a
+ * front-channel ID token) shows it decoded, then the lines that follow (its checks).
+ */
+function EventDetail({ detail }: { detail: string }) {
+  const [first = '', ...rest] = detail.split('\n');
+  const decoded = /^[\w-]+(\.[\w-]*){2,4}$/.test(first) ? decodeToken(first) : undefined;
+  if (!decoded?.ok || decoded.format === 'opaque') return <pre style={{ marginTop: 6 }}>{detail}</pre>;
+  return (
+    <div data-testid="event-jwt">
+      <pre style={{ marginTop: 6 }} className="mono">
+        {first}
+      </pre>
+      <div className="decoded-jwt">
+        <div>
+          <h3>Header</h3>
+          <pre>{JSON.stringify(decoded.header, null, 2)}</pre>
+        </div>
+        {decoded.format === 'jws' ? (
+          <div>
+            <h3>Payload</h3>
+            <pre>{JSON.stringify(decoded.payload, null, 2)}</pre>
+          </div>
+        ) : (
+          <div className="muted">Encrypted (JWE): only the header can be read.</div>
+        )}
+      </div>
+      {rest.length ? (
+        <>
+          <h3>Verification</h3>
+          <pre data-testid="event-checks">{rest.join('\n')}</pre>
+        </>
       ) : null}
     </div>
   );

@@ -1,4 +1,4 @@
-import { useContext, useEffect, useState, type ReactNode } from 'react';
+import { Fragment, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { Param } from '../../../shared/profile';
 import { FieldErrorsContext } from '../lib/field-errors';
 
@@ -92,7 +92,7 @@ export function ScopeChips(props: { value: string[]; onChange: (v: string[]) => 
 }
 
 /** Name/value rows for extra request parameters. */
-export function ParamTable(props: { value: Param[]; onChange: (v: Param[]) => void; label: string }) {
+export function ParamTable(props: { value: Param[]; onChange: (v: Param[]) => void; label: string; validate?: (name: string) => string | undefined }) {
   const rows = [...props.value, { name: '', value: '' }];
   const update = (i: number, patch: Partial<Param>) => {
     const next = rows.map((r, j) => (j === i ? { ...r, ...patch } : r)).filter((r, j) => r.name !== '' || r.value !== '' || j < props.value.length);
@@ -101,10 +101,22 @@ export function ParamTable(props: { value: Param[]; onChange: (v: Param[]) => vo
   return (
     <table className="params" aria-label={props.label}>
       <tbody>
-        {rows.map((r, i) => (
-          <tr key={i}>
+        {rows.map((r, i) => {
+          // A problem with the row's name (e.g. an authorization parameter in the token table), shown right under it.
+          const problem = r.name ? props.validate?.(r.name) : undefined;
+          const problemId = `${props.label.replace(/\W+/g, '-')}-problem-${i + 1}`;
+          return (
+          <Fragment key={i}>
+          <tr>
             <td>
-              <input aria-label={`${props.label} name ${i + 1}`} placeholder="name" value={r.name} onChange={(e) => update(i, { name: e.target.value })} />
+              <input
+                aria-label={`${props.label} name ${i + 1}`}
+                placeholder="name"
+                value={r.name}
+                aria-invalid={problem ? true : undefined}
+                aria-describedby={problem ? problemId : undefined}
+                onChange={(e) => update(i, { name: e.target.value })}
+              />
             </td>
             <td>
               <input aria-label={`${props.label} value ${i + 1}`} placeholder="value" value={r.value} onChange={(e) => update(i, { value: e.target.value })} />
@@ -117,7 +129,16 @@ export function ParamTable(props: { value: Param[]; onChange: (v: Param[]) => vo
               ) : null}
             </td>
           </tr>
-        ))}
+          {problem ? (
+            <tr>
+              <td colSpan={3} id={problemId} className="field-error" role="alert">
+                {problem}
+              </td>
+            </tr>
+          ) : null}
+          </Fragment>
+          );
+        })}
       </tbody>
     </table>
   );

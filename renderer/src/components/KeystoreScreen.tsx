@@ -7,7 +7,7 @@ import { ConfirmDialog } from './Dialogs';
 import { ErrorBox } from './ErrorBox';
 import { Field } from './FormBits';
 
-type Panel = { kind: 'generate' } | { kind: 'import' } | { kind: 'attach'; alias: string } | { kind: 'selfsigned'; alias: string } | null;
+type Panel = { kind: 'generate' } | { kind: 'import' } | { kind: 'attach'; alias: string } | { kind: 'selfsigned'; alias: string } | { kind: 'kid'; alias: string; kid: string; thumbprint: string } | null;
 
 /** Signing keys and certificates: list, generate, import, attach a certificate, export public material. */
 export function KeystoreScreen() {
@@ -44,7 +44,7 @@ export function KeystoreScreen() {
       </div>
       <div className="muted">Private keys live in the OS keychain and never leave the workbench; only public keys and certificates are shown or exported here.</div>
       <ErrorBox error={error} />
-      {panel ? <KeyForm panel={panel} onDone={() => (setPanel(null), void load())} onCancel={() => setPanel(null)} /> : null}
+      {panel ? <KeyForm key={JSON.stringify(panel)} panel={panel} onDone={() => (setPanel(null), void load())} onCancel={() => setPanel(null)} /> : null}
       {exported ? (
         <div className="panel">
           <div className="row">
@@ -102,6 +102,9 @@ export function KeystoreScreen() {
                       <button onClick={() => void doExport(k.alias, 'jwks')}>JWKS</button>
                       <button onClick={() => void doExport(k.alias, 'pem')}>PEM</button>
                       {k.certificate ? <button onClick={() => void doExport(k.alias, 'certificate')}>Cert</button> : null}
+                      <button aria-label={`Edit kid of ${k.alias}`} onClick={() => setPanel({ kind: 'kid', alias: k.alias, kid: k.kid, thumbprint: k.thumbprint })}>
+                        kid…
+                      </button>
                       <button onClick={() => setPanel({ kind: 'attach', alias: k.alias })}>Attach cert…</button>
                       <button onClick={() => setPanel({ kind: 'selfsigned', alias: k.alias })}>Self-signed…</button>
                       <button className="danger" onClick={() => setConfirmDelete(k.alias)}>
@@ -142,6 +145,7 @@ function KeyForm({ panel, onDone, onCancel }: { panel: NonNullable<Panel>; onDon
   const [binary, setBinary] = useState<string | null>(null);
   const [passphrase, setPassphrase] = useState('');
   const [subject, setSubject] = useState('CN=token-workbench-client');
+  const [kid, setKid] = useState(panel.kind === 'kid' ? panel.kid : '');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
@@ -169,6 +173,7 @@ function KeyForm({ panel, onDone, onCancel }: { panel: NonNullable<Panel>; onDon
       if (panel.kind === 'import') await call('importKey', { ...data, ...(alias ? { alias } : {}), ...(passphrase ? { passphrase } : {}) });
       if (panel.kind === 'attach') await call('attachCertificate', { alias: panel.alias, ...data });
       if (panel.kind === 'selfsigned') await call('generateCertificate', { alias: panel.alias, subject });
+      if (panel.kind === 'kid') await call('setKeyKid', { alias: panel.alias, kid });
       onDone();
     } catch (err) {
       setError(err);
@@ -177,7 +182,28 @@ function KeyForm({ panel, onDone, onCancel }: { panel: NonNullable<Panel>; onDon
     }
   };
 
-  const title = { generate: 'Generate a key', import: 'Import a key', attach: `Attach a certificate to ${'alias' in panel ? panel.alias : ''}`, selfsigned: `Self-signed certificate for ${'alias' in panel ? panel.alias : ''}` }[panel.kind];
+  /** Interop settings (issue 13): back to the RFC 7638 thumbprint, the kid `keys jwks` exports by default. */
+  const resetKid = async () => {
+    if (panel.kind !== 'kid') return;
+    setBusy(true);
+    setError(null);
+    try {
+      await call('setKeyKid', { alias: panel.alias, reset: true });
+      onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const title = {
+    generate: 'Generate a key',
+    import: 'Import a key',
+    attach: `Attach a certificate to ${'alias' in panel ? panel.alias : ''}`,
+    selfsigned: `Self-signed certificate for ${'alias' in panel ? panel.alias : ''}`,
+    kid: `Key id (kid) of ${'alias' in panel ? panel.alias : ''}`,
+  }[panel.kind];
   return (
     <div className="panel" data-testid="key-form">
       <h3>{title}</h3>
@@ -222,11 +248,21 @@ function KeyForm({ panel, onDone, onCancel }: { panel: NonNullable<Panel>; onDon
           <input id="cert-subject" value={subject} onChange={(e) => setSubject(e.target.value)} />
         </Field>
       ) : null}
+      {panel.kind === 'kid' ? (
+        <Field label="kid" required htmlFor="key-kid-input" hint={`What servers look the key up by, e.g. the kid an admin console assigned. Default: the JWK thumbprint ${panel.thumbprint}`}>
+          <input id="key-kid-input" value={kid} maxLength={256} onChange={(e) => setKid(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && kid.trim() && void submit()} />
+        </Field>
+      ) : null}
       <ErrorBox error={error} />
       <div className="row" style={{ marginTop: 8 }}>
+        {panel.kind === 'kid' ? (
+          <button disabled={busy || panel.kid === panel.thumbprint} onClick={() => void resetKid()}>
+            Reset to thumbprint
+          </button>
+        ) : null}
         <span className="spacer" />
         <button onClick={onCancel}>Cancel</button>
-        <button className="primary" disabled={busy || (panel.kind === 'generate' && !alias) || ((panel.kind === 'import' || panel.kind === 'attach') && !text)} onClick={() => void submit()}>
+        <button className="primary" disabled={busy || (panel.kind === 'generate' && !alias) || ((panel.kind === 'import' || panel.kind === 'attach') && !text) || (panel.kind === 'kid' && !kid.trim())} onClick={() => void submit()}>
           {busy ? 'Working…' : 'OK'}
         </button>
       </div>

@@ -245,6 +245,7 @@ export function ProfileView({ profile, group, reload }: { profile: ConnectionPro
             discoverError={s.errors.discover}
             onDiscover={() => void discover()}
             keys={keys}
+            onWorkspaceChanged={() => void reload()}
           />
           <div style={{ display: 'flex', flexDirection: 'column', gap: 12, minWidth: 0 }}>
             {missing.length && s.showMissing ? (

@@ -2,8 +2,15 @@ import { AUTH_METHODS, GRANT_TYPES, HMAC_ALGS, type AuthMethod, type GrantType }
 import type { KeyInfo, SecretName, SecretStatus, ServerMetadata } from '../../../shared/ipc';
 import type { ConnectionProfile, Endpoints } from '../../../shared/profile';
 import { GRANT_LABELS, shows, usesSecret, type RunInputs } from '../lib/profile-rules';
+import { AuthorizationRequestSection } from './AuthorizationRequestSection';
 import { ErrorBox } from './ErrorBox';
+import { misplacedTokenParam } from '../../../shared/interop';
 import { Field, ParamTable, ScopeChips } from './FormBits';
+import { AssertionHeaderFields, BasicEncodingField, RequireAuthTimeField } from './InteropFields';
+import { CibaSection } from './modern/CibaSection';
+import { RarSection } from './modern/RarSection';
+import { RegistrationSection } from './modern/RegistrationSection';
+import { SenderConstrainedSection } from './modern/SenderConstrainedSection';
 
 export type ProfileDraft = Omit<ConnectionProfile, 'createdAt' | 'updatedAt'>;
 
@@ -40,6 +47,8 @@ export interface RequestPanelProps {
   discoverError: unknown;
   onDiscover: () => void;
   keys: KeyInfo[];
+  /** A registration changed the workspace (issue 14). */
+  onWorkspaceChanged?: () => void;
 }
 
 /** The profile as an API client's request form; fields a grant does not use are not shown. */
@@ -166,6 +175,7 @@ export function RequestPanel(props: RequestPanelProps) {
         </select>
       </Field>
       {usesSecret(d) ? secretField('clientSecret', 'Client secret') : null}
+      {d.clientAuth.method === 'client_secret_basic' ? <BasicEncodingField value={d.interop} onChange={(interop) => set({ interop })} /> : null}
       {d.clientAuth.method === 'client_secret_jwt' ? (
         <Field label="Assertion algorithm" htmlFor="hmac-alg">
           <select id="hmac-alg" value={d.clientAuth.signingAlg ?? 'HS256'} onChange={(e) => setAuth({ signingAlg: e.target.value })}>
@@ -195,9 +205,6 @@ export function RequestPanel(props: RequestPanelProps) {
               ))}
             </select>
           </Field>
-          <label className="row">
-            <input type="checkbox" checked={d.clientAuth.x5t} disabled={selectedKey ? !selectedKey.certificate : false} onChange={(e) => setAuth({ x5t: e.target.checked })} /> x5t / x5t#S256 header
-          </label>
           <Field label="Assertion audience" htmlFor="aud-mode">
             <select id="aud-mode" value={d.clientAuth.assertionAudience} onChange={(e) => setAuth({ assertionAudience: e.target.value as 'token_endpoint' | 'issuer' })}>
               <option value="token_endpoint">token endpoint</option>
@@ -206,6 +213,7 @@ export function RequestPanel(props: RequestPanelProps) {
           </Field>
         </div>
       ) : null}
+      {d.clientAuth.method === 'private_key_jwt' || shows(grant, 'jwtBearerClaims') ? <AssertionHeaderFields value={d.interop} legacyX5t={d.clientAuth.x5t} onChange={(interop) => set({ interop, clientAuth: { ...d.clientAuth, x5t: false } })} signingKey={selectedKey} /> : null}
       {d.clientAuth.method === 'tls_client_auth' || d.clientAuth.method === 'self_signed_tls_client_auth' ? (
         <Field label="Client certificate (keystore key with certificate)" required htmlFor="tls-alias">
           <select id="tls-alias" value={d.clientAuth.tlsKeyAlias ?? ''} onChange={(e) => setAuth({ tlsKeyAlias: e.target.value || undefined })}>
@@ -257,6 +265,8 @@ export function RequestPanel(props: RequestPanelProps) {
           </select>
         </Field>
       ) : null}
+      {/* PAR, JAR, JARM, hybrid, OIDC parameters, FAPI 2.0 (issue 14) */}
+      {shows(grant, 'redirect') ? <AuthorizationRequestSection draft={d} onChange={props.onChange} metadata={m} keys={props.keys} /> : null}
       {shows(grant, 'username') ? (
         <Field label="Username" required htmlFor="username">
           <input id="username" value={d.username ?? ''} onChange={(e) => set({ username: e.target.value || undefined })} />
@@ -292,18 +302,25 @@ export function RequestPanel(props: RequestPanelProps) {
         <input id="expected-audience" value={d.expectedAudience ?? ''} placeholder={d.audience ?? d.resource[0] ?? ''} onChange={(e) => set({ expectedAudience: e.target.value || undefined })} />
       </Field>
 
+      {/* issue 14 (token side): each section appears when the server (discovery) or the profile uses it */}
+      {shows(grant, 'ciba') ? <CibaSection draft={d} onChange={set} /> : null}
+      <SenderConstrainedSection draft={d} metadata={m} keys={props.keys} onChange={set} />
+      <RarSection draft={d} metadata={m} onChange={set} />
+      <RegistrationSection draft={d} metadata={m} keys={props.keys} issuer={effectiveIssuer} onChanged={() => props.onWorkspaceChanged?.()} />
+
       <details>
         <summary className="muted">Extra parameters</summary>
         {shows(grant, 'authorizationParams') ? (
           <>
             <div className="label">Authorization request</div>
             <ParamTable label="Authorization parameter" value={d.params.authorization} onChange={(v) => set({ params: { ...d.params, authorization: v } })} />
+            <RequireAuthTimeField value={d.interop} onChange={(interop) => set({ interop })} />
           </>
         ) : null}
         <div className="label">Token request</div>
-        <ParamTable label="Token parameter" value={d.params.token} onChange={(v) => set({ params: { ...d.params, token: v } })} />
+        <ParamTable label="Token parameter" value={d.params.token} onChange={(v) => set({ params: { ...d.params, token: v } })} validate={misplacedTokenParam} />
         <div className="label">Refresh request</div>
-        <ParamTable label="Refresh parameter" value={d.params.refresh} onChange={(v) => set({ params: { ...d.params, refresh: v } })} />
+        <ParamTable label="Refresh parameter" value={d.params.refresh} onChange={(v) => set({ params: { ...d.params, refresh: v } })} validate={misplacedTokenParam} />
       </details>
       <details>
         <summary className="muted">Network</summary>

@@ -3,6 +3,7 @@ import type { RunProgress } from '../../../shared/ipc';
 import { call } from '../api';
 import { copyText, formatDuration, useNow } from '../lib/hooks';
 import { ErrorBox } from './ErrorBox';
+import { CibaProgress } from './modern/CibaProgress';
 
 /** A run in flight as the user sees it: what it waits for, the sign-in page to copy or open again, Cancel. */
 export interface RunningState {
@@ -14,6 +15,8 @@ export interface RunningState {
   browserError?: string;
   /** When the wait for the sign-in ends. */
   expiresAt?: string;
+  /** CIBA (issue 14): the request on the user's device; its binding message and expiry outlive the polls. */
+  ciba?: Extract<RunProgress, { kind: 'ciba' }>;
 }
 
 /** Folds a progress event into the running state. */
@@ -28,6 +31,7 @@ export function withProgress(run: RunningState, progress: RunProgress): RunningS
     next.browserError = progress.message;
   }
   if (progress.kind === 'browser_opened') next.browserError = undefined;
+  if (progress.kind === 'ciba') next.ciba = progress;
   return next;
 }
 
@@ -41,6 +45,7 @@ export function RunState({ run, onCancel }: { run: RunningState; onCancel: () =>
   const waiting = p?.kind === 'waiting_for_redirect' ? p : undefined;
   if (p?.kind === 'browser_opened' || p?.kind === 'browser_failed' || waiting) text = 'Waiting for you to sign in in your browser';
   if (p?.kind === 'device_code' || p?.kind === 'polling') text = <DeviceCode progress={p} now={now} />;
+  if (run.ciba && (p?.kind === 'ciba' || p?.kind === 'polling')) text = <CibaProgress started={run.ciba} progress={p} now={now} />;
   const openAgain = async () => {
     setOpenError(null);
     try {

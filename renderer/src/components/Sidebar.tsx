@@ -44,6 +44,7 @@ const SHORT_GRANT: Record<string, string> = {
   'urn:ietf:params:oauth:grant-type:saml2-bearer': 'saml',
   'urn:ietf:params:oauth:grant-type:device_code': 'device',
   'urn:ietf:params:oauth:grant-type:token-exchange': 'exchange',
+  'urn:openid:params:grant-type:ciba': 'ciba',
 };
 
 /** Connection groups and their profiles: filter, create, rename, duplicate, move, delete. */

@@ -1,3 +1,5 @@
+import type { TokenBindingCheck } from '../../../shared/binding';
+import { BindingView } from './modern/BindingView';
 import { useEffect, useState } from 'react';
 import type { TokenInspection, TokenKind } from '../../../shared/ipc';
 import type { ConnectionProfile } from '../../../shared/profile';
@@ -28,6 +30,8 @@ export function TokenView(props: { profile: ConnectionProfile; current: CurrentT
   const [action, setAction] = useState<ActionResult | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const [acting, setActing] = useState<string | null>(null);
+  /** cnf checks from the last introspection of the access token (issue 14). */
+  const [introBindings, setIntroBindings] = useState<TokenBindingCheck[] | undefined>(undefined);
 
   useEffect(() => {
     setInspection(null);
@@ -121,6 +125,7 @@ export function TokenView(props: { profile: ConnectionProfile; current: CurrentT
           {inspection?.format === 'opaque' ? <div className="muted">An opaque token: nothing to decode. Use Introspect to ask the server about it.</div> : null}
           {inspection?.format === 'jwe' ? <div className="muted">An encrypted token (JWE): only its header can be read.</div> : null}
           {inspection?.report ? <Report report={inspection.report} /> : null}
+          {kind === 'access' ? <BindingView tokens={tokens} payload={inspection?.payload} bindings={entry.bindings} introspected={introBindings} /> : null}
           {inspection?.header ? <ClaimTable title="Header" values={inspection.header} describe={describeHeader} testId="header-claims" /> : null}
           {inspection?.payload ? <ClaimTable title="Payload" values={inspection.payload} describe={describeClaim} testId="payload-claims" /> : null}
         </>
@@ -136,6 +141,7 @@ export function TokenView(props: { profile: ConnectionProfile; current: CurrentT
           onClick={() =>
             void act('introspect', async () => {
               const r = await call('introspect', { ...ref, which });
+              if (which === 'access') setIntroBindings(r.bindings);
               return { title: `Introspection: ${r.active ? 'active' : 'not active'}`, ok: r.active, body: JSON.stringify(r.claims, null, 2), transcript: r.transcript };
             })
           }

@@ -14,7 +14,9 @@ export type Field =
   | 'subjectToken'
   | 'assertion'
   | 'samlAssertion'
-  | 'jwtBearerClaims';
+  | 'jwtBearerClaims'
+  // CIBA (issue 14): login hint, binding message
+  | 'ciba';
 
 const INTERACTIVE: Field[] = ['authorizationEndpoint', 'redirect', 'pkce', 'authorizationParams'];
 
@@ -29,6 +31,7 @@ export const GRANT_FIELDS: Record<GrantType, Field[]> = {
   'urn:ietf:params:oauth:grant-type:jwt-bearer': ['assertion', 'jwtBearerClaims'],
   'urn:ietf:params:oauth:grant-type:saml2-bearer': ['samlAssertion'],
   'urn:ietf:params:oauth:grant-type:token-exchange': ['subjectToken'],
+  'urn:openid:params:grant-type:ciba': ['ciba'],
 };
 
 export const GRANT_LABELS: Record<GrantType, string> = {
@@ -41,6 +44,7 @@ export const GRANT_LABELS: Record<GrantType, string> = {
   'urn:ietf:params:oauth:grant-type:device_code': 'Device code',
   'urn:ietf:params:oauth:grant-type:token-exchange': 'Token exchange',
   implicit: 'Implicit (legacy)',
+  'urn:openid:params:grant-type:ciba': 'CIBA (backchannel)',
 };
 
 export const shows = (grant: GrantType, field: Field) => GRANT_FIELDS[grant].includes(field);
@@ -77,5 +81,6 @@ export function missingFields(p: Omit<ConnectionProfile, 'createdAt' | 'updatedA
   if (shows(p.grantType, 'subjectToken') && !inputs.subjectToken?.trim()) missing.push('Subject token');
   if (shows(p.grantType, 'samlAssertion') && !inputs.samlAssertionXml?.trim()) missing.push('SAML assertion');
   if (shows(p.grantType, 'assertion') && !inputs.assertion?.trim() && !p.clientAuth.keyAlias && !has('clientSecret')) missing.push('Assertion (or a key / client secret to sign one)');
+  if (shows(p.grantType, 'ciba') && !p.ciba?.loginHint && !p.ciba?.loginHintToken && !p.ciba?.idTokenHint) missing.push('Login hint (CIBA)');
   return missing;
 }
