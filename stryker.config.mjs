@@ -19,6 +19,11 @@ export default {
     'electron/engine/transcript.ts',
     // ID token and JWT claim checks: iss, aud, exp, nonce, at_hash, auth_time
     'electron/jose/claim-checks.ts',
+    // import trust (issue 11): planning and applying an import, confirmation of imported keys and claims, assertion caps
+    'electron/app/import-plan.ts',
+    'electron/app/import-review.ts',
+    'shared/import-trust.ts',
+    'shared/assertion-limits.ts',
     // the flow's own nonce comparison
     'electron/engine/flow.ts:479-488',
   ],

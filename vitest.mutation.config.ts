@@ -12,6 +12,7 @@ export default defineConfig({
       'test/inspector/**/*.test.ts',
       'test/app/redirects.test.ts',
       'test/app/import-trust*.test.ts',
+      'test/app/import-plan.test.ts',
       'test/sandbox/client-authentication.test.ts',
       'test/sandbox/authorization-code.test.ts',
     ],

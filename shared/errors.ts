@@ -60,6 +60,10 @@ export type ErrorCode =
   | 'CERTIFICATE_INVALID'
   | 'CERTIFICATE_KEY_MISMATCH'
   | 'SIGNING_FAILED'
+  // Imported connections (issue 11): a profile's key alias / assertion claims from a file await the user's review;
+  // a replace decision was made on a plan that no longer matches the workspace.
+  | 'IMPORT_NOT_CONFIRMED'
+  | 'IMPORT_PLAN_CHANGED'
   // Tokens
   | 'TOKEN_MALFORMED'
   | 'VERIFICATION_FAILED'

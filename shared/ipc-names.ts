@@ -19,6 +19,10 @@ export const OPERATION_NAMES = [
   'clearProfileSecret',
   'exportConnections',
   'importConnections',
+  // Import trust (issue 11)
+  'previewImport',
+  'getImportReview',
+  'confirmImportedProfile',
   // Server and flows
   'discover',
   'getToken',

@@ -14,6 +14,7 @@ import {
   type ConnectionGroup,
   type ConnectionProfile,
 } from './profile';
+import type { ImportReviewField } from './import-trust';
 import type { VerificationReport } from './token/report';
 import type { TranscriptEntry } from './transcript';
 
@@ -239,6 +240,66 @@ export interface ExportedConnections {
   profiles: number;
 }
 
+// Import trust (issue 11): an import is planned (previewImport), reviewed item by item, then applied
+// (importConnections with the decisions). Nothing from a file is trusted with existing secrets or keys.
+
+/** One difference between an existing group/profile and the file's version of it. */
+export interface ImportChange {
+  /** Path in the entry, e.g. "endpoints.token", "defaults.network.proxy", "clientAuth.keyAlias". */
+  field: string;
+  /** JSON of the value, absent when unset. */
+  before?: string;
+  after?: string;
+  /** Changes where requests (and so secrets) go or how the server is authenticated: endpoint/issuer/redirect origin, proxy, CA, TLS verification. */
+  destination: boolean;
+  /** A key alias or what an assertion says: used only once confirmed. */
+  signing: boolean;
+}
+
+export interface ImportPlanItem {
+  kind: 'group' | 'profile';
+  /** Position in the file's `groups` or `profiles` array. */
+  index: number;
+  /** The id the file gives it: what a decision names. */
+  fileId: string;
+  name: string;
+  /** new: imported under a new id; conflict: an entry with this id exists (imported as new unless replaced); invalid: the file is refused. */
+  status: 'new' | 'conflict' | 'invalid';
+  reason?: string;
+  /** conflict: the existing entry with the file's id. */
+  existing?: { id: string; name: string };
+  /** conflict: what replacing would change. */
+  changes: ImportChange[];
+  /** conflict: existing profiles whose requests replacing would send elsewhere: their stored secrets and tokens are cleared, to be entered again. */
+  clearsSecretsOf: Array<{ profileId: string; name: string }>;
+  /** Fields (key aliases, assertion claims) that wait for the user's confirmation before any use. */
+  needsConfirmation: string[];
+  /** Imported as new under this name (the file's name is taken there). */
+  importedAs?: string;
+  /** Secrets the file fills in (never written over a stored one). */
+  fileSecrets: SecretName[];
+  notes: string[];
+  /** Identifies this item's plan: a replace decision echoes it, and a plan gone stale is refused. */
+  digest: string;
+}
+
+export interface ImportPlan {
+  /** False when the file as a whole or any item is invalid: importing it would change nothing and fail. */
+  valid: boolean;
+  /** Problems with the whole file (not JSON, wrong format, too many entries). */
+  problems: string[];
+  groups: ImportPlanItem[];
+  profiles: ImportPlanItem[];
+}
+
+export interface ImportDecision {
+  kind: 'group' | 'profile';
+  fileId: string;
+  /** new (the default for every item not named): a new id; replace: only for a conflict, with its digest; skip: not imported. */
+  action: 'new' | 'replace' | 'skip';
+  digest?: string;
+}
+
 /** A registration response with its secrets masked (they are in the keychain), and the exchanges (issue 14). */
 export interface RegistrationResult {
   profile?: ConnectionProfile;
@@ -252,6 +313,24 @@ export interface ImportReport {
   profiles: number;
   /** Profiles whose placeholders need real secrets before they can run. */
   needSecrets: Array<{ profileId: string; name: string; secrets: SecretName[] }>;
+  created: Array<{ kind: 'group' | 'profile'; id: string; name: string; fileId: string }>;
+  replaced: Array<{ kind: 'group' | 'profile'; id: string; name: string }>;
+  skipped: Array<{ kind: 'group' | 'profile'; fileId: string; name: string }>;
+  /** Existing profiles whose requests now go elsewhere: their secrets and stored tokens were cleared. */
+  clearedSecrets: Array<{ profileId: string; name: string; because: string[] }>;
+  /** Profiles whose key aliases / claims wait for confirmation before any use. */
+  awaitingConfirmation: Array<{ profileId: string; name: string; fields: string[] }>;
+}
+
+/** What confirming an imported profile confirms: shown first, then echoed by its digest. */
+export interface ImportReview {
+  profileId: string;
+  name: string;
+  pending: boolean;
+  importedAt?: string;
+  source?: string;
+  fields: ImportReviewField[];
+  digest: string;
 }
 
 // ---------------------------------------------------------------------------
@@ -267,6 +346,13 @@ const Alias = z.string().trim().min(1).max(200);
 /** A profile as the renderer edits it: the store fills timestamps (and an id when new). */
 export const ProfileDraftSchema = zm.extend(zm.omit(ConnectionProfileSchema, { createdAt: true, updatedAt: true }), { id: Id.optional() });
 export const GroupDraftSchema = zm.extend(ConnectionGroupSchema, { id: Id.optional() });
+
+// Import trust (issue 11)
+const ImportJson = z.string().min(2).max(50 * 1024 * 1024);
+const ImportSource = z.string().max(1024).optional();
+const ImportDecisionSchema = z
+  .object({ kind: z.enum(['group', 'profile']), fileId: z.string().min(1).max(100), action: z.enum(['new', 'replace', 'skip']), digest: z.string().max(128).optional() })
+  .strict();
 
 function op<A extends z.core.$ZodType>(arg: A) {
   return { returns: <R>() => ({ arg, result: undefined as unknown as R }) };
@@ -286,7 +372,11 @@ export const operations = {
   setProfileSecret: op(z.object({ profileId: Id, name: z.enum(SECRET_NAMES), value: z.string().min(1).max(16_384) }).strict()).returns<SecretStatus>(),
   clearProfileSecret: op(z.object({ profileId: Id, name: z.enum(SECRET_NAMES) }).strict()).returns<SecretStatus>(),
   exportConnections: op(z.object({ groupIds: z.array(Id).max(1000).optional() }).strict()).returns<ExportedConnections>(),
-  importConnections: op(z.object({ json: z.string().min(2).max(50 * 1024 * 1024) }).strict()).returns<ImportReport>(),
+  // Import trust (issue 11): plan, then apply with per-item decisions; confirm imported key aliases and claims.
+  previewImport: op(z.object({ json: ImportJson, source: ImportSource }).strict()).returns<ImportPlan>(),
+  importConnections: op(z.object({ json: ImportJson, source: ImportSource, decisions: z.array(ImportDecisionSchema).max(110_000).default([]) }).strict()).returns<ImportReport>(),
+  getImportReview: op(ProfileRef).returns<ImportReview>(),
+  confirmImportedProfile: op(z.object({ profileId: Id, digest: z.string().min(1).max(128) }).strict()).returns<ConnectionProfile>(),
 
   discover: op(z.object({ issuer: z.string().trim().url().max(2048), profileId: Id.optional() }).strict()).returns<DiscoverResult>(),
   getToken: op(

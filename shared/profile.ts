@@ -102,6 +102,16 @@ export const RedirectSchema = z.strictObject({
   registerScheme: z.optional(z.boolean()),
 });
 
+export const ImportedSchema = z.strictObject({
+  /** When it was imported. */
+  at: text(64),
+  /** The file's name, when known (shown next to the review). */
+  source: z.optional(text(1024)),
+  confirmed: z.boolean(),
+  confirmedAt: z.optional(text(64)),
+});
+export type ImportedInfo = z.infer<typeof ImportedSchema>;
+
 // --- Authorization request features (issue 14: PAR, JAR, JARM, hybrid, OIDC request parameters, FAPI 2.0) ---
 
 export const RESPONSE_TYPES = ['code', 'code id_token', 'id_token token', 'id_token', 'token'] as const;
@@ -279,6 +289,12 @@ export const ConnectionProfileSchema = z.strictObject({
   apiRequests: z._default(z.array(ApiRequestSchema).check(z.maxLength(50)), []),
   /** Expected `aud` when verifying this profile's JWT access tokens; default: audience, else the first resource. */
   expectedAudience: z.optional(text(2048)),
+  /**
+   * Import trust (issue 11): set when the profile came from a connections file. While `confirmed` is
+   * false its key aliases and JWT bearer claims are not used (the run fails with IMPORT_NOT_CONFIRMED)
+   * until the user reviews them (confirmImportedProfile / `tokenbench profiles confirm`).
+   */
+  imported: z.optional(ImportedSchema),
   /** Names of secrets kept in the keychain for this profile ("clientSecret", "password", "refreshToken", "registrationAccessToken"). */
   secretRefs: z._default(z.array(z.enum(['clientSecret', 'password', 'refreshToken', 'registrationAccessToken'])), []),
   createdAt: z.optional(z.string()),

@@ -1,4 +1,5 @@
 import { WorkbenchError } from '../../shared/errors';
+import { assertImportConfirmed } from '../../shared/import-trust';
 import type { ConnectionProfile } from '../../shared/profile';
 import type { AssertionSigner, SigningKey } from '../jose/sign';
 import type { FlowConfig, FlowInputs } from '../engine/flow';
@@ -51,6 +52,13 @@ export async function resolveFlowConfig(
   if (profile.grantType === 'refresh_token' && inputs.refreshToken === undefined) inputs.refreshToken = await stored('refreshToken');
 
   const auth = profile.clientAuth;
+  // Issue 11: what an unconfirmed import named is not fetched from the keystore, let alone used.
+  const uses: string[] = [];
+  if (auth.method === 'private_key_jwt' && !inputs.signingKey) uses.push('clientAuth.keyAlias');
+  if (profile.grantType === 'urn:ietf:params:oauth:grant-type:jwt-bearer' && !inputs.assertion) uses.push('clientAuth.keyAlias', 'jwtBearerClaims');
+  if (!tlsCertPem && auth.tlsKeyAlias) uses.push('clientAuth.tlsKeyAlias');
+  if (profile.dpop?.enabled && !inputs.dpopKey && profile.dpop.keyAlias) uses.push('dpop.keyAlias');
+  assertImportConfirmed(profile, uses);
   const keyFromStore = async (alias: string, alg?: string) => {
     if (!stores.keystore) throw new WorkbenchError('KEYCHAIN_UNAVAILABLE', `key "${alias}" is in the keystore, which is not available`);
     return stores.keystore.getSigningKey(alias, alg);

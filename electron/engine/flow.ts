@@ -6,6 +6,8 @@ import { authenticationRequest, misplacedTokenParam, type AuthenticationRequest 
 import type { ConnectionProfile, Endpoints } from '../../shared/profile';
 import type { VerificationReport } from '../../shared/token/report';
 import type { TranscriptEntry } from '../../shared/transcript';
+import { ASSERTION_LIFETIME_HARD_CAP_SECONDS, cappedAssertionLifetime } from '../../shared/assertion-limits';
+import { assertImportConfirmed } from '../../shared/import-trust';
 import { DEFAULT_CLOCK_SKEW_SECONDS, requestedAuthenticationChecks } from '../jose/claim-checks';
 import { signAssertion, type AssertionSigner, type SigningKey } from '../jose/sign';
 import { accessTokenClaims, certificateThumbprint, requireBinding } from './binding';
@@ -189,6 +191,9 @@ class FlowRun {
     // The profile's OIDC fields (issue 14) count as if typed as authorization parameters.
     const oidcFields = oidcRequestParams(p.authorizationRequest).map(([name, value]) => ({ name, value }));
     const authentication = authenticationRequest([...oidcFields, ...p.params.authorization], p.interop.requireAuthTime);
+    // A key alias from an unconfirmed import signs nothing and is presented to no server (issue 11).
+    if (p.clientAuth.method === 'private_key_jwt') assertImportConfirmed(p, ['clientAuth.keyAlias']);
+    if (usesMutualTls(p.clientAuth.method)) assertImportConfirmed(p, ['clientAuth.tlsKeyAlias']);
     if (this.config.inputs.dpopKey) this.dpop = new DpopSession(this.config.inputs.dpopKey, this.transcript);
     await this.resolveEndpoints();
     if (p.authorizationRequest.fapi2) {
@@ -196,6 +201,9 @@ class FlowRun {
       const findings = fapi2Findings(p, this.metadata);
       if (findings.length) throw new WorkbenchError('FAPI_REQUIREMENT', `FAPI 2.0 Security Profile: ${describeFapiFindings(findings)}`, { details: { findings } });
     }
+    const signsClientAssertion = p.clientAuth.method === 'private_key_jwt' || p.clientAuth.method === 'client_secret_jwt';
+    if (signsClientAssertion && p.clientAuth.assertionLifetime > ASSERTION_LIFETIME_HARD_CAP_SECONDS)
+      this.transcript.event('client assertion lifetime capped', 'workbench', 'workbench', `the profile asks for ${p.clientAuth.assertionLifetime} s; assertions live at most ${ASSERTION_LIFETIME_HARD_CAP_SECONDS} s`);
     const auth = clientAuthForProfile(p, this.config.inputs);
 
     let tokens: TokenResponse;
@@ -402,6 +410,8 @@ class FlowRun {
     if (inputs.assertion) return inputs.assertion;
     if (!inputs.assertionSigner) throw new WorkbenchError('MISSING_CONFIGURATION', 'the JWT bearer grant needs an assertion, or a key to sign one');
     const p = this.profile;
+    // Claims from an unconfirmed import are signed by nobody's key (issue 11).
+    assertImportConfirmed(p, ['jwtBearerClaims', 'clientAuth.keyAlias']);
     const claims = { ...(p.jwtBearerClaims ?? {}) };
     const take = (k: string) => {
       const v = claims[k];
@@ -412,14 +422,27 @@ class FlowRun {
     const sub = take('sub') ?? p.username ?? p.clientId;
     const aud = take('aud') ?? (p.clientAuth.assertionAudience === 'issuer' ? (this.metadata?.issuer ?? p.issuer) : this.endpoints.token);
     const exp = take('exp');
+    const iat = take('iat');
+    const nbf = take('nbf');
     if (typeof iss !== 'string' || typeof sub !== 'string') throw new WorkbenchError('INVALID_INPUT', 'JWT bearer claims "iss" and "sub" must be strings');
     if (typeof aud !== 'string' && !(Array.isArray(aud) && aud.every((a) => typeof a === 'string'))) throw new WorkbenchError('INVALID_INPUT', 'JWT bearer claim "aud" must be a string or an array of strings');
-    const lifetimeSeconds = typeof exp === 'number' ? Math.max(1, exp - Math.floor(Date.now() / 1000)) : p.clientAuth.assertionLifetime;
+    // Issue 11: exp at most the profile's assertion lifetime (hard cap 1 h), iat and nbf now, whatever the
+    // claims say. Clamped rather than refused (a shorter assertion is never less safe), and said in the transcript.
+    const limit = cappedAssertionLifetime(p.clientAuth.assertionLifetime);
+    const now = Math.floor(Date.now() / 1000);
+    const asked = typeof exp === 'number' && Number.isFinite(exp) ? exp - now : undefined;
+    const lifetimeSeconds = asked === undefined ? limit : Math.min(Math.max(1, asked), limit);
+    const notes: string[] = [];
+    if (exp !== undefined && (asked === undefined || asked > limit)) notes.push(`exp ${JSON.stringify(exp)} from the claims replaced by now + ${lifetimeSeconds} s`);
+    if (p.clientAuth.assertionLifetime > limit) notes.push(`the profile's assertion lifetime ${p.clientAuth.assertionLifetime} s capped at ${limit} s`);
+    if (iat !== undefined) notes.push(`iat ${JSON.stringify(iat)} from the claims replaced by now`);
+    if (nbf !== undefined) notes.push(`nbf ${JSON.stringify(nbf)} from the claims replaced by now`);
+    if (notes.length) this.transcript.event('JWT bearer assertion: time claims set by the workbench', 'workbench', 'workbench', `${notes.join('; ')} (at most ${ASSERTION_LIFETIME_HARD_CAP_SECONDS} s)`);
     const i = p.interop;
     const header = assertionHeader({ x5t: p.clientAuth.x5t, header: { kid: i.kid, ...(i.customKid !== undefined ? { customKid: i.customKid } : {}), x5t: i.x5t, x5tS256: i.x5tS256, x5c: i.x5c } });
     // A shared-secret signer (HS256 with the client secret) has no kid or thumbprint of its own.
     if ('secret' in inputs.assertionSigner && i.kid !== 'custom') header.kid = 'none';
-    return signAssertion({ header, claims: { iss, sub, aud: aud as string | string[], lifetimeSeconds, extra: claims } }, inputs.assertionSigner);
+    return signAssertion({ header, claims: { iss, sub, aud: aud as string | string[], lifetimeSeconds, nbf: nbf !== undefined, extra: claims }, maxLifetimeSeconds: limit }, inputs.assertionSigner);
   }
 
   private async interactive(auth: ClientAuth, authentication: AuthenticationRequest): Promise<{ tokens: TokenResponse; nonce?: string; frontChannel: Partial<FlowVerification> }> {

@@ -1,5 +1,6 @@
 import { SignJWT, calculateJwkThumbprint, exportJWK, type CryptoKey, type JWTHeaderParameters, type KeyObject } from 'jose';
 import { WorkbenchError } from '../../shared/errors';
+import { ASSERTION_LIFETIME_HARD_CAP_SECONDS } from '../../shared/assertion-limits';
 import { HMAC_ALGS } from '../../shared/grants';
 import { KID_MODES, type KidMode } from '../../shared/interop';
 
@@ -63,7 +64,15 @@ export interface AssertionClaims {
 export interface AssertionSpec {
   header?: AssertionHeaderOptions;
   claims: AssertionClaims;
+  /**
+   * The longest `exp` - `iat` this assertion may get (default: the hard cap, 1 h — issue 11). Only the
+   * `tokenbench assertion` command, which mints what its user types, passes `false`.
+   */
+  maxLifetimeSeconds?: number | false;
 }
+
+/** Time claims belong to the engine: custom claims never set them (issue 11). */
+const ENGINE_TIME_CLAIMS = ['exp', 'iat', 'nbf'] as const;
 
 export type AssertionSigner = SigningKey | { secret: string; alg: string; kid?: string };
 
@@ -114,9 +123,10 @@ export async function keyThumbprint(key: CryptoKey | KeyObject): Promise<string>
 }
 
 /** The payload of an assertion from its claims spec. */
-export function assertionPayload(c: AssertionClaims, now = new Date()): Record<string, unknown> {
+export function assertionPayload(c: AssertionClaims, now = new Date(), cap: number | false = ASSERTION_LIFETIME_HARD_CAP_SECONDS): Record<string, unknown> {
   const iat = Math.floor(now.getTime() / 1000);
   const payload: Record<string, unknown> = { ...(c.extra ?? {}) };
+  for (const k of ENGINE_TIME_CLAIMS) delete payload[k];
   if (c.iss !== undefined) payload.iss = c.iss;
   if (c.sub !== undefined) payload.sub = c.sub;
   if (c.aud !== undefined) payload.aud = c.aud;
@@ -124,13 +134,14 @@ export function assertionPayload(c: AssertionClaims, now = new Date()): Record<s
   if (c.jti !== false) payload.jti = typeof c.jti === 'string' ? c.jti : crypto.randomUUID();
   if (c.iat !== false) payload.iat = iat;
   if (c.nbf) payload.nbf = iat;
-  if (c.lifetimeSeconds !== undefined) payload.exp = iat + c.lifetimeSeconds;
+  if (c.lifetimeSeconds !== undefined) payload.exp = iat + (cap === false ? c.lifetimeSeconds : Math.min(c.lifetimeSeconds, cap));
+  else if (cap !== false) payload.exp = iat + cap;
   return payload;
 }
 
 /** What will be signed: header and payload, before any key is touched. */
 export function previewAssertion(spec: AssertionSpec, signer: HeaderSigner, now = new Date()): AssertionPreview {
-  return { header: jwtHeader(signer, spec.header), payload: assertionPayload(spec.claims, now) };
+  return { header: jwtHeader(signer, spec.header), payload: assertionPayload(spec.claims, now, spec.maxLifetimeSeconds) };
 }
 
 /**
@@ -156,5 +167,5 @@ export async function signJwt(signer: AssertionSigner, claims: Record<string, un
 
 /** Signs an assertion built from a claims spec (client assertion, JWT bearer assertion or an ad-hoc token). */
 export function signAssertion(spec: AssertionSpec, signer: AssertionSigner, now = new Date()): Promise<string> {
-  return signJwt(signer, assertionPayload(spec.claims, now), spec.header);
+  return signJwt(signer, assertionPayload(spec.claims, now, spec.maxLifetimeSeconds), spec.header);
 }

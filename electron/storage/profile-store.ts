@@ -144,6 +144,32 @@ export class ProfileStore {
     });
   }
 
+  /**
+   * Import trust (issue 11): an import's groups and profiles — new ones and
+   * replacements, matched by id — in one locked, atomic write, so an import
+   * lands whole or not at all. `unchanged` are the entries the import was
+   * planned on: if another process changed one meanwhile, nothing is written.
+   */
+  applyImport(changes: {
+    groups: Array<GroupSaveInput & { id: string }>;
+    profiles: Array<ProfileSaveInput & { id: string }>;
+    unchanged?: { groups: ConnectionGroup[]; profiles: ConnectionProfile[] };
+  }): { groups: ConnectionGroup[]; profiles: ConnectionProfile[] } {
+    return this.update((tx) => {
+      const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+      for (const g of changes.unchanged?.groups ?? [])
+        if (!same(tx.listGroups().find((x) => x.id === g.id), g)) throw new WorkbenchError('IMPORT_PLAN_CHANGED', `group "${g.name}" changed while importing: nothing was imported`);
+      for (const p of changes.unchanged?.profiles ?? [])
+        if (!same(tx.listProfiles().find((x) => x.id === p.id), p)) throw new WorkbenchError('IMPORT_PLAN_CHANGED', `profile "${p.name}" changed while importing: nothing was imported`);
+      const groups = changes.groups.map((g) => tx.saveGroup(g));
+      // Replacements first: a new entry may take a name a replaced one gives up.
+      const existing = new Set(tx.listProfiles().map((p) => p.id));
+      const ordered = [...changes.profiles.filter((p) => existing.has(p.id)), ...changes.profiles.filter((p) => !existing.has(p.id))];
+      const profiles = ordered.map((p) => tx.saveProfile(p));
+      return { groups, profiles };
+    });
+  }
+
   /** Which version of the file is on disk now (changes with every write, by any process). */
   revision(): string {
     const st = statOrUndefined(this.path);

@@ -120,8 +120,12 @@ describe('profiles and groups', () => {
     await call('deleteProfile', { profileId: profile.id });
     await call('deleteGroup', { groupId: group.id });
     const report = await call('importConnections', { json: exported.json });
-    expect(report).toMatchObject({ groups: 1, profiles: 1, needSecrets: [{ profileId: profile.id, secrets: ['clientSecret'] }] });
-    expect((await call('listWorkspace', {})).profiles.find((p) => p.id === profile.id)?.groupId).toBe(group.id);
+    // Imports get new ids (issue 11): the file's ids name nothing here any more.
+    const created = report.created.find((c) => c.kind === 'profile')!;
+    const createdGroup = report.created.find((c) => c.kind === 'group')!;
+    expect(created.fileId).toBe(profile.id);
+    expect(report).toMatchObject({ groups: 1, profiles: 1, needSecrets: [{ profileId: created.id, secrets: ['clientSecret'] }] });
+    expect((await call('listWorkspace', {})).profiles.find((p) => p.id === created.id)?.groupId).toBe(createdGroup.id);
   });
 
   test('ensure-malformed-import-changes-nothing', async () => {

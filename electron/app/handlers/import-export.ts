@@ -1,12 +1,19 @@
-import type { SecretName } from '../../../shared/ipc';
-import { profileSecretAccount } from '../../secrets/secret-store';
-import { exportConnections, parseImport } from '../connections-io';
+import { exportConnections } from '../connections-io';
 import type { ServiceContext } from '../context';
 import type { Handlers } from '../dispatch';
+import { applyImportDocument, parseImportJson, planImport } from '../import-plan';
+import { confirmImportedProfile, importReviewOf } from '../import-review';
+import { discoveryCache } from '../../engine/discovery-cache';
 
-/** Connections to and from JSON files, secrets left out. */
-export function importExportHandlers(c: ServiceContext): Pick<Handlers, 'exportConnections' | 'importConnections'> {
-  const { store, secrets } = c;
+type ImportExportOps = 'exportConnections' | 'previewImport' | 'importConnections' | 'getImportReview' | 'confirmImportedProfile';
+
+/**
+ * Connections to and from JSON files, secrets left out. An import is
+ * untrusted input (issue 11): previewed as a plan, applied with the user's
+ * per-item decisions, its key aliases and claims confirmed before use.
+ */
+export function importExportHandlers(c: ServiceContext): Pick<Handlers, ImportExportOps> {
+  const { store, secrets, history } = c;
   return {
     exportConnections: async ({ groupIds }) => {
       const wanted = groupIds ? new Set(groupIds) : undefined;
@@ -14,21 +21,36 @@ export function importExportHandlers(c: ServiceContext): Pick<Handlers, 'exportC
       const profiles = store.listProfiles().filter((p) => !wanted || (p.groupId !== undefined && wanted.has(p.groupId)));
       return { json: exportConnections(groups, profiles), groups: groups.length, profiles: profiles.length };
     },
-    importConnections: async ({ json }) => {
-      const parsed = parseImport(json);
-      for (const g of parsed.groups) store.saveGroup(g);
-      const needSecrets: Array<{ profileId: string; name: string; secrets: SecretName[] }> = [];
-      for (const { profile, secrets: given } of parsed.profiles) {
-        const { createdAt: _c, updatedAt: _u, ...input } = profile;
-        const filled = Object.keys(given) as SecretName[];
-        for (const name of filled) await secrets.set(profileSecretAccount(profile.id, name), given[name] as string);
-        const saved = store.saveProfile(input);
-        const missing: SecretName[] = [];
-        for (const ref of saved.secretRefs) if (!(await secrets.get(profileSecretAccount(saved.id, ref)))) missing.push(ref);
-        if (missing.length) needSecrets.push({ profileId: saved.id, name: saved.name, secrets: missing });
+    previewImport: async ({ json }) => {
+      let doc: unknown;
+      try {
+        doc = parseImportJson(json);
+      } catch (err) {
+        return { valid: false, problems: [(err as Error).message], groups: [], profiles: [] };
       }
+      return planImport(doc, { groups: store.listGroups(), profiles: store.listProfiles() });
+    },
+    importConnections: async ({ json, source, decisions }) => {
+      const report = await applyImportDocument(parseImportJson(json), decisions, {
+        store,
+        secrets: async () => secrets,
+        clearHistory: (profileId) => history.clear(profileId),
+        ...(source ? { source } : {}),
+      }).finally(() => {
+        discoveryCache.invalidate();
+        c.emit({ type: 'workspace.changed' });
+      });
+      if (report.clearedSecrets.length) for (const r of report.clearedSecrets) c.emit({ type: 'history.changed', profileId: r.profileId });
+      return report;
+    },
+    getImportReview: async ({ profileId }) => {
+      const p = c.profileOrThrow(profileId);
+      return importReviewOf(p, p.groupId ? store.listGroups().find((g) => g.id === p.groupId) : undefined);
+    },
+    confirmImportedProfile: async ({ profileId, digest }) => {
+      const saved = confirmImportedProfile(store, c.profileOrThrow(profileId), digest);
       c.emit({ type: 'workspace.changed' });
-      return { groups: parsed.groups.length, profiles: parsed.profiles.length, needSecrets };
+      return saved;
     },
   };
 }

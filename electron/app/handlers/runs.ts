@@ -49,7 +49,8 @@ export function runHandlers(c: ServiceContext): Pick<Handlers, 'discover' | 'get
 /** The saved profile as the form has it now: checked like a save, with the saved identity, secret names and times. */
 export function profileFromDraft(saved: ConnectionProfile, draft: NonNullable<ParsedArg<'getToken'>['draft']>): ConnectionProfile {
   if (draft.id !== undefined && draft.id !== saved.id) throw new WorkbenchError('INVALID_INPUT', 'the form belongs to another profile');
-  const parsed = ConnectionProfileSchema.safeParse({ ...draft, id: saved.id, secretRefs: saved.secretRefs, createdAt: saved.createdAt, updatedAt: saved.updatedAt });
+  // Import trust (issue 11): whether an imported key alias and claims were confirmed is the store's to say, never the form's.
+  const parsed = ConnectionProfileSchema.safeParse({ ...draft, id: saved.id, secretRefs: saved.secretRefs, imported: saved.imported, createdAt: saved.createdAt, updatedAt: saved.updatedAt });
   if (!parsed.success) throw new WorkbenchError('INVALID_PROFILE', `The form has problems: ${describeFieldIssues(parsed.error.issues)}`, { details: { fields: fieldErrors(parsed.error.issues) } });
   return parsed.data;
 }

@@ -25,7 +25,9 @@ export function workspaceHandlers(c: ServiceContext): Pick<Handlers, WorkspaceOp
     saveProfile: async (input) => {
       // secretRefs say which keychain items exist; only the secret operations change them.
       const existing = input.id ? store.listProfiles().find((p) => p.id === input.id) : undefined;
-      const saved = store.saveProfile({ ...input, secretRefs: existing?.secretRefs ?? [] });
+      // Import trust (issue 11): only an import sets `imported` and only confirmImportedProfile confirms it;
+      // a save from the form keeps what the store has (saving is not reviewing).
+      const saved = store.saveProfile({ ...input, secretRefs: existing?.secretRefs ?? [], imported: existing?.imported });
       // An edit is often a reaction to a server change: the next run discovers afresh.
       discoveryCache.invalidate();
       c.emit({ type: 'workspace.changed' });

@@ -163,6 +163,8 @@ export async function assertionCommand(argv: string[], ctx: CliContext): Promise
   for (const [k, v] of keyValues(values.claim, '--claim')) extra[k] = claimValue(v);
   const aud = values.aud?.length === 1 ? values.aud[0] : values.aud;
   const spec = {
+    // What its user types is what it mints: the engine's 1-hour cap is for assertions it signs on a profile's say.
+    maxLifetimeSeconds: false as const,
     header: { typ: values.typ, x5t: values.x5t, x5tS256: values.x5t, x5c: values.x5c, ...kidHeader(values.kid) },
     claims: {
       iss: values.iss,

@@ -11,9 +11,17 @@ const HELP = `Usage:
   tokenbench profiles show NAME
   tokenbench profiles save NAME [ISSUER_URL] [token flags]   create, or update with the flags given
   tokenbench profiles delete NAME
+  tokenbench profiles export FILE|- [--group NAME ...] [--force]
+  tokenbench profiles import FILE [--replace] [--dry-run] [--json]
+  tokenbench profiles confirm NAME [--yes]
 
 Secrets given to "save" (--client-secret, --password, --refresh-token) go to the OS keychain,
 never into the profile file. Keys are referenced as --signing-key keystore:ALIAS.
+
+An imported file is untrusted: its groups and profiles get new ids unless --replace replaces the
+entries with the same ids; a replaced profile whose requests would go elsewhere (issuer, endpoints,
+proxy, TLS settings) loses its stored secrets and tokens. Key aliases and JWT bearer claims from a
+file are used only after "profiles confirm NAME" shows them and you confirm.
 `;
 
 const SECRET_FLAGS = [
@@ -100,13 +108,20 @@ export async function profilesCommand(argv: string[], ctx: CliContext): Promise<
       process.stderr.write(`deleted profile "${profile.name}"\n`);
       return 0;
     }
+    // Import trust (issue 11)
+    case 'export':
+      return (await import('./profiles-io')).exportCommand(rest, ctx);
+    case 'import':
+      return (await import('./profiles-io')).importCommand(rest, ctx);
+    case 'confirm':
+      return (await import('./profiles-io')).confirmCommand(rest, ctx);
     case undefined:
     case '--help':
     case '-h':
       process.stdout.write(HELP);
       return sub ? 0 : 2;
     default:
-      throw new UsageError(`unknown profiles command "${sub}" (list, show, save, delete)`);
+      throw new UsageError(`unknown profiles command "${sub}" (list, show, save, delete, export, import, confirm)`);
   }
 }
 

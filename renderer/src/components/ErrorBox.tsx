@@ -33,6 +33,8 @@ const TITLES: Partial<Record<ErrorInfo['code'], string>> = {
   NOT_FOUND: 'Not found',
   ALREADY_EXISTS: 'Already exists',
   VERIFICATION_FAILED: 'Verification failed',
+  IMPORT_NOT_CONFIRMED: 'Review the imported settings first',
+  IMPORT_PLAN_CHANGED: 'Something changed since you reviewed it',
 };
 
 export function toInfo(err: unknown): ErrorInfo {

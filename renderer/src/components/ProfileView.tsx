@@ -9,6 +9,7 @@ import { editDraft, isDirty, setError, stripTimes, syncSaved, updateSession, use
 import { ApiPanel } from './ApiPanel';
 import { ErrorBox } from './ErrorBox';
 import { ExchangeView } from './ExchangeView';
+import { ImportReviewBanner } from './ImportReviewBanner';
 import { RequestPanel } from './RequestPanel';
 import { RunState, withProgress, type RunningState } from './RunState';
 import { TokenView } from './TokenView';
@@ -228,6 +229,7 @@ export function ProfileView({ profile, group, reload }: { profile: ConnectionPro
         </button>
       </div>
       <ErrorBox error={s.errors.save} testId="save-error" />
+      <ImportReviewBanner profile={profile} onConfirmed={reload} />
       <FieldErrorsContext.Provider value={fieldMessages}>
         <div className="profile-layout">
           <RequestPanel

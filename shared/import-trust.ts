@@ -1,0 +1,79 @@
+import { WorkbenchError } from './errors';
+import { ASSERTION_LIFETIME_HARD_CAP_SECONDS, cappedAssertionLifetime } from './assertion-limits';
+import type { ConnectionProfile } from './profile';
+
+/**
+ * Import trust (issue 11): what of a profile that came from a file must be
+ * reviewed before the user's keys act on it. A keystore alias and JWT bearer
+ * claims from a file would otherwise make the user's key sign whatever the
+ * file says and send it wherever the file says.
+ */
+
+/** One line of the review the user confirms. */
+export interface ImportReviewField {
+  /** Path in the profile, e.g. "clientAuth.keyAlias". */
+  field: string;
+  label: string;
+  value: string;
+  /** Part of what is confirmed (the rest is shown as context: where the assertion goes, its lifetime). */
+  reviewed: boolean;
+}
+
+/** The fields of a profile whose values a file must not get used without review. */
+export function reviewableValues(p: ConnectionProfile): Array<[field: string, label: string, value: unknown]> {
+  const out: Array<[string, string, unknown]> = [];
+  if (p.clientAuth.keyAlias) out.push(['clientAuth.keyAlias', 'Signing key (keystore alias)', p.clientAuth.keyAlias]);
+  if (p.clientAuth.tlsKeyAlias) out.push(['clientAuth.tlsKeyAlias', 'TLS client key (keystore alias)', p.clientAuth.tlsKeyAlias]);
+  if (p.jwtBearerClaims && Object.keys(p.jwtBearerClaims).length) out.push(['jwtBearerClaims', 'JWT bearer assertion claims', p.jwtBearerClaims]);
+  // DPoP proofs (issue 14) are signed with this key too.
+  if (p.dpop?.keyAlias) out.push(['dpop.keyAlias', 'DPoP proof key (keystore alias)', p.dpop.keyAlias]);
+  return out;
+}
+
+/** What the user is shown when asked to confirm: the reviewed values, and where and how long they are used. */
+export function importReviewFields(p: ConnectionProfile): ImportReviewField[] {
+  const fields: ImportReviewField[] = reviewableValues(p).map(([field, label, value]) => ({
+    field,
+    label,
+    value: typeof value === 'string' ? value : JSON.stringify(value, null, 2),
+    reviewed: true,
+  }));
+  if (!fields.length) return fields;
+  const ctx = (field: string, label: string, value: unknown) => {
+    if (value !== undefined && value !== '') fields.push({ field, label, value: String(value), reviewed: false });
+  };
+  ctx('clientAuth.method', 'Client authentication', p.clientAuth.method);
+  ctx('grantType', 'Grant', p.grantType);
+  ctx('clientAuth.signingAlg', 'Signing algorithm', p.clientAuth.signingAlg);
+  ctx('issuer', 'Issuer', p.issuer);
+  ctx('endpoints.token', 'Token endpoint', p.endpoints.token);
+  ctx('clientAuth.assertionAudience', 'Assertion audience', p.clientAuth.assertionAudience);
+  const lifetime = cappedAssertionLifetime(p.clientAuth.assertionLifetime);
+  ctx(
+    'clientAuth.assertionLifetime',
+    'Assertion lifetime',
+    `${lifetime} s${p.clientAuth.assertionLifetime > ASSERTION_LIFETIME_HARD_CAP_SECONDS ? ` (the profile asks for ${p.clientAuth.assertionLifetime} s; capped)` : ''}; exp/iat/nbf in the claims are set by the engine`,
+  );
+  return fields;
+}
+
+/** True while the profile came from a file and its key aliases / claims have not been confirmed. */
+export function awaitsImportReview(p: ConnectionProfile): boolean {
+  return p.imported?.confirmed === false && reviewableValues(p).length > 0;
+}
+
+/**
+ * Throws IMPORT_NOT_CONFIRMED when a run is about to use what an unconfirmed
+ * import brought: `uses` names what the run needs (a subset of reviewableValues' fields).
+ */
+export function assertImportConfirmed(p: ConnectionProfile, uses: string[]): void {
+  if (p.imported?.confirmed !== false) return;
+  const pending = reviewableValues(p).filter(([field]) => uses.includes(field));
+  if (!pending.length) return;
+  const what = pending.map(([, label, value]) => (typeof value === 'string' ? `${label} "${value}"` : label)).join(' and ');
+  throw new WorkbenchError(
+    'IMPORT_NOT_CONFIRMED',
+    `profile "${p.name}" was imported from a file: review and confirm its ${what} before it is used (in the app: the profile's "Review imported settings"; CLI: tokenbench profiles confirm "${p.name}")`,
+    { details: { profileId: p.id, confirm: pending.map(([field]) => field) } },
+  );
+}
