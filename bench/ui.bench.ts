@@ -117,26 +117,40 @@ const now = (page: Page) => page.evaluate(() => performance.now());
 const waitForList = (page: Page) => page.waitForFunction(() => (globalThis as unknown as { __bench: BenchState }).__bench.firstRowAt !== undefined, undefined, { timeout: 60_000 });
 const longest = (tasks: BenchState['longtasks'], from: number, to = Infinity) => Math.max(0, ...tasks.filter((t) => t.start >= from && t.start < to).map((t) => t.duration));
 
-// ---- (5) navigation to an interactive profile list, 10,000 profiles.
+// ---- (5) navigation to an interactive profile list, 10,000 profiles (streamed in pages since issue 12).
 const tti: number[] = [];
 const ttiLongest: number[] = [];
+const loaded: number[] = [];
+const startupLongest: number[] = [];
+const everyProfile = `${PROFILES + 1} profiles`;
 for (let i = 0; i < (quick ? 3 : 8); i++) {
   const page = await freshPage();
   await page.goto(server.url);
   await waitForList(page);
+  // Start-up ends when the whole workspace is in (the last page streamed), the count reading every profile.
+  await page.getByTestId('profile-count').getByText(everyProfile, { exact: true }).waitFor({ timeout: 60_000 });
+  const allAt = await now(page);
+  await page.waitForTimeout(200);
   const b = await state(page);
   tti.push(b.firstRowAt as number);
   ttiLongest.push(longest(b.longtasks, 0, b.firstRowAt));
+  loaded.push(allAt);
+  startupLongest.push(longest(b.longtasks, 0, allAt + 200));
   await page.context().close();
 }
-record({ suite: 'ui', metric: `navigation to the profile list painted, ${PROFILES} profiles / ${GROUPS} groups`, unit: 'ms', stats: stats(tti) });
-record({ suite: 'ui', metric: 'longest main-thread task before the list shows', unit: 'ms', stats: stats(ttiLongest) });
+record({ suite: 'ui', metric: `navigation to the profile list painted, ${PROFILES} profiles / ${GROUPS} groups`, unit: 'ms', stats: stats(tti), bar: absBar(stats(tti).median, 400, 'ms') });
+record({ suite: 'ui', metric: 'longest main-thread task before the list shows', unit: 'ms', stats: stats(ttiLongest), bar: absBar(stats(ttiLongest).median, 50, 'ms') });
+record({ suite: 'ui', metric: 'navigation to every profile loaded (the rest streamed in pages)', unit: 'ms', stats: stats(loaded) });
+record({ suite: 'ui', metric: 'longest main-thread task during start-up (navigation to every profile loaded)', unit: 'ms', stats: stats(startupLongest), bar: absBar(stats(startupLongest).max, 50, 'ms') });
 
 // ---- (3) filter keystrokes.
 {
   const page = await freshPage();
   await page.goto(server.url);
   await waitForList(page);
+  await page.getByTestId('profile-count').getByText(everyProfile, { exact: true }).waitFor({ timeout: 60_000 });
+  await page.waitForTimeout(300);
+  const filterFrom = await now(page);
   const filter = page.getByLabel('Filter profiles');
   for (let round = 0; round < (quick ? 2 : 6); round++) {
     await filter.click();
@@ -153,12 +167,12 @@ record({ suite: 'ui', metric: 'longest main-thread task before the list shows', 
   const b = await state(page);
   const echo = b.echo;
   const list = b.list;
-  const worst = longest(b.longtasks, (b.firstRowAt as number) + 1000);
+  const worst = longest(b.longtasks, filterFrom);
   const e = stats(echo);
   record({ suite: 'ui', metric: `filter keystroke to next frame, ${PROFILES} profiles (typing and deleting "4217 prod")`, unit: 'ms', stats: e, bar: absBar(e.median, 16, 'ms') });
   record({ suite: 'ui', metric: 'filter keystroke to the filtered list painted', unit: 'ms', stats: stats(list), bar: absBar(stats(list).median, 16, 'ms') });
   record({ suite: 'ui', metric: 'filter keystroke to the filtered list committed to the DOM', unit: 'ms', stats: stats(b.listCommit) });
-  record({ suite: 'ui', metric: 'longest main-thread task while filtering', unit: 'ms', stats: { median: worst, min: worst, max: worst, n: 1 } });
+  record({ suite: 'ui', metric: 'longest main-thread task while filtering', unit: 'ms', stats: { median: worst, min: worst, max: worst, n: 1 }, bar: absBar(worst, 50, 'ms') });
   await page.context().close();
 }
 

@@ -57,6 +57,10 @@ export const OPERATION_NAMES = [
   'convertImport',
   // Exports as commands (issue 13 §4, issue 12 item 12)
   'exportCommand',
+  // Inspector (issue 12): any pasted JWT or JWE, verified against a chosen key source, decrypted with a keystore key
+  'inspectorInspect',
+  // Workspace streaming (issue 12): the sidebar paints the first page of 10,000 profiles at once
+  'listWorkspacePage',
   // Interop settings (issue 13): a key's kid, edited or reset to its thumbprint
   'setKeyKid',
   // Dynamic client registration (issue 14, RFC 7591/7592)

@@ -197,6 +197,43 @@ export interface KeyInfo {
   chain: CertificateSummary[];
 }
 
+/**
+ * One page of the workspace in display order (groups by name, then their profiles by name, ungrouped
+ * last), so the renderer paints the top of the list from the first page while the rest streams in.
+ */
+export interface WorkspacePage {
+  /** Names the state of the store the pages come from; a later page from another snapshot means "start again". */
+  snapshot: string;
+  /** Every group (sorted), on the first page only. */
+  groups?: ConnectionGroup[];
+  profiles: ConnectionProfile[];
+  total: number;
+  /** Cursor of the next page; absent on the last one. */
+  next?: number;
+}
+
+/** What the Inspector screen shows of a pasted token. */
+export interface InspectorResult {
+  /** The pasted token's own format. */
+  format: 'jwt' | 'jwe' | 'opaque';
+  /** The pasted token's header (a JWE's protected header). */
+  header?: Record<string, unknown>;
+  /** The claims: the JWT's, or those of the JWT nested in a decrypted JWE. */
+  payload?: Record<string, unknown>;
+  /** Set when a JWE was decrypted. */
+  decrypted?: {
+    header: Record<string, unknown>;
+    plaintextBytes: number;
+    /** What the plaintext is: a nested JWT (the usual case), a nested JWE, or other content. */
+    nested: 'jwt' | 'jwe' | 'none';
+    nestedHeader?: Record<string, unknown>;
+    /** The plaintext itself when it is not a nested token (cut at 64 KiB). */
+    plaintext?: string;
+  };
+  /** The verification report; absent when no key source was chosen or the token is opaque. */
+  report?: VerificationReport;
+}
+
 export interface ExportedConnections {
   json: string;
   groups: number;
@@ -502,6 +539,35 @@ export const operations = {
   ).returns<ConvertedImport>(),
   // Exports as commands (issue 13 §4, issue 12 item 12); real secret values only when asked for.
   exportCommand: op(z.object({ profileId: Id, kind: z.enum(COMMAND_KINDS), revealSecrets: z.boolean().default(false) }).strict()).returns<ExportedCommand>(),
+  // Inspector (issue 12): decode any JWT/JWE, verify it against the key source the user picks, decrypt a JWE
+  // with a keystore key (the private key stays in main).
+  inspectorInspect: op(
+    z
+      .object({
+        token: z.string().trim().min(1).max(1024 * 1024),
+        source: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('none') }).strict(),
+          z.object({ kind: z.literal('issuer'), issuer: z.string().trim().url().max(2048) }).strict(),
+          z.object({ kind: z.literal('jwksUrl'), url: z.string().trim().url().max(8192) }).strict(),
+          z.object({ kind: z.literal('jwks'), jwks: z.string().min(2).max(1024 * 1024) }).strict(),
+          z.object({ kind: z.literal('keystore'), alias: Alias }).strict(),
+          z.object({ kind: z.literal('secret'), secret: z.string().min(1).max(16_384) }).strict(),
+        ]),
+        /** Expected values; empty = not checked. */
+        expectedIssuer: z.string().trim().max(2048).optional(),
+        expectedAudience: z.string().trim().max(2048).optional(),
+        /** Which rules apply: an ID token's (OIDC Core), a JWT access token's (RFC 9068), or only the generic ones. */
+        tokenKind: z.enum(['any', 'id', 'access']).default('any'),
+        /** A keystore key to decrypt a JWE with. */
+        decryptWith: Alias.optional(),
+      })
+      .strict(),
+  ).returns<InspectorResult>(),
+
+  // Workspace streaming (issue 12): the workspace in pages, in display order.
+  listWorkspacePage: op(
+    z.object({ cursor: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(10_000).default(1000), snapshot: z.string().max(100).optional() }).strict(),
+  ).returns<WorkspacePage>(),
   // Interop settings (issue 13): the kid servers look the key up by; `reset` goes back to the RFC 7638 thumbprint.
   setKeyKid: op(
     z

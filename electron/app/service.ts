@@ -6,6 +6,7 @@ import type { Handlers } from './dispatch';
 import { apiHandlers } from './handlers/api';
 import { historyHandlers } from './handlers/history';
 import { importExportHandlers } from './handlers/import-export';
+import { inspectorHandlers } from './handlers/inspector';
 import { keystoreHandlers } from './handlers/keystore';
 import { runHandlers } from './handlers/runs';
 import { registrationHandlers } from './handlers/registration';
@@ -16,6 +17,7 @@ import { workspaceHandlers } from './handlers/workspace';
 import { conversionHandlers } from './handlers/conversions';
 import { environmentHandlers } from './handlers/environments';
 import { presetHandlers } from './handlers/presets';
+import { workspacePageHandlers } from './handlers/workspace-pages';
 import { dataNotices } from '../storage/damaged-files';
 import { HistoryStore } from './history';
 import { cachedSecretStore } from './secret-cache';
@@ -68,6 +70,8 @@ export function createAppService(options: AppServiceOptions): AppService {
     ...environmentHandlers(c),
     ...presetHandlers(c),
     ...conversionHandlers(c),
+    ...inspectorHandlers(c),
+    ...workspacePageHandlers(c),
     ...registrationHandlers(c),
     ...sessionHandlers(c),
   };

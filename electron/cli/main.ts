@@ -14,7 +14,8 @@ Usage:
   tokenbench keys ...                         keystore: generate, import, certificates, JWKS export
   tokenbench assertion --key ALIAS ...        sign a JWT (client assertion, JWT bearer, ad hoc)
   tokenbench decode TOKEN|-                   decode a JWT/JWE
-  tokenbench verify TOKEN|- [flags]           verify a JWT, check by check
+  tokenbench decrypt TOKEN|- --key FILE|--keystore ALIAS   decrypt a JWE
+  tokenbench verify TOKEN|- [flags]           verify a JWT (or a JWE with --decryption-key), check by check
   tokenbench introspect|revoke|userinfo TOKEN [flags]
   tokenbench logout-url [flags]               build an RP-initiated logout URL
   tokenbench sandbox [--port N]               run the built-in authorization server on 127.0.0.1
@@ -24,6 +25,40 @@ data directory; TOKENBENCH_HOME overrides it.
 `;
 
 type Command = (argv: string[], ctx: CliContext) => Promise<number>;
+
+/**
+ * Usage of the commands that take no --help flag of their own. Every other command answers
+ * `--help` as its first argument, so `keys generate --help` and `profiles save --help` print the
+ * keys and profiles usage rather than "Unknown option '--help'".
+ */
+const COMMAND_HELP: Record<string, string> = {
+  decode: `Usage: tokenbench decode TOKEN|-
+Decodes a JWT (JWS) or the header of a JWE without verifying anything; prints JSON on stdout.
+Exits 2 when the token cannot be decoded. "tokenbench verify" checks a JWT; "tokenbench decrypt" opens a JWE.
+`,
+  introspect: `Usage: tokenbench introspect [ISSUER_URL] TOKEN|- [--token-type-hint access_token|refresh_token]
+       [client flags of "tokenbench token" | --profile NAME | --resource-server-id ID --resource-server-secret S]
+       [--introspection-url URL] [--silent]
+Asks the authorization server about a token (RFC 7662); prints its answer as JSON.
+`,
+  revoke: `Usage: tokenbench revoke [ISSUER_URL] TOKEN|- [--token-type-hint access_token|refresh_token]
+       [client flags of "tokenbench token" | --profile NAME] [--revocation-url URL] [--silent]
+Revokes a token (RFC 7009).
+`,
+  userinfo: `Usage: tokenbench userinfo [ISSUER_URL] ACCESS_TOKEN|- [--id-token ID_TOKEN] [--profile NAME] [--userinfo-url URL] [--silent]
+Calls the userinfo endpoint; with --id-token, checks the answer is about the ID token's subject.
+`,
+  'logout-url': `Usage: tokenbench logout-url [ISSUER_URL] [--end-session-url URL] [--id-token-hint T]
+       [--post-logout-redirect-uri U] [--state S] [--client-id ID] [--profile NAME] [--open]
+Builds an RP-initiated logout URL (OpenID Connect RP-Initiated Logout); --open opens it in the browser.
+`,
+};
+
+/** `--help` or `-h` among the flags (not after `--`, where it would be a value). */
+function asksForHelp(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   token: async () => (await import('./commands/token')).tokenCommand,
@@ -35,6 +70,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   assertion: async () => (await import('./commands/keys')).assertionCommand,
   decode: async () => (await import('./commands/inspect')).decodeCommand,
   verify: async () => (await import('./commands/inspect')).verifyCommand,
+  decrypt: async () => (await import('./commands/inspect')).decryptCommand,
   introspect: async () => (await import('./commands/inspect')).introspectCommand,
   revoke: async () => (await import('./commands/inspect')).revokeCommand,
   userinfo: async () => (await import('./commands/inspect')).userinfoCommand,
@@ -53,6 +89,14 @@ async function main(argv: string[]): Promise<number> {
   }
   const load = COMMANDS[name];
   if (!load) throw new UsageError(`unknown command "${name}" (see tokenbench --help)`);
+  if (asksForHelp(rest)) {
+    const help = COMMAND_HELP[name];
+    if (help) {
+      process.stdout.write(help);
+      return 0;
+    }
+    return (await load())(['--help'], new CliContext());
+  }
   return (await load())(rest, new CliContext());
 }
 

@@ -1,27 +1,71 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import type { Workspace } from '../../shared/ipc';
 import { call, onEvent } from './api';
 import { DataNoticeBanner } from './components/DataNoticeBanner';
 import { ErrorBox } from './components/ErrorBox';
-import { HistoryScreen } from './components/HistoryScreen';
-import { ImportExportScreen } from './components/ImportExportScreen';
-import { KeystoreScreen } from './components/KeystoreScreen';
-import { ProfileView } from './components/ProfileView';
+import { ShortcutsSheet } from './components/ShellBits';
 import { Sidebar, type Selection } from './components/Sidebar';
 import { useUnsavedProfileIds } from './lib/session-store';
+
+// Screens load when first opened: the start-up script is the shell and the profile list only.
+const ProfileView = lazy(() => import('./components/ProfileView').then((m) => ({ default: m.ProfileView })));
+const InspectorScreen = lazy(() => import('./components/InspectorScreen').then((m) => ({ default: m.InspectorScreen })));
+const KeystoreScreen = lazy(() => import('./components/KeystoreScreen').then((m) => ({ default: m.KeystoreScreen })));
+const HistoryScreen = lazy(() => import('./components/HistoryScreen').then((m) => ({ default: m.HistoryScreen })));
+const ImportExportScreen = lazy(() => import('./components/ImportExportScreen').then((m) => ({ default: m.ImportExportScreen })));
+
+/** Enough rows to fill the tallest window; the rest follows in pages small enough to parse and index in a few ms each. */
+const FIRST_PAGE = 60;
+const NEXT_PAGES = 500;
+/** Asked for while the script is still starting, before React's first render. */
+let firstPage: ReturnType<typeof call<'listWorkspacePage'>> | undefined = call('listWorkspacePage', { cursor: 0, limit: FIRST_PAGE });
+firstPage.catch(() => undefined);
+
+/** Where typing a "?" means a character, not "show the shortcuts". */
+const isTextEntry = (el: Element | null) => el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement || (el instanceof HTMLElement && el.isContentEditable);
 
 export function App() {
   const [workspace, setWorkspace] = useState<Workspace | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [selection, setSelection] = useState<Selection>(null);
+  const [shortcuts, setShortcuts] = useState(false);
   const filterRef = useRef<HTMLInputElement>(null);
 
+  // The workspace streams in pages, in display order: the first page paints the top of the list at once
+  // (10,000 profiles parse and index in pieces, none holding the main thread for long). A newer reload
+  // abandons an older one; a page from another snapshot of the store starts the stream again.
+  const generation = useRef(0);
+  const loaded = useRef(false);
   const reload = useCallback(async () => {
+    const mine = ++generation.current;
+    const stale = () => mine !== generation.current;
     try {
-      setWorkspace(await call('listWorkspace', {}));
-      setLoadError(null);
+      restart: for (let attempt = 0; attempt < 5; attempt++) {
+        const early = firstPage;
+        firstPage = undefined;
+        let page = await (early ?? call('listWorkspacePage', { cursor: 0, limit: FIRST_PAGE }));
+        if (stale()) return;
+        const groups = page.groups ?? [];
+        let profiles = page.profiles;
+        // At start-up the list paints page by page; a later reload (after a save) keeps showing the
+        // workspace it has until the new one is complete, so the open profile never disappears meanwhile.
+        const progressive = !loaded.current;
+        if (progressive) setWorkspace({ groups, profiles });
+        setLoadError(null);
+        while (page.next !== undefined) {
+          const snapshot = page.snapshot;
+          page = await call('listWorkspacePage', { cursor: page.next, limit: NEXT_PAGES, snapshot });
+          if (stale()) return;
+          if (page.snapshot !== snapshot) continue restart;
+          profiles = profiles.concat(page.profiles);
+          if (progressive) setWorkspace({ groups, profiles });
+        }
+        if (!progressive) setWorkspace({ groups, profiles });
+        loaded.current = true;
+        return;
+      }
     } catch (err) {
-      setLoadError(err);
+      if (!stale()) setLoadError(err);
     }
   }, []);
 
@@ -32,7 +76,7 @@ export function App() {
     });
   }, [reload]);
 
-  // Ctrl/Cmd+K: filter profiles; Ctrl/Cmd+Enter: get a token for the open profile.
+  // Ctrl/Cmd+K: filter profiles; Ctrl/Cmd+Enter: get a token for the open profile (verify in the Inspector); ?: the shortcuts.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const mod = e.ctrlKey || e.metaKey;
@@ -43,10 +87,18 @@ export function App() {
       } else if (mod && e.key === 'Enter') {
         e.preventDefault();
         window.dispatchEvent(new Event('tokenbench:get-token'));
+      } else if (e.key === '?' && !mod && !e.altKey && !isTextEntry(document.activeElement) && !document.querySelector('[role="dialog"]')) {
+        e.preventDefault();
+        setShortcuts(true);
       }
     };
+    const onShortcutsButton = () => setShortcuts(true);
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    window.addEventListener('tokenbench:shortcuts', onShortcutsButton);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('tokenbench:shortcuts', onShortcutsButton);
+    };
   }, []);
 
   // The window title says when a profile has unsaved changes (issue 12).
@@ -59,7 +111,13 @@ export function App() {
     document.title = `${mark}${name ? `${name} — ` : ''}Token Workbench${others > 0 ? ` (${others} more unsaved)` : ''}`;
   });
 
-  if (!workspace) return <div className="screen">{loadError ? <ErrorBox error={loadError} /> : <div className="muted">Loading…</div>}</div>;
+  if (!workspace)
+    return (
+      <main className="screen">
+        <h1 className="visually-hidden">Token Workbench</h1>
+        {loadError ? <ErrorBox error={loadError} /> : <div className="muted">Loading…</div>}
+      </main>
+    );
   const profile = selection?.kind === 'profile' ? workspace.profiles.find((p) => p.id === selection.id) : undefined;
   const group = profile?.groupId ? workspace.groups.find((g) => g.id === profile.groupId) : undefined;
 
@@ -68,18 +126,22 @@ export function App() {
       <Sidebar workspace={workspace} selection={selection} onSelect={setSelection} reload={reload} filterRef={filterRef} />
       <main className="main">
         <DataNoticeBanner />
+        <Suspense fallback={<div className="screen muted">Loading…</div>}>
         {profile ? <ProfileView key={profile.id} profile={profile} group={group} reload={reload} /> : null}
+        {selection?.kind === 'inspector' ? <InspectorScreen /> : null}
         {selection?.kind === 'keystore' ? <KeystoreScreen /> : null}
         {selection?.kind === 'history' ? <HistoryScreen onOpenProfile={(id) => setSelection({ kind: 'profile', id })} /> : null}
         {selection?.kind === 'io' ? <ImportExportScreen workspace={workspace} reload={reload} /> : null}
         {!selection || (selection.kind === 'profile' && !profile) ? (
           <div className="empty">
             <h2>Token Workbench</h2>
-            <p>Pick a profile on the left, or create a group and a profile to start.</p>
-            <p className="muted">Ctrl/Cmd+K filters profiles · Ctrl/Cmd+Enter gets a token</p>
+            <p>Pick a profile on the left, or create a group and a profile to start. The Inspector decodes and verifies any JWT or JWE.</p>
+            <p className="muted">Ctrl/Cmd+K filters profiles · Ctrl/Cmd+Enter gets a token · ? lists every shortcut</p>
           </div>
         ) : null}
+        </Suspense>
       </main>
+      {shortcuts ? <ShortcutsSheet onClose={() => setShortcuts(false)} /> : null}
     </div>
   );
 }

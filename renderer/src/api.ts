@@ -1,5 +1,7 @@
 import type { ErrorInfo, Result } from '../../shared/errors';
-import { OPERATION_NAMES, type OperationArg, type OperationName, type OperationResult, type PreloadBridge, type WorkbenchApi, type WorkbenchEvent } from '../../shared/ipc';
+import type { OperationArg, OperationName, OperationResult, PreloadBridge, WorkbenchApi, WorkbenchEvent } from '../../shared/ipc';
+// The names only (plain data): importing them from shared/ipc would pull zod and every schema into the renderer.
+import { OPERATION_NAMES } from '../../shared/ipc-names';
 
 /**
  * The renderer's one way to the service. At start-up it picks the transport:

@@ -12,6 +12,7 @@ import { requireEndpoint, resolveEndpoints, type ResolvedEndpoints } from '../..
 import { HttpClient } from '../../engine/http';
 import { loadSigningKeyFile } from '../../engine/key-file';
 import { Transcript } from '../../engine/transcript';
+import type { DecryptionKeyInput } from '../../inspector/decrypt';
 import { buildLogoutUrl } from '../../inspector/logout';
 import { fetchUserinfo, introspectionRequest, processIntrospectionResponse, processRevocationResponse, revocationRequest } from '../../inspector/server-checks';
 import { parse, readStdin, UsageError } from '../args';
@@ -38,8 +39,11 @@ export async function decodeCommand(argv: string[]): Promise<number> {
 }
 
 const VERIFY_HELP = `Usage: tokenbench verify TOKEN|- [--issuer URL | --jwks URL | --key FILE | --keystore ALIAS | --secret S]
-       [--audience A] [--client-id ID] [--nonce N] [--clock-skew 60] [--alg RS256 ...] [--id-token | --access-token] [--json]
+       [--audience A] [--client-id ID] [--nonce N] [--clock-skew 60] [--alg RS256 ...] [--id-token | --access-token]
+       [--decryption-key FILE|keystore:ALIAS] [--json]
 Prints the report check by check; exits 0 when every applicable check passed, 1 when one failed, 2 on unusable input.
+A JWE is decrypted first with --decryption-key (a PEM or JWK private key file, or a keystore key), then its
+nested JWT is verified.
 `;
 
 export async function verifyCommand(argv: string[], ctx: CliContext): Promise<number> {
@@ -56,6 +60,7 @@ export async function verifyCommand(argv: string[], ctx: CliContext): Promise<nu
     alg: { type: 'string', multiple: true },
     'id-token': { type: 'boolean' },
     'access-token': { type: 'boolean' },
+    'decryption-key': { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -75,6 +80,7 @@ export async function verifyCommand(argv: string[], ctx: CliContext): Promise<nu
     const { keystoreVerificationKey } = await import('../../inspector/keystore-keys');
     key = await keystoreVerificationKey(await ctx.keystore(), values.keystore);
   }
+  const decryptionKey = values['decryption-key'] === undefined ? undefined : await decryptionKeyArg(values['decryption-key'], ctx);
   const { verifyToken } = await import('../../inspector/verify');
   const http = new HttpClient();
   let report: VerificationReport;
@@ -91,6 +97,7 @@ export async function verifyCommand(argv: string[], ctx: CliContext): Promise<nu
       ...(values.alg ? { algorithms: values.alg } : {}),
       ...(values['id-token'] ? { idToken: true } : {}),
       ...(values['access-token'] ? { accessToken: true } : {}),
+      ...(decryptionKey !== undefined ? { decryptionKey } : {}),
       http,
     });
   } finally {
@@ -105,8 +112,56 @@ export function formatReport(report: VerificationReport): string {
   const mark = { passed: '✓', failed: '✗', not_checked: '–' } as const;
   const lines = report.checks.map((c) => `${mark[c.status]} ${c.label}: ${c.reason}`);
   if (report.inputError) lines.push(`✗ ${report.inputError.message}`);
-  lines.push(report.ok ? `valid: ${report.summary}` : `NOT VALID: ${report.summary}`);
+  // The summary already says "valid: …" when it passed; a failure's "invalid: " would repeat NOT VALID.
+  lines.push(report.ok ? report.summary : `NOT VALID: ${report.summary.replace(/^invalid: /, '')}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** --decryption-key / --key of decrypt: `keystore:ALIAS` (the private key stays in this process) or a PEM/JWK file. */
+async function decryptionKeyArg(value: string, ctx: CliContext, alias?: string): Promise<DecryptionKeyInput> {
+  const keystoreAlias = alias ?? (value.startsWith('keystore:') ? value.slice('keystore:'.length) : undefined);
+  if (keystoreAlias !== undefined) {
+    if (!keystoreAlias) throw new UsageError('keystore:ALIAS needs an alias');
+    const { keystoreDecryptionKey } = await import('../../inspector/keystore-keys');
+    return keystoreDecryptionKey(await ctx.keystore(), keystoreAlias);
+  }
+  return (await readBoundedFile(value, { what: 'decryption key file', maxBytes: FILE_CAPS.key })).toString('utf8');
+}
+
+const DECRYPT_HELP = `Usage: tokenbench decrypt TOKEN|- (--key FILE | --keystore ALIAS) [--json] [--max-pbes2-count N]
+Decrypts a JWE. Prints the plaintext on stdout (a nested JWT can be piped into "tokenbench verify -"), the
+protected header on stderr; --json prints header, plaintext and the decoded nested token as one JSON object.
+--key is a PEM (PKCS#8, PKCS#1, SEC1) or JWK private key file; --keystore uses a key from the keystore.
+Password-based (PBES2) tokens are refused unless --max-pbes2-count allows their iteration count.
+`;
+
+export async function decryptCommand(argv: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    key: { type: 'string' },
+    keystore: { type: 'string' },
+    json: { type: 'boolean' },
+    'max-pbes2-count': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(DECRYPT_HELP);
+    return 0;
+  }
+  const token = await tokenArg(positionals, 'decrypt TOKEN|- (--key FILE | --keystore ALIAS)');
+  if (!values.key === !values.keystore) throw new UsageError('give exactly one of --key FILE or --keystore ALIAS');
+  const maxCount = values['max-pbes2-count'] === undefined ? undefined : Number(values['max-pbes2-count']);
+  if (maxCount !== undefined && !(Number.isInteger(maxCount) && maxCount > 0)) throw new UsageError('--max-pbes2-count is a positive whole number');
+  const key = await decryptionKeyArg(values.key ?? '', ctx, values.keystore);
+  const { decryptToken } = await import('../../inspector/decrypt');
+  const result = await decryptToken(token, key, maxCount !== undefined ? { maxPBES2Count: maxCount } : {});
+  if (values.json) {
+    printJson(result);
+    return 0;
+  }
+  process.stderr.write(`decrypted (${String(result.header.alg)} / ${String(result.header.enc)}), ${result.plaintextBytes} bytes${result.nested ? `, a nested ${result.nested.format === 'jws' ? 'JWT' : 'JWE'}` : ''}\n`);
+  if (!result.utf8) process.stderr.write('the plaintext is not UTF-8: bytes that are not show as U+FFFD\n');
+  process.stdout.write(`${result.plaintext}\n`);
+  return 0;
 }
 
 const SERVER_OPTIONS = {

@@ -1,19 +1,72 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 
-function Modal({ children, onClose, label }: { children: ReactNode; onClose: () => void; label: string }) {
+const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/**
+ * Keeps keyboard focus inside `container` while it is mounted (Tab and Shift+Tab wrap around),
+ * and gives it back to whatever had it before — the opener — when it goes away.
+ */
+export function useFocusTrap(container: React.RefObject<HTMLElement | null>, onEscape: () => void) {
+  const escape = useRef(onEscape);
+  escape.current = onEscape;
+  // Read while rendering: by the time effects run, an autoFocus child has already taken the focus.
+  const [opener] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
   useEffect(() => {
+    const el = container.current;
+    if (el && !el.contains(document.activeElement)) (el.querySelector<HTMLElement>('[autofocus], [data-autofocus]') ?? el.querySelector<HTMLElement>(FOCUSABLE) ?? el).focus();
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose();
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        e.stopPropagation();
+        escape.current();
+        return;
+      }
+      if (e.key !== 'Tab' || !el) return;
+      const items = [...el.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((n) => n.offsetParent !== null || n === document.activeElement);
+      if (items.length === 0) return e.preventDefault();
+      const first = items[0] as HTMLElement;
+      const last = items[items.length - 1] as HTMLElement;
+      if (e.shiftKey && (document.activeElement === first || !el.contains(document.activeElement))) {
+        e.preventDefault();
+        last.focus();
+      } else if (!e.shiftKey && (document.activeElement === last || !el.contains(document.activeElement))) {
+        e.preventDefault();
+        first.focus();
+      }
     };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+    document.addEventListener('keydown', onKey, true);
+    return () => {
+      document.removeEventListener('keydown', onKey, true);
+      // Back to the opener when it is still on the page (a deleted row is not): else the page keeps its focus.
+      if (opener?.isConnected) opener.focus();
+    };
+  }, [container, opener]);
+}
+
+function Modal({ children, onClose, label }: { children: ReactNode; onClose: () => void; label: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useFocusTrap(ref, onClose);
   return (
     <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-label={label}>
+      <div className="dialog" role="dialog" aria-modal="true" aria-label={label} ref={ref} tabIndex={-1}>
         {children}
       </div>
     </div>
+  );
+}
+
+/** A dialog with its own content (the shortcuts sheet): focus trapped, Escape closes, focus back to the opener. */
+export function Dialog(props: { title: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
+  return (
+    <Modal onClose={props.onClose} label={props.title}>
+      <h2>{props.title}</h2>
+      {props.children}
+      <div className="buttons">
+        <button onClick={props.onClose} data-autofocus>
+          Close
+        </button>
+      </div>
+    </Modal>
   );
 }
 
@@ -118,25 +171,37 @@ export function FormDialog(props: {
   );
 }
 
-/** A popup menu at the pointer; closes on any outside click or Escape. */
+/** A popup menu at the pointer (or under the row, from the keyboard): arrows move, Enter picks, Escape or Tab closes; focus goes back to the opener. */
 export function Menu({ x, y, items, onClose }: { x: number; y: number; items: Array<{ label: string; onSelect: () => void; danger?: boolean }>; onClose: () => void }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useFocusTrap(ref, onClose);
   useEffect(() => {
     const close = () => onClose();
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     const t = setTimeout(() => window.addEventListener('mousedown', close), 0);
-    window.addEventListener('keydown', onKey);
     return () => {
       clearTimeout(t);
       window.removeEventListener('mousedown', close);
-      window.removeEventListener('keydown', onKey);
     };
   }, [onClose]);
+  const onKey = (e: React.KeyboardEvent) => {
+    const buttons = [...(ref.current?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]') ?? [])];
+    const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
+    const go = (i: number) => buttons[(i + buttons.length) % buttons.length]?.focus();
+    if (e.key === 'ArrowDown') go(at + 1);
+    else if (e.key === 'ArrowUp') go(at - 1);
+    else if (e.key === 'Home') go(0);
+    else if (e.key === 'End') go(buttons.length - 1);
+    else if (e.key === 'Tab') onClose();
+    else return;
+    e.preventDefault();
+  };
   return (
-    <div className="menu" role="menu" style={{ left: Math.min(x, window.innerWidth - 180), top: Math.min(y, window.innerHeight - items.length * 30 - 10) }} onMouseDown={(e) => e.stopPropagation()}>
-      {items.map((item) => (
+    <div ref={ref} className="menu" role="menu" style={{ left: Math.min(x, window.innerWidth - 180), top: Math.min(y, window.innerHeight - items.length * 30 - 10) }} onMouseDown={(e) => e.stopPropagation()} onKeyDown={onKey}>
+      {items.map((item, i) => (
         <button
           key={item.label}
           role="menuitem"
+          tabIndex={i === 0 ? 0 : -1}
           className={item.danger ? 'danger' : undefined}
           onClick={() => {
             onClose();

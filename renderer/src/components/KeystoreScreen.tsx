@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ASYMMETRIC_SIGNING_ALGS, type KeyInfo } from '../../../shared/ipc';
+import { ASYMMETRIC_SIGNING_ALGS } from '../../../shared/grants';
+import type { KeyInfo } from '../../../shared/ipc';
 import { call } from '../api';
 import { download } from '../lib/hooks';
 import { ConfirmDialog } from './Dialogs';

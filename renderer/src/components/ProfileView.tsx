@@ -276,12 +276,14 @@ export function ProfileView({ profile, group, reload }: { profile: ConnectionPro
             <ErrorBox error={s.errors.run} testId="run-error" />
             <ErrorBox error={s.errors.action} testId="history-error" />
             <div className="panel">
-              <div className="tabs" role="tablist">
-                {(['tokens', 'exchange', 'api'] as const).map((t) => (
-                  <button key={t} role="tab" aria-selected={tab === t} onClick={() => setTab(t)}>
-                    {t === 'tokens' ? 'Tokens' : t === 'exchange' ? 'Exchange' : 'API request'}
-                  </button>
-                ))}
+              <div className="tabs">
+                <div role="tablist" aria-label="Results">
+                  {(['tokens', 'exchange', 'api'] as const).map((t) => (
+                    <button key={t} role="tab" aria-selected={tab === t} onClick={() => setTab(t)}>
+                      {t === 'tokens' ? 'Tokens' : t === 'exchange' ? 'Exchange' : 'API request'}
+                    </button>
+                  ))}
+                </div>
                 <span className="spacer" />
                 {entries.length > 1 ? (
                   <select aria-label="Tokens from history" style={{ alignSelf: 'center', maxWidth: 260 }} value={lastRun?.entry.id ?? ''} onChange={(e) => void openEntry(e.target.value)}>

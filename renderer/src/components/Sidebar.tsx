@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type RefObject } from 'react';
+import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import type { AppInfo, Workspace } from '../../../shared/ipc';
 import type { ConnectionGroup, ConnectionProfile } from '../../../shared/profile';
 import { call } from '../api';
@@ -8,9 +8,10 @@ import { dropSession, useUnsavedProfileIds } from '../lib/session-store';
 import { ConfirmDialog, FormDialog, Menu } from './Dialogs';
 import { ErrorBox } from './ErrorBox';
 import { PresetDialog } from './PresetDialog';
+import { ThemeSwitch } from './ShellBits';
 import { VirtualList } from './VirtualList';
 
-export type Selection = { kind: 'profile'; id: string } | { kind: 'keystore' } | { kind: 'history' } | { kind: 'io' } | null;
+export type Selection = { kind: 'profile'; id: string } | { kind: 'inspector' } | { kind: 'keystore' } | { kind: 'history' } | { kind: 'io' } | null;
 
 type Row = { kind: 'group'; group: ConnectionGroup | null; count: number; collapsed: boolean } | { kind: 'profile'; profile: ConnectionProfile };
 
@@ -26,6 +27,15 @@ type Dialog =
   | { kind: 'deleteProfile'; profile: ConnectionProfile };
 
 const ROW_HEIGHT = 28;
+const NAV = [
+  ['inspector', 'Inspector'],
+  ['keystore', 'Keystore'],
+  ['history', 'History'],
+  ['io', 'Import/Export'],
+] as const;
+const keyOf = (row: Row) => (row.kind === 'group' ? `g:${row.group?.id ?? '-'}` : `p:${row.profile.id}`);
+/** DOM ids of tree rows (for aria-activedescendant and focus); ids are profile/group ids, safe in an id. */
+const rowId = (row: Row) => (row.kind === 'group' ? `tree-g-${row.group?.id ?? 'ungrouped'}` : `tree-p-${row.profile.id}`);
 const SHORT_GRANT: Record<string, string> = {
   authorization_code: 'code',
   client_credentials: 'cc',
@@ -58,6 +68,84 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
   const rows = useMemo(() => buildRows(workspace, deferredFilter, collapsed), [workspace, deferredFilter, collapsed]);
   const matchCount = useMemo(() => rows.filter((r) => r.kind === 'profile').length, [rows]);
   const selectedIndex = selection?.kind === 'profile' ? rows.findIndex((r) => r.kind === 'profile' && r.profile.id === selection.id) : -1;
+  // The row keyboard focus is on (roving tabindex), kept by key so filtering does not move it to another profile.
+  const [activeKey, setActiveKey] = useState<string | null>(null);
+  const [filterHasFocus, setFilterHasFocus] = useState(false);
+  const keyedIndex = activeKey ? rows.findIndex((r) => keyOf(r) === activeKey) : -1;
+  const firstProfile = rows.findIndex((r) => r.kind === 'profile');
+  const activeIndex = keyedIndex >= 0 ? keyedIndex : selectedIndex >= 0 ? selectedIndex : filterHasFocus && firstProfile >= 0 ? firstProfile : rows.length ? 0 : -1;
+  const activeRow = activeIndex >= 0 ? rows[activeIndex] : undefined;
+  const focusRow = useRef(false);
+  useEffect(() => {
+    if (!focusRow.current) return;
+    focusRow.current = false;
+    if (activeRow) document.getElementById(rowId(activeRow))?.focus();
+  });
+
+  const toggleGroup = (row: Extract<Row, { kind: 'group' }>, open?: boolean) => {
+    const id = row.group?.id ?? '-';
+    const next = new Set(collapsed);
+    if (open ?? next.has(id)) next.delete(id);
+    else next.add(id);
+    setCollapsed(next);
+  };
+  const moveTo = (index: number, focus: boolean) => {
+    const row = rows[Math.max(0, Math.min(rows.length - 1, index))];
+    if (!row) return;
+    setActiveKey(keyOf(row));
+    focusRow.current = focus;
+  };
+  const openMenuAt = (row: Row) => {
+    const rect = document.getElementById(rowId(row))?.getBoundingClientRect();
+    setMenu({ x: rect ? rect.left + 40 : 40, y: rect ? rect.bottom : 100, row });
+  };
+  /** The tree's keys (WAI-ARIA tree pattern): arrows move and open/close groups, Enter opens, Shift+F10 or the menu key opens the row's menu. */
+  const onTreeKey = (e: React.KeyboardEvent) => {
+    if (!(e.target instanceof HTMLElement) || e.target.getAttribute('role') !== 'treeitem' || !activeRow) return;
+    const key = e.key;
+    if (key === 'ArrowDown') moveTo(activeIndex + 1, true);
+    else if (key === 'ArrowUp') moveTo(activeIndex - 1, true);
+    else if (key === 'Home') moveTo(0, true);
+    else if (key === 'End') moveTo(rows.length - 1, true);
+    else if (key === 'PageDown') moveTo(activeIndex + 10, true);
+    else if (key === 'PageUp') moveTo(activeIndex - 10, true);
+    else if (key === 'ArrowRight' && activeRow.kind === 'group') {
+      if (activeRow.collapsed) toggleGroup(activeRow, true);
+      else moveTo(activeIndex + 1, true);
+    } else if (key === 'ArrowLeft') {
+      if (activeRow.kind === 'group') {
+        if (!activeRow.collapsed) toggleGroup(activeRow, false);
+      } else {
+        for (let i = activeIndex - 1; i >= 0; i--) if (rows[i]?.kind === 'group') return moveTo(i, true), e.preventDefault();
+      }
+    } else if (key === 'Enter' || key === ' ') {
+      if (activeRow.kind === 'group') toggleGroup(activeRow);
+      else props.onSelect({ kind: 'profile', id: activeRow.profile.id });
+    } else if (key === 'ContextMenu' || (key === 'F10' && e.shiftKey)) openMenuAt(activeRow);
+    else if (key === 'Delete' && activeRow.kind === 'profile') setDialog({ kind: 'deleteProfile', profile: activeRow.profile });
+    else if (key === 'F2' && activeRow.kind === 'profile') setDialog({ kind: 'renameProfile', profile: activeRow.profile });
+    else return;
+    e.preventDefault();
+  };
+  /** In the filter, ArrowDown/ArrowUp move through the matching profiles and Enter opens the highlighted one. */
+  const onFilterKey = (e: React.KeyboardEvent<HTMLInputElement>) => {
+    const profileIndexes = (from: number, step: 1 | -1) => {
+      for (let i = from + step; i >= 0 && i < rows.length; i += step) if (rows[i]?.kind === 'profile') return i;
+      return -1;
+    };
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      const next = profileIndexes(activeRow?.kind === 'profile' ? activeIndex : e.key === 'ArrowDown' ? -1 : rows.length, e.key === 'ArrowDown' ? 1 : -1);
+      if (next >= 0) moveTo(next, false);
+      e.preventDefault();
+    } else if (e.key === 'Enter') {
+      const target = activeRow?.kind === 'profile' ? activeRow : rows[firstProfile];
+      if (target?.kind === 'profile') props.onSelect({ kind: 'profile', id: target.profile.id });
+      e.preventDefault();
+    } else if (e.key === 'Escape' && filter) {
+      setFilter('');
+      e.preventDefault();
+    }
+  };
 
   const closeDialog = () => {
     setDialog(null);
@@ -93,6 +181,7 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
     }
     const p = row.profile;
     return [
+      { label: 'Open', onSelect: () => props.onSelect({ kind: 'profile', id: p.id }) },
       { label: 'Rename…', onSelect: () => setDialog({ kind: 'renameProfile', profile: p }) },
       {
         label: 'Duplicate',
@@ -110,22 +199,33 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
   return (
     <aside className="sidebar">
       <div className="sidebar-head">
-        <div className="brand">
-          <span className="dot" /> Token Workbench
-        </div>
-        <div className="nav">
-          <button className={selection?.kind === 'keystore' ? 'active' : ''} onClick={() => props.onSelect({ kind: 'keystore' })}>
-            Keystore
-          </button>
-          <button className={selection?.kind === 'history' ? 'active' : ''} onClick={() => props.onSelect({ kind: 'history' })}>
-            History
-          </button>
-          <button className={selection?.kind === 'io' ? 'active' : ''} onClick={() => props.onSelect({ kind: 'io' })}>
-            Import/Export
-          </button>
-        </div>
-        <input ref={props.filterRef} type="search" aria-label="Filter profiles" placeholder="Filter profiles  (Ctrl+K)" value={filter} onChange={(e) => setFilter(e.target.value)} />
-        <div className="row wrap">
+        <h1 className="brand">
+          <img src="./icon.svg" alt="" width={18} height={18} /> Token Workbench
+        </h1>
+        <nav className="nav" aria-label="Screens">
+          {NAV.map(([kind, label]) => (
+            <button key={kind} aria-current={selection?.kind === kind ? 'page' : undefined} className={selection?.kind === kind ? 'active' : ''} onClick={() => props.onSelect({ kind })}>
+              {label}
+            </button>
+          ))}
+        </nav>
+        <input
+          ref={props.filterRef}
+          type="search"
+          aria-label="Filter profiles"
+          aria-controls="profile-tree"
+          aria-activedescendant={filterHasFocus && activeRow ? rowId(activeRow) : undefined}
+          placeholder="Filter profiles  (Ctrl+K)"
+          value={filter}
+          onChange={(e) => {
+            setFilter(e.target.value);
+            setActiveKey(null);
+          }}
+          onKeyDown={onFilterKey}
+          onFocus={() => setFilterHasFocus(true)}
+          onBlur={() => setFilterHasFocus(false)}
+        />
+        <div className="row">
           <button onClick={() => setDialog({ kind: 'newGroup' })}>+ Group</button>
           <button onClick={() => setDialog({ kind: 'newProfile' })}>+ Profile</button>
           <button onClick={() => setDialog({ kind: 'newFromPreset' })} title="New profile from a provider preset (Entra ID, Okta, Auth0, …)" aria-label="New profile from preset">
@@ -142,52 +242,55 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
         <div className="empty">{workspace.profiles.length === 0 && workspace.groups.length === 0 ? 'No connections yet. Create a group, then a profile.' : 'No profile matches the filter.'}</div>
       ) : (
         <VirtualList
+          id="profile-tree"
           label="Connection groups and profiles"
           items={rows}
           rowHeight={ROW_HEIGHT}
-          scrollToIndex={selectedIndex}
-          renderRow={(row, _i, style) =>
-            row.kind === 'group' ? (
+          scrollToIndex={activeIndex}
+          keepIndex={activeIndex}
+          onKeyDown={onTreeKey}
+          renderRow={(row, i, style) => {
+            const active = i === activeIndex;
+            const highlighted = active && filterHasFocus;
+            const common = {
+              id: rowId(row),
+              style,
+              role: 'treeitem',
+              tabIndex: active ? 0 : -1,
+              'data-row-index': i,
+              onFocus: () => setActiveKey(keyOf(row)),
+              onContextMenu: (e: React.MouseEvent) => {
+                e.preventDefault();
+                setMenu({ x: e.clientX, y: e.clientY, row });
+              },
+            };
+            return row.kind === 'group' ? (
               <div
                 key={`g:${row.group?.id ?? '-'}`}
-                className="vrow group"
-                style={style}
-                role="treeitem"
+                {...common}
+                className={`vrow group${highlighted ? ' highlighted' : ''}`}
+                aria-level={1}
                 aria-expanded={!row.collapsed}
                 data-testid="group-row"
-                onClick={() => {
-                  const id = row.group?.id ?? '-';
-                  const next = new Set(collapsed);
-                  if (next.has(id)) next.delete(id);
-                  else next.add(id);
-                  setCollapsed(next);
-                }}
-                onContextMenu={(e) => {
-                  e.preventDefault();
-                  setMenu({ x: e.clientX, y: e.clientY, row });
-                }}
+                onClick={() => toggleGroup(row)}
               >
-                <span>{row.collapsed ? '▸' : '▾'}</span>
+                <span aria-hidden="true">{row.collapsed ? '▸' : '▾'}</span>
                 <span className="name">{row.group?.name ?? 'Ungrouped'}</span>
                 <span className="badge">{row.count}</span>
-                <button className="icon" aria-label={`Actions for group ${row.group?.name ?? 'Ungrouped'}`} onClick={(e) => (e.stopPropagation(), setMenu({ x: e.clientX, y: e.clientY, row }))}>
+                <button className="icon" tabIndex={-1} aria-label={`Actions for group ${row.group?.name ?? 'Ungrouped'}`} onClick={(e) => (e.stopPropagation(), setMenu({ x: e.clientX, y: e.clientY, row }))}>
                   ⋯
                 </button>
               </div>
             ) : (
               <div
                 key={`p:${row.profile.id}`}
-                className={`vrow profile${selection?.kind === 'profile' && selection.id === row.profile.id ? ' selected' : ''}`}
-                style={style}
-                role="treeitem"
+                {...common}
+                className={`vrow profile${selection?.kind === 'profile' && selection.id === row.profile.id ? ' selected' : ''}${highlighted ? ' highlighted' : ''}`}
+                aria-level={2}
                 aria-selected={selection?.kind === 'profile' && selection.id === row.profile.id}
                 data-testid="profile-row"
                 title={GRANT_LABELS[row.profile.grantType]}
                 onClick={() => props.onSelect({ kind: 'profile', id: row.profile.id })}
-                onContextMenu={(e) => {
-                  e.preventDefault();
-                  setMenu({ x: e.clientX, y: e.clientY, row });
-                }}
               >
                 <span className="name">{row.profile.name}</span>
                 {unsaved.has(row.profile.id) ? (
@@ -196,12 +299,12 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
                   </span>
                 ) : null}
                 <span className="badge">{SHORT_GRANT[row.profile.grantType] ?? ''}</span>
-                <button className="icon" aria-label={`Actions for ${row.profile.name}`} onClick={(e) => (e.stopPropagation(), setMenu({ x: e.clientX, y: e.clientY, row }))}>
+                <button className="icon" tabIndex={-1} aria-label={`Actions for ${row.profile.name}`} onClick={(e) => (e.stopPropagation(), setMenu({ x: e.clientX, y: e.clientY, row }))}>
                   ⋯
                 </button>
               </div>
-            )
-          }
+            );
+          }}
         />
       )}
       <AppFooter />
@@ -364,10 +467,15 @@ function AppFooter() {
   useEffect(() => {
     void call('appInfo', {}).then(setInfo, () => undefined);
   }, []);
-  if (!info) return null;
   return (
-    <div className="muted" style={{ padding: '6px 10px', borderTop: '1px solid var(--border)', fontSize: 11 }} title={info.dataDir}>
-      v{info.version} · {info.mode === 'web' ? 'browser mode' : 'desktop'} · {info.platform}
+    <div className="sidebar-foot">
+      <span className="muted grow" title={info?.dataDir}>
+        {info ? `v${info.version} · ${info.mode === 'web' ? 'browser mode' : 'desktop'} · ${info.platform}` : ''}
+      </span>
+      <ThemeSwitch />
+      <button className="icon" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => window.dispatchEvent(new Event('tokenbench:shortcuts'))}>
+        ?
+      </button>
     </div>
   );
 }
@@ -382,9 +490,12 @@ interface WorkspaceIndex {
   sections: Array<{ group: ConnectionGroup | null; groupName: string; profiles: ConnectionProfile[]; search: string[] }>;
 }
 const indexes = new WeakMap<Workspace, WorkspaceIndex>();
-const collator = new Intl.Collator();
 
-/** Built once per workspace snapshot (a save produces a new one), so filtering is one pass of substring checks. */
+/**
+ * Built once per workspace snapshot (a save, or a streamed page, produces a new one), so filtering is
+ * one pass of substring checks. The service sends groups and profiles in display order
+ * (listWorkspacePage), so this is one linear pass: no sort on the renderer's main thread.
+ */
 function indexOf(ws: Workspace): WorkspaceIndex {
   let index = indexes.get(ws);
   if (index) return index;
@@ -396,10 +507,9 @@ function indexOf(ws: Workspace): WorkspaceIndex {
     if (!list) byGroup.set(key, (list = []));
     list.push(p);
   }
-  const groups: Array<ConnectionGroup | null> = [...[...ws.groups].sort((a, b) => collator.compare(a.name, b.name)), null];
   const sections: WorkspaceIndex['sections'] = [];
-  for (const g of groups) {
-    const profiles = [...(byGroup.get(g?.id ?? '-') ?? [])].sort((a, b) => collator.compare(a.name, b.name));
+  for (const g of [...ws.groups, null]) {
+    const profiles = byGroup.get(g?.id ?? '-') ?? [];
     if (!g && profiles.length === 0) continue;
     sections.push({ group: g, groupName: (g?.name ?? 'ungrouped').toLowerCase(), profiles, search: profiles.map(searchText) });
   }
@@ -423,7 +533,12 @@ function buildRows(ws: Workspace, filter: string, collapsed: Set<string>): Row[]
   return rows;
 }
 
+/** Profiles are immutable snapshots: each one's search text is computed once, however many pages stream in after it. */
+const searchTexts = new WeakMap<ConnectionProfile, string>();
+
 /** Name, client ID and issuer, lower-cased, separated so a needle cannot match across two of them. */
 function searchText(p: ConnectionProfile): string {
-  return `${p.name.toLowerCase()}\u0000${p.clientId.toLowerCase()}\u0000${(p.issuer ?? '').toLowerCase()}`;
+  let text = searchTexts.get(p);
+  if (text === undefined) searchTexts.set(p, (text = `${p.name.toLowerCase()}\u0000${p.clientId.toLowerCase()}\u0000${(p.issuer ?? '').toLowerCase()}`));
+  return text;
 }

@@ -3,10 +3,11 @@ import { BindingView } from './modern/BindingView';
 import { useEffect, useState } from 'react';
 import type { TokenInspection, TokenKind } from '../../../shared/ipc';
 import type { ConnectionProfile } from '../../../shared/profile';
-import { describeClaim, describeHeader, TIME_CLAIMS } from '../../../shared/token/claims';
+import { describeClaim, describeHeader } from '../../../shared/token/claims';
 import type { TranscriptEntry } from '../../../shared/transcript';
 import { call } from '../api';
 import { copyText, formatDuration, useNow } from '../lib/hooks';
+import { ClaimTable, LongText } from './ClaimTable';
 import { ErrorBox } from './ErrorBox';
 import type { CurrentTokens } from './ProfileView';
 
@@ -65,13 +66,15 @@ export function TokenView(props: { profile: ConnectionProfile; current: CurrentT
 
   return (
     <div data-testid="token-view">
-      <div className="tabs" role="tablist" aria-label="Tokens">
-        {(['access', 'id', 'refresh'] as const).map((k) => (
-          <button key={k} role="tab" aria-selected={kind === k} disabled={!available.includes(k)} onClick={() => setKind(k)}>
-            {KIND_LABEL[k]}
-            {k !== 'id' && entry.revoked?.[k] ? ' (revoked)' : ''}
-          </button>
-        ))}
+      <div className="tabs">
+        <div role="tablist" aria-label="Tokens">
+          {(['access', 'id', 'refresh'] as const).map((k) => (
+            <button key={k} role="tab" aria-selected={kind === k} disabled={!available.includes(k)} onClick={() => setKind(k)}>
+              {KIND_LABEL[k]}
+              {k !== 'id' && entry.revoked?.[k] ? ' (revoked)' : ''}
+            </button>
+          ))}
+        </div>
         <span className="spacer" />
         <span className="muted" style={{ alignSelf: 'center' }}>
           {entry.grantType} · {new Date(entry.obtainedAt).toLocaleTimeString()}
@@ -81,7 +84,7 @@ export function TokenView(props: { profile: ConnectionProfile; current: CurrentT
       {token ? (
         <>
           <div className="token-raw">
-            <code data-testid="raw-token">
+            <code data-testid="raw-token" tabIndex={0}>
               <LongText text={token} />
             </code>
             <button onClick={() => void copyText(token)}>Copy</button>
@@ -247,7 +250,7 @@ function ScopeComparison({ entry, hasRefresh }: { entry: CurrentTokens['entry'];
   );
 }
 
-function Report({ report }: { report: NonNullable<TokenInspection['report']> }) {
+export function Report({ report }: { report: NonNullable<TokenInspection['report']> }) {
   const mark = { passed: '✓', failed: '✗', not_checked: '–' } as const;
   // A check that could not run is never counted as passing: the badge says what is still open.
   const open = report.unverified ?? [];
@@ -277,57 +280,6 @@ function Report({ report }: { report: NonNullable<TokenInspection['report']> }) 
         ))}
       </ul>
     </div>
-  );
-}
-
-function ClaimTable({ title, values, describe, testId }: { title: string; values: Record<string, unknown>; describe: (name: string) => string | undefined; testId: string }) {
-  return (
-    <div data-testid={testId}>
-      <h3 className="row">
-        <span className="grow">{title}</span>
-        <button className="link" onClick={() => void copyText(JSON.stringify(values, null, 2))}>
-          Copy JSON
-        </button>
-      </h3>
-      <table>
-        <tbody>
-          {Object.entries(values).map(([name, value]) => {
-            const description = describe(name);
-            const isTime = (TIME_CLAIMS as readonly string[]).includes(name) && typeof value === 'number';
-            return (
-              <tr key={name}>
-                <td style={{ width: 140 }}>
-                  <span className={description ? 'claim-name' : 'mono'} title={description} data-claim={name}>
-                    {name}
-                  </span>
-                </td>
-                <td className="mono">
-                  <LongText text={typeof value === 'string' ? value : JSON.stringify(value)} />
-                  {isTime ? <span className="muted"> · {new Date((value as number) * 1000).toLocaleString()}</span> : null}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-/** Beyond this many characters a value is cut until asked for: laying out a megabyte of text blocks the UI for a long moment. */
-const LONG_TEXT_CHARS = 16 * 1024;
-
-function LongText({ text }: { text: string }) {
-  const [all, setAll] = useState(false);
-  if (all || text.length <= LONG_TEXT_CHARS) return <>{text}</>;
-  return (
-    <>
-      {text.slice(0, LONG_TEXT_CHARS)}
-      <span className="muted">… </span>
-      <button className="link" onClick={() => setAll(true)}>
-        show all {Math.round(text.length / 1024)} KB
-      </button>
-    </>
   );
 }
 
