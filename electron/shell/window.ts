@@ -57,7 +57,7 @@ export function createMainWindow(electron: WindowElectron, options: MainWindowOp
     width: 1360,
     height: 880,
     minWidth: 900,
-    minHeight: 600,
+    minHeight: 640,
     title: options.title ?? 'Token Workbench',
     show: false,
     autoHideMenuBar: true,

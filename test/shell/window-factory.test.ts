@@ -70,6 +70,12 @@ describe('main window factory', () => {
     expect(record.loaded).toEqual(['app://bundle/index.html']);
   });
 
+  test('the window never gets smaller than the 900×640 the layout is tested at', () => {
+    const { electron, record } = recordingElectron();
+    createMainWindow(electron, options);
+    expect(record.options).toMatchObject({ minWidth: 900, minHeight: 640 });
+  });
+
   test('ensure-new-windows-are-denied', () => {
     const { electron, record } = recordingElectron();
     createMainWindow(electron, options);
