@@ -192,11 +192,22 @@ async function isConnectionsFile(argv: string[]): Promise<boolean> {
   if (argv.some((a) => a === '--from' || a.startsWith('--from='))) return false;
   const file = argv.find((a) => !a.startsWith('-'));
   if (!file) return true;
-  const { readFile, stat } = await import('node:fs/promises');
+  const { open, stat } = await import('node:fs/promises');
   const st = await stat(file).catch(() => undefined);
-  if (!st?.isFile()) return !st;
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return /"format"\s*:\s*"tokenbench-connections"/.test(text.slice(0, 4096));
+  // A folder is a Bruno collection; anything else that is not a file (missing, a device, a pipe) goes to
+  // the connections import, whose bounded reader says clearly what it is.
+  if (st?.isDirectory()) return false;
+  if (!st?.isFile()) return true;
+  // Only the head is needed to recognise the format: never the whole of a file that may be huge.
+  const handle = await open(file, 'r').catch(() => undefined);
+  if (!handle) return true;
+  try {
+    const head = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return /"format"\s*:\s*"tokenbench-connections"/.test(head.subarray(0, bytesRead).toString('utf8'));
+  } finally {
+    await handle.close();
+  }
 }
 
 async function importCommand(argv: string[], ctx: CliContext): Promise<number> {
@@ -232,29 +243,45 @@ async function importCommand(argv: string[], ctx: CliContext): Promise<number> {
   return 0;
 }
 
+/** At most this many files of a Bruno collection folder are read (their total stays under the import cap). */
+const MAX_COLLECTION_FILES = 5_000;
+
 async function readImportFiles(paths: string[]): Promise<Array<{ name: string; text: string }>> {
-  const { readFile, readdir, stat } = await import('node:fs/promises');
+  const { readdir, stat } = await import('node:fs/promises');
   const { join, relative } = await import('node:path');
+  const { FILE_CAPS, readBoundedFile } = await import('../../storage/bounded-file');
   const files: Array<{ name: string; text: string }> = [];
+  let total = 0;
+  const take = async (name: string, path: string, what: string) => {
+    const bytes = await readBoundedFile(path, { what, maxBytes: FILE_CAPS.import - total });
+    total += bytes.length;
+    files.push({ name, text: bytes.toString('utf8') });
+  };
   for (const p of paths) {
     if (p === '-') {
       const { readStdin } = await import('../args');
-      files.push({ name: 'stdin', text: await readStdin() });
+      files.push({ name: 'stdin', text: await readStdin(FILE_CAPS.import) });
       continue;
     }
     const st = await stat(p).catch(() => undefined);
     if (!st) throw new WorkbenchError('NOT_FOUND', `no file or folder ${p}`);
     if (st.isDirectory()) {
       // A Bruno collection: its .bru files and bruno.json, with paths relative to the folder.
+      // Symbolic links are not followed (a link loop or a link out of the folder reads nothing).
+      const before = files.length;
       const walk = async (dir: string): Promise<void> => {
         for (const e of await readdir(dir, { withFileTypes: true })) {
           const full = join(dir, e.name);
           if (e.isDirectory() && e.name !== 'node_modules' && !e.name.startsWith('.')) await walk(full);
-          else if (e.isFile() && (e.name.endsWith('.bru') || e.name === 'bruno.json')) files.push({ name: relative(p, full).split('\\').join('/'), text: await readFile(full, 'utf8') });
+          else if (e.isFile() && (e.name.endsWith('.bru') || e.name === 'bruno.json')) {
+            if (files.length - before >= MAX_COLLECTION_FILES) throw new WorkbenchError('FILE_UNREADABLE', `${p} holds more than ${MAX_COLLECTION_FILES} collection files`);
+            await take(relative(p, full).split('\\').join('/'), full, 'collection file');
+          }
         }
       };
       await walk(p);
-    } else files.push({ name: p, text: await readFile(p, 'utf8') });
+      if (files.length === before) throw new WorkbenchError('FILE_UNREADABLE', `${p} is a directory with no Bruno collection in it (no .bru files or bruno.json)`);
+    } else await take(p, p, 'import file');
   }
   return files;
 }
