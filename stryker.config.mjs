@@ -6,26 +6,27 @@ export default {
   vitest: { configFile: 'vitest.mutation.config.ts', related: false },
   plugins: ['@stryker-mutator/vitest-runner'],
   coverageAnalysis: 'perTest',
+  // Line ranges name the functions that hold a check; they follow the code (update them when it moves).
   mutate: [
-    // state, RFC 9207 iss, PKCE, the authorization URL
-    'electron/engine/authorization.ts',
-    // the redirect receivers: state checks, forged responses
-    'electron/engine/loopback.ts',
+    // PKCE, then state and RFC 9207 iss in the authorization response
+    'electron/engine/authorization.ts:21-40',
+    'electron/engine/authorization.ts:76-115',
+    // the redirect receivers: a response without the flow's state is ignored
+    'electron/engine/loopback.ts:157-175',
     'electron/app/redirects.ts',
-    // Basic credentials encoding and client assertions
-    'electron/engine/client-auth.ts',
-    'electron/jose/sign.ts',
+    // Basic credentials encoding (RFC 6749 §2.3.1, and the raw setting)
+    'electron/engine/client-auth.ts:25-54',
+    // the flow's own nonce comparison
+    'electron/engine/flow.ts:790-799',
+    // assertion lifetimes capped whatever the claims say
+    'electron/jose/sign.ts:126-140',
+    'shared/assertion-limits.ts',
+    // import trust: what counts as moving a profile's requests, what must be confirmed
+    'shared/import-trust.ts',
     // redaction of secrets in transcripts
     'electron/engine/transcript.ts',
-    // ID token and JWT claim checks: iss, aud, exp, nonce, at_hash, auth_time
+    // ID token and JWT claim checks: iss, aud, exp, nonce, at_hash, auth_time, acr
     'electron/jose/claim-checks.ts',
-    // import trust (issue 11): planning and applying an import, confirmation of imported keys and claims, assertion caps
-    'electron/app/import-plan.ts',
-    'electron/app/import-review.ts',
-    'shared/import-trust.ts',
-    'shared/assertion-limits.ts',
-    // the flow's own nonce comparison
-    'electron/engine/flow.ts:479-488',
   ],
   ignoreStatic: true,
   concurrency: 2,
