@@ -225,7 +225,7 @@ export function Sidebar(props: { workspace: Workspace; selection: Selection; onS
           onFocus={() => setFilterHasFocus(true)}
           onBlur={() => setFilterHasFocus(false)}
         />
-        <div className="row">
+        <div className="row wrap">
           <button onClick={() => setDialog({ kind: 'newGroup' })}>+ Group</button>
           <button onClick={() => setDialog({ kind: 'newProfile' })}>+ Profile</button>
           <button onClick={() => setDialog({ kind: 'newFromPreset' })} title="New profile from a provider preset (Entra ID, Okta, Auth0, …)" aria-label="New profile from preset">
