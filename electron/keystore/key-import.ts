@@ -44,10 +44,10 @@ export async function parseKeyFile(input: KeyFileInput): Promise<ParsedKey[]> {
   return [parseDerKey(bytes, input.passphrase)];
 }
 
-function passphraseError(passphrase: string | undefined, what: string, cause?: unknown): WorkbenchError {
-  return new WorkbenchError('WRONG_PASSPHRASE', passphrase === undefined ? `${what} is encrypted; give its passphrase` : `wrong passphrase for ${what}`, {
-    cause,
-  });
+function passphraseError(passphrase: string | undefined, what: string, cause?: unknown, orDamaged = false): WorkbenchError {
+  const message =
+    passphrase === undefined ? `${what} is encrypted; give its passphrase` : `wrong passphrase for ${what}${orDamaged ? ' (or the encrypted key is damaged)' : ''}`;
+  return new WorkbenchError('WRONG_PASSPHRASE', message, { cause });
 }
 
 function parsePem(text: string, passphrase: string | undefined): ParsedKey {
@@ -76,19 +76,34 @@ function pemPrivateKey(block: PemBlock, passphrase: string | undefined): KeyObje
   try {
     return createPrivateKey(encrypted ? { key: block.text, format: 'pem', passphrase } : { key: block.text, format: 'pem' });
   } catch (err) {
-    if (encrypted && isBadDecrypt(err)) throw passphraseError(passphrase, 'the private key', err);
+    // A wrong passphrase usually fails the CBC padding check ("bad decrypt"), but about one time in 256 the garbage
+    // it decrypts to ends in valid padding and Node reports an ASN.1 error instead. Once a passphrase was given to an
+    // encrypted block the two cannot be told apart, so both say "wrong passphrase" (and name the other possibility).
+    if (encrypted) throw passphraseError(passphrase, 'the private key', err, !isBadDecrypt(err));
     throw new WorkbenchError('KEY_INVALID', `the ${block.label} block is not a valid key: ${(err as Error).message}`, { cause: err });
   }
 }
 
 const isBadDecrypt = (err: unknown) => /bad decrypt|BAD_DECRYPT/i.test(`${(err as { code?: string }).code ?? ''} ${(err as Error).message}`);
 
+// The DER of an EncryptedPrivateKeyInfo starts with its algorithm identifier: an OID under PKCS#5
+// (1.2.840.113549.1.5, PBES2/PBES1) or PKCS#12 PBE (1.2.840.113549.1.12.1).
+const PKCS5_OID_PREFIX = Buffer.from('06092a864886f70d0105', 'hex');
+const PKCS12_PBE_OID_PREFIX = Buffer.from('060a2a864886f70d010c01', 'hex');
+const looksLikeEncryptedPkcs8 = (der: Buffer) => {
+  const head = der.subarray(0, 24);
+  return head.includes(PKCS5_OID_PREFIX) || head.includes(PKCS12_PBE_OID_PREFIX);
+};
+
 function parseDerKey(der: Buffer, passphrase: string | undefined): ParsedKey {
+  const encrypted = looksLikeEncryptedPkcs8(der);
+  if (encrypted && passphrase === undefined) throw passphraseError(undefined, 'the private key');
   for (const type of ['pkcs8', 'pkcs1', 'sec1'] as const) {
     try {
       return { privateKey: createPrivateKey({ key: der, format: 'der', type, ...(type === 'pkcs8' && passphrase !== undefined ? { passphrase } : {}) }), source: 'der', certificates: [] };
     } catch (err) {
-      if (type === 'pkcs8' && isBadDecrypt(err)) throw passphraseError(passphrase, 'the private key', err);
+      // As for PEM: a wrong passphrase sometimes decrypts to bytes with valid padding and fails as ASN.1 instead.
+      if (type === 'pkcs8' && (isBadDecrypt(err) || encrypted)) throw passphraseError(passphrase, 'the private key', err, !isBadDecrypt(err));
     }
   }
   throw new WorkbenchError('KEY_INVALID', 'not a key file: the bytes are neither a DER private key (PKCS#8, PKCS#1, SEC1) nor PKCS#12');

@@ -186,3 +186,27 @@ describe('certificates', () => {
     return expectFailsUnchanged(() => keystore.attachCertificate('existing', pem.slice(0, 200)), 'CERTIFICATE_INVALID');
   });
 });
+
+// With AES-CBC a wrong passphrase leaves valid padding about one time in 256; Node then reports an ASN.1 error, not
+// "bad decrypt". 600 wrong passphrases hit that case with probability 1 − (255/256)^600 ≈ 90 % — this is the case
+// that once failed CI — and every one of them must still be reported as a wrong passphrase.
+describe('wrong passphrases whose decryption happens to end in valid padding', () => {
+  it('every wrong passphrase for an encrypted PKCS#8 PEM and DER says wrong passphrase', async () => {
+    const { parseKeyFile } = await import('../../electron/keystore/key-import');
+    openssl(['pkcs8', '-topk8', '-in', 'rsa.pem', '-v2', 'aes-256-cbc', '-passout', `pass:${PKCS8_PASSPHRASE}`, '-outform', 'DER', '-out', 'enc.der'], fx.dir);
+    const inputs = [fx.text('enc.pem'), new Uint8Array(fx.read('enc.der'))];
+    for (const data of inputs) {
+      const codes = new Map<string, number>();
+      for (let i = 0; i < 300; i++) {
+        const code = await parseKeyFile({ data, passphrase: `wrong-${i}` }).then(
+          () => 'ACCEPTED',
+          (err: { code?: string }) => err.code ?? 'UNCODED',
+        );
+        codes.set(code, (codes.get(code) ?? 0) + 1);
+      }
+      expect(Object.fromEntries(codes)).toEqual({ WRONG_PASSPHRASE: 300 });
+      await expect(parseKeyFile({ data })).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE', message: expect.stringMatching(/give its passphrase/) });
+      expect((await parseKeyFile({ data, passphrase: PKCS8_PASSPHRASE }))[0]!.privateKey.asymmetricKeyType).toBe('rsa');
+    }
+  });
+});
