@@ -1,6 +1,9 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { dispatch } from '../../electron/app/dispatch';
+import type { Result } from '../../shared/errors';
+import type { OperationArg, OperationName, OperationResult } from '../../shared/ipc';
 import { startHarness, type Harness } from './harness';
 
 /**
@@ -13,15 +16,21 @@ let h: Harness;
 let context: BrowserContext;
 let page: Page;
 
+async function call<N extends OperationName>(name: N, arg: OperationArg<N>): Promise<OperationResult<N>> {
+  const r = (await dispatch(h.service.handlers, name, arg)) as Result<OperationResult<N>>;
+  if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
+  return r.value;
+}
+
 beforeAll(async () => {
   h = await startHarness();
-  const group = await h.service.handlers.saveGroup({
+  const group = await call('saveGroup', {
     name: 'Partner',
     defaults: {},
     environments: [{ id: 'dev', name: 'dev', variables: [{ name: 'issuer', value: h.sandbox.issuer, secret: false }, { name: 'token', secret: true }] }],
     activeEnvironmentId: 'dev',
   });
-  await h.service.handlers.saveProfile({ name: 'Partner token', groupId: group.id, issuer: '{{issuer}}', grantType: 'client_credentials', clientId: 'sandbox-basic', clientAuth: { method: 'client_secret_basic' } });
+  await call('saveProfile', { name: 'Partner token', groupId: group.id, issuer: '{{issuer}}', grantType: 'client_credentials', clientId: 'sandbox-basic', clientAuth: { method: 'client_secret_basic' } });
   context = await h.browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
   page = await context.newPage();
   await page.goto(h.server.url);
@@ -111,7 +120,7 @@ describe.sequential('dialogs are modal', { timeout: 120_000 }, () => {
       const button = panel.getByRole('button', { name: 'Read the curl command' });
       await checkDialog(button, 'Import from curl', () => page.keyboard.press('Enter'));
       // Nothing was imported by closing the review.
-      expect((await h.service.handlers.listWorkspace({})).profiles.map((p) => p.name)).toEqual(['Partner token']);
+      expect((await call('listWorkspace', {})).profiles.map((p) => p.name)).toEqual(['Partner token']);
     });
   }
 });
