@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { ResponseBodyError, WorkbenchError } from '../../shared/errors';
+import { WorkbenchError } from '../../shared/errors';
 import type { TokenBindingCheck } from '../../shared/binding';
 import { CIBA_GRANT, TOKEN_TYPE_URNS, type GrantType } from '../../shared/grants';
 import { authenticationRequest, misplacedTokenParam, type AuthenticationRequest } from '../../shared/interop';
@@ -53,6 +53,7 @@ import {
   pushedAuthorizationUrl,
   reportDetail,
   requestObjectEncryptionTarget,
+  requestObjectKid,
   signRequestObject,
   verifyFrontChannelIdToken,
 } from './authorization-request';
@@ -332,13 +333,8 @@ class FlowRun {
     let sent: import('./http').PreparedRequest | undefined;
     const recorded = async () => (sent = await build());
     const res = this.dpop ? await this.dpop.send(this.http, recorded, options) : await this.http.send(await recorded(), options);
-    return processExplained(sent as import('./http').PreparedRequest, res, this.sentRequest(label), (r) => {
-      try {
-        return processTokenResponse(r, { grantType: this.profile.grantType, expectIdToken });
-      } catch (err) {
-        throw withAssertionHint(err, this.profile.clientAuth.method);
-      }
-    });
+    // A refused assertion or credential gets its causes listed once, by electron/engine/failure-hints.
+    return processExplained(sent as import('./http').PreparedRequest, res, this.sentRequest(label), (r) => processTokenResponse(r, { grantType: this.profile.grantType, expectIdToken }));
   }
 
   /** What a failed request's error names: the method and encoding used, the id and secret to compare encodings. */
@@ -593,7 +589,7 @@ class FlowRun {
       if (!key) throw new WorkbenchError('MISSING_CONFIGURATION', 'a request object needs a signing key (a keystore alias or a key file)');
       const audience = this.metadata?.issuer ?? p.issuer;
       if (!audience) throw new WorkbenchError('MISSING_CONFIGURATION', 'a request object needs the issuer URL (its "aud")');
-      let request = await signRequestObject({ params, clientId: p.clientId, audience, key, lifetimeSeconds: ar.requestObjectLifetime, x5t: ar.requestObjectX5t });
+      let request = await signRequestObject({ params, clientId: p.clientId, audience, key, lifetimeSeconds: ar.requestObjectLifetime, x5t: ar.requestObjectX5t, kid: requestObjectKid(p) });
       this.transcript.event('request object (signed)', 'workbench', 'workbench', request);
       if (ar.requestObject === 'encrypted') {
         const target = await requestObjectEncryptionTarget(
@@ -731,22 +727,6 @@ class FlowRun {
       { interval: started.interval, expiresAt, expiry: { code: 'AUTHENTICATION_EXPIRED', message: 'the backchannel authentication request expired before the user answered' } },
     );
   }
-}
-
-/**
- * A bare `invalid_client` to a JWT client assertion says nothing about which of its usual causes it is;
- * the error gets a hint that names them (issue 12).
- */
-export function withAssertionHint(err: unknown, method: string): unknown {
-  if (!(err instanceof ResponseBodyError) || err.error !== 'invalid_client') return err;
-  if (method !== 'private_key_jwt' && method !== 'client_secret_jwt') return err;
-  const hint =
-    method === 'private_key_jwt'
-      ? 'the server did not accept the signed client assertion. Usual causes: the public key is not registered for this client (or the server still has an older copy of its JWKS), the assertion\'s kid does not match a registered key, or the audience (aud) is not what the server expects — try "Assertion audience: issuer" instead of the token endpoint, or the other way round.'
-      : 'the server did not accept the HMAC client assertion. Usual causes: a wrong client secret, an algorithm the client is not registered for, or the audience (aud) is not what the server expects — try "Assertion audience: issuer" instead of the token endpoint.';
-  const hinted = new ResponseBodyError(err.status, { error: err.error, ...(err.error_description ? { error_description: err.error_description } : {}), ...(err.error_uri ? { error_uri: err.error_uri } : {}) });
-  Object.assign(hinted, { details: { ...hinted.details, hint }, message: `${hinted.message} — ${hint}` });
-  return hinted;
 }
 
 function implicitTokens(params: URLSearchParams, openid: boolean): TokenResponse {

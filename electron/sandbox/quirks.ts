@@ -18,7 +18,9 @@ import { ROUTES } from './configuration';
  *   the sandbox option `introspectionAuthMethods`, introspection and revocation publish and enforce their
  *   own, shorter list of methods (`…_endpoint_auth_methods_supported`).
  * - KID_QUIRK_CLIENT_ID needs no middleware: its registered keys carry kids of their own, and oidc-provider
- *   selects the key by the assertion's kid when there is one, refusing a kid it does not know.
+ *   selects the key by the assertion's kid when there is one, refusing a kid it does not know (and trying
+ *   every key when there is none). The clients of servers that also refuse a kid-less assertion are in
+ *   kid-quirk.ts.
  */
 export const KID_QUIRK_CLIENT_ID = 'sandbox-quirk-kid';
 export const RAW_BASIC_CLIENT_ID = 'sandbox-raw-basic.client_1';

@@ -425,9 +425,9 @@ describe.sequential('issue 12: state, flows and messages in browser mode', { tim
     // The same key for a client that has not registered it: invalid_client, with the usual causes named.
     await page.locator('#client-id').fill('sandbox-basic');
     await page.getByRole('button', { name: 'Get token' }).click();
-    const hint = page.getByTestId('run-error').getByTestId('error-hint');
+    const hint = page.getByTestId('run-error').getByTestId('error-hints');
     await hint.waitFor();
-    expect(await hint.textContent()).toMatch(/not registered.*kid.*audience \(aud\)/s);
+    expect(await hint.textContent()).toMatch(/not registered.*kid.*audience \(aud/s);
     await shot('private-key-jwt-invalid-client-hint');
   });
 });
