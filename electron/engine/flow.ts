@@ -53,6 +53,7 @@ import {
   pushedAuthorizationUrl,
   reportDetail,
   requestObjectEncryptionTarget,
+  requestObjectKid,
   signRequestObject,
   verifyFrontChannelIdToken,
 } from './authorization-request';
@@ -588,7 +589,7 @@ class FlowRun {
       if (!key) throw new WorkbenchError('MISSING_CONFIGURATION', 'a request object needs a signing key (a keystore alias or a key file)');
       const audience = this.metadata?.issuer ?? p.issuer;
       if (!audience) throw new WorkbenchError('MISSING_CONFIGURATION', 'a request object needs the issuer URL (its "aud")');
-      let request = await signRequestObject({ params, clientId: p.clientId, audience, key, lifetimeSeconds: ar.requestObjectLifetime, x5t: ar.requestObjectX5t });
+      let request = await signRequestObject({ params, clientId: p.clientId, audience, key, lifetimeSeconds: ar.requestObjectLifetime, x5t: ar.requestObjectX5t, kid: requestObjectKid(p) });
       this.transcript.event('request object (signed)', 'workbench', 'workbench', request);
       if (ar.requestObject === 'encrypted') {
         const target = await requestObjectEncryptionTarget(

@@ -19,7 +19,7 @@ const HELP = `Usage: tokenbench token [ISSUER_URL] [flags]
   --scopes a,b              --audience AUD              --resource URI (repeatable)
   --pkce / --no-pkce        --pkce-method S256|plain    --redirect-url URL   --openid
   --signing-key FILE|keystore:ALIAS   --signing-alg ALG
-  --kid VALUE|thumbprint|key|none  kid in the assertion header (default "key": the keystore key's kid, a JWK
+  --kid VALUE|thumbprint|key|none  kid in assertion and request-object headers (default "key": the keystore key's kid, a JWK
                             file's own kid; a PEM file has none); "thumbprint" is the RFC 7638 JWK thumbprint
   --x5t                     x5t and x5t#S256 of the key's certificate   --x5t-s256  only x5t#S256   --x5c  the chain
   --basic-encoding form|raw client_secret_basic: form-urlencode id and secret first (RFC 6749 §2.3.1, default)
