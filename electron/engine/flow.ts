@@ -619,9 +619,12 @@ class FlowRun {
     }
     const parEndpoint = ar.parEndpoint ?? (typeof this.metadata?.pushed_authorization_request_endpoint === 'string' ? this.metadata.pushed_authorization_request_endpoint : undefined);
     if (!parEndpoint) throw new WorkbenchError('MISSING_CONFIGURATION', "no pushed authorization request endpoint: the server's metadata has none; type it in the profile");
-    const pushed = processPushedAuthorizationResponse(
-      await this.http.send(await pushedAuthorizationRequest(this.ctx(this.parEndpoint(parEndpoint)), auth, params), { label: 'pushed authorization request', signal: this.deps.signal }),
-    );
+    const build = () => pushedAuthorizationRequest(this.ctx(this.parEndpoint(parEndpoint)), auth, params);
+    const options = { label: 'pushed authorization request', signal: this.deps.signal };
+    // RFC 9449 §10.1: a DPoP proof on the PAR request binds the code to the key (dpop_jkt, when sent too, must match it);
+    // a nonce the server demands there is retried once, and a client assertion is built again for the retry.
+    const bindCode = this.dpop !== undefined && p.dpop?.bindAuthorizationCode !== false;
+    const pushed = processPushedAuthorizationResponse(bindCode && this.dpop ? await this.dpop.send(this.http, build, options) : await this.http.send(await build(), options));
     this.requestUriExpiresAt = new Date(Date.now() + pushed.expires_in * 1000).toISOString();
     return pushedAuthorizationUrl(authorizationEndpoint, p.clientId, pushed.request_uri);
   }

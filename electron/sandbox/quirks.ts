@@ -2,6 +2,7 @@ import { IncomingMessage, type ServerResponse } from 'node:http';
 import { SignJWT, createLocalJWKSet, decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, type JSONWebKeySet, type JWK } from 'jose';
 import type { AuthMethod } from '../../shared/grants';
 import { ROUTES } from './configuration';
+import { NETIQ_LIKE_CLIENT_ID, netiqResourceServer } from './preset-rewrites';
 
 /**
  * Sandbox clients that behave like authorization servers nobody here wrote (issue 13). oidc-provider is a
@@ -167,6 +168,13 @@ async function handlePost(options: QuirkOptions, req: IncomingMessage, res: Serv
     }
     for (const name of ['client_assertion', 'client_assertion_type', 'client_id']) form.delete(name);
     headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(PER_ENDPOINT_CLIENT_ID)}:${encodeURIComponent(options.perEndpoint.secret)}`).toString('base64')}`;
+    forwarded = Buffer.from(form.toString());
+  }
+
+  // Provider-preset quirk (NetIQ Access Manager's resourceServer), translated before oidc-provider reads it.
+  if (path === ROUTES.token && form.has('resourceServer') && (form.get('client_id') ?? basic?.id) === NETIQ_LIKE_CLIENT_ID) {
+    const problem = netiqResourceServer(form, NETIQ_LIKE_CLIENT_ID);
+    if (problem) return refuse(res, 400, 'invalid_request', problem);
     forwarded = Buffer.from(form.toString());
   }
 
