@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ApiCallRecord, HistoryEntry, TokenSet } from '../../shared/ipc';
 import type { TranscriptEntry } from '../../shared/transcript';
 import type { Endpoints } from '../../shared/profile';
+import type { AuthenticationRequest } from '../../shared/interop';
 import type { SecretStore } from '../secrets/secret-store';
 import type { SealedBox, Sealer } from '../secrets/vault';
 import { moveAsideDamaged } from '../storage/damaged-files';
@@ -15,6 +16,11 @@ export interface StoredHistoryEntry extends HistoryEntry {
   issuer?: string;
   /** The nonce the flow sent, for the ID token check in the token view. */
   nonce?: string;
+  /**
+   * What the run's authorization request asked about the authentication (max_age, require_auth_time, acr), for
+   * the ID token's auth_time and acr checks in the token view; absent in entries written before it was kept.
+   */
+  authentication?: AuthenticationRequest;
 }
 
 /** Oldest entries go beyond this, so history cannot grow without bound. */

@@ -38,6 +38,8 @@ const HELP = `Usage: tokenbench token [ISSUER_URL] [flags]
   --request-object          send it as a signed request object (RFC 9101; --signing-key/--signing-alg sign it)
   --encrypt-request-object  ...encrypted to the server's key from its JWKS
   --response-mode MODE      query, fragment, form_post, jwt, query.jwt, fragment.jwt, form_post.jwt (JARM)
+  --jarm-decryption-key FILE|keystore:ALIAS  decrypt a JARM response encrypted to the client (a PEM or JWK
+                            private key file, read for this run; a keystore alias is saved with --profile)
   --response-types TYPES    "code" (default), "code id_token" (hybrid), "id_token token"
   --prompt P  --max-age S  --acr-values V  --login-hint H  --ui-locales L  --claims JSON  --id-token-hint T|@FILE
   --fapi2                   FAPI 2.0 Security Profile: turn on and check PAR, PKCE S256, private_key_jwt or mTLS,
