@@ -17,6 +17,7 @@ export default defineConfig({
       'test/jose/assertion-payload.test.ts',
       'test/app/import-plan.test.ts',
       'test/engine/transcript.test.ts',
+      'test/engine/transcript-redaction.test.ts',
       'test/inspector/verify-hostile.test.ts',
       'test/inspector/applicable-checks.test.ts',
     ],
