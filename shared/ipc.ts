@@ -456,6 +456,12 @@ export const operations = {
             actorToken: z.string().max(256 * 1024).optional(),
             assertion: z.string().max(256 * 1024).optional(),
             samlAssertionXml: z.string().max(1024 * 1024).optional(),
+            /** OIDC id_token_hint (issue 14): a compact JWS or JWE, for this run's authorization request only. */
+            idTokenHint: z
+              .string()
+              .max(64 * 1024)
+              .refine((v) => v.trim() === '' || /^[\w-]+(\.[\w-]*){2}$|^[\w-]+(\.[\w-]*){4}$/.test(v.trim()), 'id_token_hint must be a JWT')
+              .optional(),
           })
           .strict()
           .optional(),
