@@ -16,6 +16,7 @@ export default defineConfig({
       'test/engine/client-auth.test.ts',
       'test/jose/assertion-payload.test.ts',
       'test/app/import-plan.test.ts',
+      'test/shared/import-trust.test.ts',
       'test/engine/transcript.test.ts',
       'test/engine/transcript-redaction.test.ts',
       'test/inspector/verify-hostile.test.ts',
