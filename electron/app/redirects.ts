@@ -37,7 +37,8 @@ export class RedirectBroker {
       const onAbort = () => waiter.reject(new WorkbenchError('CANCELLED', 'authorization cancelled'));
       const timer = setTimeout(() => waiter.reject(new WorkbenchError('TIMEOUT', `no authorization response reached ${redirectUri} within ${Math.round(opts.timeoutMs / 1000)} s`)), opts.timeoutMs);
       if (opts.signal?.aborted) return onAbort();
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      // Removed by done() whichever way the wait ends, so a long-lived signal keeps no stale listeners.
+      opts.signal?.addEventListener('abort', onAbort);
       this.waiters.add(waiter);
     });
 
@@ -48,6 +49,7 @@ export class RedirectBroker {
    */
   deliver(url: string): boolean {
     const target = withoutQuery(url);
+    if (target === undefined) return false;
     for (const waiter of this.waiters) {
       if (withoutQuery(waiter.redirectUri) !== target) continue;
       const params = paramsOf(url);
@@ -59,14 +61,20 @@ export class RedirectBroker {
   }
 }
 
-function withoutQuery(url: string): string {
-  return url.split(/[?#]/, 1)[0]?.toLowerCase() ?? '';
+/**
+ * The redirect URI without query and fragment, through the WHATWG URL parser: it lowercases the scheme
+ * (RFC 3986 §3.1: case-insensitive) and leaves the path as it is (case-sensitive). Undefined when unparseable.
+ */
+function withoutQuery(url: string): string | undefined {
+  const parsed = URL.parse(url);
+  if (!parsed) return undefined;
+  parsed.search = '';
+  parsed.hash = '';
+  return parsed.href;
 }
 
+/** The response parameters: the query, or the fragment for implicit/hybrid responses. */
 function paramsOf(url: string): URLSearchParams {
-  const q = url.indexOf('?');
-  const h = url.indexOf('#');
-  const query = q >= 0 ? url.slice(q + 1, h > q ? h : undefined) : '';
-  const fragment = h >= 0 ? url.slice(h + 1) : '';
-  return new URLSearchParams(query || fragment);
+  const parsed = URL.parse(url);
+  return new URLSearchParams(parsed ? parsed.search.slice(1) || parsed.hash.slice(1) : '');
 }
