@@ -1,7 +1,8 @@
 import { WorkbenchError } from '../../shared/errors';
 
 interface Waiter {
-  redirectUri: string;
+  /** The redirect URI without query and fragment, normalised (see withoutQuery). */
+  target: string;
   state: string;
   resolve: (params: URLSearchParams) => void;
   reject: (err: WorkbenchError) => void;
@@ -17,13 +18,15 @@ export class RedirectBroker {
 
   receive = (redirectUri: string, opts: { state: string; timeoutMs: number; signal?: AbortSignal }): Promise<URLSearchParams> =>
     new Promise<URLSearchParams>((resolve, reject) => {
+      const expected = URL.parse(redirectUri);
+      if (!expected) return reject(new WorkbenchError('INVALID_INPUT', `the redirect URI "${redirectUri}" is not a URL`));
       const done = () => {
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
         this.waiters.delete(waiter);
       };
       const waiter: Waiter = {
-        redirectUri,
+        target: withoutQuery(expected),
         state: opts.state,
         resolve: (p) => {
           done();
@@ -48,11 +51,13 @@ export class RedirectBroker {
    * a private-use scheme URL, and none may end a sign-in by forging one.
    */
   deliver(url: string): boolean {
-    const target = withoutQuery(url);
-    if (target === undefined) return false;
+    const parsed = URL.parse(url);
+    if (!parsed) return false;
+    const target = withoutQuery(parsed);
     for (const waiter of this.waiters) {
-      if (withoutQuery(waiter.redirectUri) !== target) continue;
-      const params = paramsOf(url);
+      if (waiter.target !== target) continue;
+      // The query, or the fragment of implicit/hybrid responses (URLSearchParams drops the query's "?" itself).
+      const params = new URLSearchParams(parsed.search || parsed.hash.slice(1));
       if (params.get('state') !== waiter.state) continue;
       waiter.resolve(params);
       return true;
@@ -62,19 +67,12 @@ export class RedirectBroker {
 }
 
 /**
- * The redirect URI without query and fragment, through the WHATWG URL parser: it lowercases the scheme
- * (RFC 3986 §3.1: case-insensitive) and leaves the path as it is (case-sensitive). Undefined when unparseable.
+ * A URL without query and fragment, as the WHATWG URL parser writes it: the scheme lowercased
+ * (RFC 3986 §3.1: case-insensitive), the path as it is (case-sensitive).
  */
-function withoutQuery(url: string): string | undefined {
-  const parsed = URL.parse(url);
-  if (!parsed) return undefined;
-  parsed.search = '';
-  parsed.hash = '';
-  return parsed.href;
-}
-
-/** The response parameters: the query, or the fragment for implicit/hybrid responses. */
-function paramsOf(url: string): URLSearchParams {
-  const parsed = URL.parse(url);
-  return new URLSearchParams(parsed ? parsed.search.slice(1) || parsed.hash.slice(1) : '');
+function withoutQuery(url: URL): string {
+  const bare = new URL(url);
+  bare.search = '';
+  bare.hash = '';
+  return bare.href;
 }

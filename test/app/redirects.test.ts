@@ -91,6 +91,8 @@ describe('custom-scheme redirect broker', () => {
     expect(broker.deliver('com.example.app:/callback')).toBe(false);
     expect(broker.deliver('COM.EXAMPLE.APP:/callback#state=s1&code=frag')).toBe(true);
     expect((await waiting).get('code')).toBe('frag');
+    // The waiting flow's own redirect URI must be a URL: refused at once, not after a timeout.
+    await expect(broker.receive('not a url', { state: 's1', timeoutMs: 10_000 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'the redirect URI "not a url" is not a URL' });
   });
 
   test('ensure-only-private-use-schemes-are-registered', async () => {

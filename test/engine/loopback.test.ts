@@ -65,7 +65,9 @@ describe('LoopbackRedirectListener', () => {
     for (const q of ['state=nope&code=c', 'code=c']) {
       const forged = await request(`${listener.redirectUri}?${q}`);
       expect(forged.statusCode).toBe(400);
-      expect(await forged.body.text()).toContain('state mismatch');
+      const page = await forged.body.text();
+      expect(page).toContain('<h1>Sign-in rejected</h1>');
+      expect(page).toContain('state mismatch');
     }
     const err = await failure;
     expect((err as WorkbenchError).code).toBe('TIMEOUT');
@@ -101,6 +103,7 @@ describe('LoopbackRedirectListener', () => {
     late.end('second');
     const { status, body } = await answered;
     expect(status).toBe(410);
+    expect(body).toContain('<h1>Already done</h1>');
     expect(body).toContain('already completed');
   });
 
