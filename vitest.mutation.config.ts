@@ -18,6 +18,7 @@ export default defineConfig({
       'test/app/import-plan.test.ts',
       'test/shared/import-trust.test.ts',
       'test/engine/transcript.test.ts',
+      'test/engine/transcript-redaction.test.ts',
       'test/inspector/verify-hostile.test.ts',
       'test/inspector/applicable-checks.test.ts',
     ],
