@@ -82,6 +82,10 @@ await build({
   // ASCII (bin/tokenbench.js decodes it as latin1, the fastest exact decoding for ASCII).
   legalComments: 'linked',
   plugins: [esmOnlyExternals, withoutHttp2],
+  // Modules written as ES modules may use import.meta.url (to resolve files or packages next to them);
+  // in the CommonJS bundle it is the bundle's own URL.
+  inject: ['scripts/import-meta-url.js'],
+  define: { 'import.meta.url': '__bundleUrl' },
 });
 
 // The bundle names its own content, so bin/tokenbench.js can tell its code caches apart without

@@ -1,7 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
-import lockfile from 'proper-lockfile';
+import type * as ProperLockfile from 'proper-lockfile';
 import { WorkbenchError } from '../../shared/errors';
 
 /** The data directory holds key metadata and the encrypted vault: only its owner may list or enter it. */
@@ -66,6 +66,21 @@ export function fsyncDir(dir: string): void {
 
 const lockOptions = { realpath: false, stale: STALE_MS } as const;
 
+/**
+ * proper-lockfile is loaded when a first lock is taken: it loads graceful-fs, which patches fs, about 15 ms
+ * that commands which only read (`tokenbench token --profile`) would pay at every start (bench/cli-start).
+ * In the CLI's CommonJS bundle `require` is esbuild's and the package is bundled in; in ES modules (the app
+ * shell, browser mode, the tests) there is no `require` and Node's createRequire loads it.
+ */
+let lockfileModule: typeof ProperLockfile | undefined;
+function lockfile(): typeof ProperLockfile {
+  lockfileModule ??=
+    typeof require === 'function'
+      ? (require('proper-lockfile') as typeof ProperLockfile)
+      : (process.getBuiltinModule('node:module').createRequire(import.meta.url)('proper-lockfile') as typeof ProperLockfile);
+  return lockfileModule;
+}
+
 function lockBusy(path: string, err: unknown): WorkbenchError {
   return new WorkbenchError('STORE_BUSY', `${path} is locked by another Token Workbench process for more than ${WAIT_MS / 1000} s; retry, or remove ${path}.lock if no other process is running`, { cause: err });
 }
@@ -84,7 +99,7 @@ export function withFileLockSync<T>(path: string, work: () => T): T {
   let delay = 1;
   for (;;) {
     try {
-      release = lockfile.lockSync(path, { ...lockOptions, onCompromised: () => undefined });
+      release = lockfile().lockSync(path, { ...lockOptions, onCompromised: () => undefined });
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ELOCKED' || Date.now() > deadline) throw lockBusy(path, err);
@@ -111,7 +126,7 @@ export async function withFileLock<T>(path: string, work: () => Promise<T>): Pro
   let delay = 1;
   for (;;) {
     try {
-      release = await lockfile.lock(path, { ...lockOptions, onCompromised: () => undefined });
+      release = await lockfile().lock(path, { ...lockOptions, onCompromised: () => undefined });
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ELOCKED' || Date.now() > deadline) throw lockBusy(path, err);
