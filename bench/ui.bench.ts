@@ -185,7 +185,7 @@ record({ suite: 'ui', metric: 'longest main-thread task during start-up (navigat
   const filtering: number[] = [];
   for (let i = 0; i < (quick ? 1 : 3); i++) {
     const page = await freshPage();
-    await browser.startTracing(page, { categories: ['devtools.timeline', 'v8.execute', 'blink.user_timing'] });
+    await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', 'toplevel'] });
     await page.goto(server.url);
     await waitForList(page);
     await page.getByTestId('profile-count').getByText(everyProfile, { exact: true }).waitFor({ timeout: 60_000 });

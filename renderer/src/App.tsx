@@ -16,8 +16,8 @@ const KeystoreScreen = lazy(() => import('./components/KeystoreScreen').then((m)
 const HistoryScreen = lazy(() => import('./components/HistoryScreen').then((m) => ({ default: m.HistoryScreen })));
 const ImportExportScreen = lazy(() => import('./components/ImportExportScreen').then((m) => ({ default: m.ImportExportScreen })));
 
-/** Later pages: small enough to parse and index in a few ms each (about 1 KB of JSON per profile). */
-const NEXT_PAGES = 250;
+/** Later pages: each parsed and indexed in a few ms (about 1 KB of JSON per profile); fewer, larger pages load the whole workspace sooner from a busy server. */
+const NEXT_PAGES = 500;
 /** While the workspace streams in, the list is re-rendered at most this often (only its scroll height and count change). */
 const STREAM_RENDER_MS = 250;
 
@@ -41,8 +41,8 @@ export function App() {
 
   // The workspace streams in pages, in display order: the first page paints the top of the list at once;
   // later pages are asked for one ahead (the next is on its way while this one is indexed) and indexed
-  // as they come (lib/workspace-index), each in its own task, the list re-rendered as a transition (in
-  // slices React can interrupt) at most every STREAM_RENDER_MS. A newer reload abandons an older one;
+  // as they come (lib/workspace-index), each in its own task, the list re-rendered as a transition at
+  // most every STREAM_RENDER_MS. A newer reload abandons an older one;
   // a page from another snapshot of the store starts the stream again.
   const generation = useRef(0);
   const loaded = useRef(false);
@@ -66,8 +66,9 @@ export function App() {
         // At start-up the list paints page by page; a later reload (after a save) keeps showing the
         // workspace it has until the new one is complete, so the open profile never disappears meanwhile.
         const progressive = !loaded.current;
-        // A transition renders in slices of a few ms, so no task holds the main thread for the whole list.
-        if (progressive && page !== initial?.page) startTransition(show);
+        // The first page at once (a transition's time slicing only delayed the first rows on a busy machine);
+        // later ones as transitions, which React renders in slices and drops when a newer one comes.
+        if (progressive && page !== initial?.page) show();
         setLoadError(null);
         let shownAt = performance.now();
         const snapshot = page.snapshot;

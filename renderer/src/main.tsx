@@ -1,6 +1,6 @@
 // First: asks for the first page of the workspace before React-DOM is even evaluated (issue 12).
 import { firstPageSettled } from './lib/first-page';
-import { startTransition, StrictMode } from 'react';
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { applyTheme, loadTheme } from './lib/theme';
@@ -13,14 +13,10 @@ applyTheme(loadTheme());
 // (it usually is: it was asked for first); a render of "Loading…" followed at once by the list would
 // only add a render, a layout and a paint before the list shows.
 // (Not a top-level await: with one, Rollup splits the shared modules out of the start-up chunk.)
-void firstPageSettled(300).then(() => {
-  // As a transition, React renders the first screen in slices of a few ms, not in one long task.
-  const root = createRoot(document.getElementById('root') as HTMLElement);
-  startTransition(() =>
-    root.render(
-      <StrictMode>
-        <App />
-      </StrictMode>,
-    ),
-  );
-});
+void firstPageSettled(300).then(() =>
+  createRoot(document.getElementById('root') as HTMLElement).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  ),
+);
