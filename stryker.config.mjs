@@ -31,7 +31,10 @@ export default {
   ],
   ignoreStatic: true,
   concurrency: 2,
-  timeoutMS: 20_000,
+  timeoutMS: 8_000,
+  // Reruns test only the mutants whose code or covering tests changed (the file is kept under reports/).
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
   thresholds: { high: 90, low: 80, break: null },
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },

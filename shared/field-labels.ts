@@ -39,6 +39,15 @@ const LABELS: Record<string, string> = {
   'params.token': 'Token parameters',
   'params.refresh': 'Refresh parameters',
   apiRequests: 'API requests',
+  // Interop settings (issue 13), named as the request panel names them.
+  interop: 'Interop settings',
+  'interop.kid': 'kid in the assertion header',
+  'interop.customKid': 'Custom kid',
+  'interop.x5t': 'x5t header (SHA-1 certificate thumbprint)',
+  'interop.x5tS256': 'x5t#S256 header (SHA-256 certificate thumbprint)',
+  'interop.x5c': 'x5c header (certificate chain)',
+  'interop.basicEncoding': 'Basic credentials encoding',
+  'interop.requireAuthTime': 'Client registered with require_auth_time',
 };
 
 /** "defaults.issuer" → "Default issuer"; array indexes read as positions ("Scopes, item 3"); "profiles.2.clientId" → "Profile 3, Client ID". */

@@ -38,15 +38,23 @@ Exits 2 when the token cannot be decoded. "tokenbench verify" checks a JWT; "tok
 `,
   introspect: `Usage: tokenbench introspect [ISSUER_URL] TOKEN|- [--token-type-hint access_token|refresh_token]
        [client flags of "tokenbench token" | --profile NAME | --resource-server-id ID --resource-server-secret S]
-       [--introspection-url URL] [--silent]
+       [--introspection-url URL] [--dpop | --dpop-key FILE|keystore:ALIAS] [--silent]
 Asks the authorization server about a token (RFC 7662); prints its answer as JSON.
+  --dpop                    send a DPoP proof (RFC 9449) with the request, from a fresh ES256 key
+                            (or the saved profile's DPoP key), retrying once on use_dpop_nonce
+  --dpop-key FILE|keystore:ALIAS  prove this key instead; the answer's cnf.jkt is then checked against it
 `,
   revoke: `Usage: tokenbench revoke [ISSUER_URL] TOKEN|- [--token-type-hint access_token|refresh_token]
        [client flags of "tokenbench token" | --profile NAME] [--revocation-url URL] [--silent]
 Revokes a token (RFC 7009).
 `,
-  userinfo: `Usage: tokenbench userinfo [ISSUER_URL] ACCESS_TOKEN|- [--id-token ID_TOKEN] [--profile NAME] [--userinfo-url URL] [--silent]
+  userinfo: `Usage: tokenbench userinfo [ISSUER_URL] ACCESS_TOKEN|- [--id-token ID_TOKEN] [--profile NAME] [--userinfo-url URL]
+       [--dpop-key FILE|keystore:ALIAS | --dpop] [--silent]
 Calls the userinfo endpoint; with --id-token, checks the answer is about the ID token's subject.
+  --dpop-key FILE|keystore:ALIAS  the token is DPoP-bound to this key (RFC 9449): sent as "DPoP <token>" with
+                            a proof of the key (ath: the token's hash), retrying once on use_dpop_nonce
+  --dpop                    the same with the saved profile's DPoP key (--profile NAME); a fresh key cannot
+                            prove possession of a token bound to another one, so without one it is refused
 `,
   'logout-url': `Usage: tokenbench logout-url [ISSUER_URL] [--end-session-url URL] [--id-token-hint T]
        [--post-logout-redirect-uri U] [--state S] [--client-id ID] [--profile NAME] [--open]

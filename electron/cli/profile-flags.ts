@@ -86,6 +86,8 @@ export const PROFILE_OPTIONS = {
   'binding-message': { type: 'string' },
   'user-code': { type: 'string' },
   'requested-expiry': { type: 'string' },
+  // --- issue 14 (leftovers): the key an encrypted JARM response is decrypted with ---
+  'jarm-decryption-key': { type: 'string' },
 } as const satisfies Options;
 
 type Flags = { [K in keyof typeof PROFILE_OPTIONS]?: (typeof PROFILE_OPTIONS)[K] extends { multiple: true } ? string[] : (typeof PROFILE_OPTIONS)[K] extends { type: 'boolean' } ? boolean : string };
@@ -202,6 +204,13 @@ function authorizationRequestFromFlags(flags: Flags, base: ConnectionProfileInpu
   if (flags['ui-locales'] !== undefined) ar.uiLocales = flags['ui-locales'].split(/[,\s]+/).filter(Boolean).join(' ');
   if (flags.claims !== undefined) ar.claims = parseJsonObjectArg(flags.claims, '--claims');
   if (flags.fapi2) ar.fapi2 = true;
+  // --jarm-decryption-key keystore:ALIAS is saved with the profile (a key file is read for this run only).
+  const jarmKey = flags['jarm-decryption-key'];
+  if (jarmKey?.startsWith('keystore:')) {
+    const alias = jarmKey.slice('keystore:'.length);
+    if (!alias) throw new UsageError('--jarm-decryption-key keystore:ALIAS needs an alias');
+    ar.jarmDecryptionKeyAlias = alias;
+  }
   // --x5t puts the certificate thumbprints in every JWT the client signs: assertions and request objects.
   if (flags.x5t && ar.requestObject && ar.requestObject !== 'off') ar.requestObjectX5t = true;
   return ar;
@@ -272,6 +281,10 @@ export function overridesFromFlags(flags: Flags): RunOverrides {
   if (flags.password !== undefined) o.password = flags.password;
   if (flags['refresh-token']) o.refreshToken = flags['refresh-token'];
   if (flags['id-token-hint']) o.idTokenHint = valueOrFile(flags['id-token-hint']);
+  // A JARM decryption key file (PEM or JWK private key): read now, used for this run, never saved.
+  const jarmKey = flags['jarm-decryption-key'];
+  if (jarmKey !== undefined && !jarmKey.startsWith('keystore:'))
+    o.jarmDecryptionKey = readBoundedFileSync(jarmKey, { what: '--jarm-decryption-key', maxBytes: FILE_CAPS.key }).toString('utf8');
   if (flags['subject-token']) o.subjectToken = valueOrFile(flags['subject-token']);
   if (flags['actor-token']) o.actorToken = valueOrFile(flags['actor-token']);
   if (flags['tls-cert'] && !flags['tls-cert'].startsWith('keystore:')) {

@@ -1,8 +1,9 @@
 import { CompactEncrypt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { WorkbenchError } from '../../shared/errors';
-import type { AuthorizationRequestConfig, ResponseMode } from '../../shared/profile';
+import type { KidMode } from '../../shared/interop';
+import type { AuthorizationRequestConfig, ConnectionProfile, ResponseMode } from '../../shared/profile';
 import type { VerificationReport } from '../../shared/token/report';
-import { signAssertion, type AssertionHeaderOptions, type SigningKey } from './assertion';
+import { signAssertion, type JwtHeaderOptions, type SigningKey } from '../jose/sign';
 import type { ClientAuth, ClientAuthContext } from './client-auth';
 import type { HttpClient, HttpResponse, PreparedRequest } from './http';
 import { optionalNumber, parseJsonObject, requiredString } from './response';
@@ -25,7 +26,8 @@ export function oidcRequestParams(ar: AuthorizationRequestConfig, idTokenHint?: 
   if (ar.loginHint) out.push(['login_hint', ar.loginHint]);
   if (ar.uiLocales) out.push(['ui_locales', ar.uiLocales]);
   if (ar.claims) out.push(['claims', JSON.stringify(ar.claims)]);
-  if (idTokenHint) out.push(['id_token_hint', idTokenHint]);
+  // Pasted tokens often carry a line break; the token itself has no white space.
+  if (idTokenHint?.trim()) out.push(['id_token_hint', idTokenHint.trim()]);
   return out;
 }
 
@@ -72,15 +74,6 @@ export function pushedAuthorizationUrl(authorizationEndpoint: string, clientId: 
 
 // ---------------------------------------------------------------- Request objects (RFC 9101)
 
-/**
- * The one place request objects are signed. When the shared JOSE module
- * (`signJwt(key, claims, headerOptions)`) lands, this body becomes that call.
- */
-async function signJwt(key: SigningKey, claims: Record<string, unknown>, header: AssertionHeaderOptions & { lifetimeSeconds: number }): Promise<string> {
-  const { lifetimeSeconds, ...headerOptions } = header;
-  return signAssertion({ header: headerOptions, claims: { lifetimeSeconds, nbf: true, extra: claims } }, key);
-}
-
 export interface RequestObjectInput {
   params: FormParams;
   clientId: string;
@@ -89,6 +82,8 @@ export interface RequestObjectInput {
   key: SigningKey;
   lifetimeSeconds: number;
   x5t?: boolean;
+  /** The `kid` header rule (the profile's interop kid setting, as for client assertions); default: the key's own kid. */
+  kid?: Pick<JwtHeaderOptions, 'kid' | 'customKid'>;
 }
 
 /** RFC 9101 §4: every parameter as a claim, plus iss, aud, iat, nbf, exp, jti; typ oauth-authz-req+jwt. */
@@ -115,7 +110,26 @@ export async function signRequestObject(input: RequestObjectInput): Promise<stri
   claims.iss = input.clientId;
   claims.aud = input.audience;
   claims.client_id = input.clientId;
-  return signJwt(input.key, claims, { typ: 'oauth-authz-req+jwt', x5t: input.x5t, x5tS256: input.x5t, lifetimeSeconds: input.lifetimeSeconds });
+  // Signed where every JWT is (electron/jose/sign): its header rules and its lifetime cap apply; the time claims are the engine's.
+  return signAssertion(
+    {
+      header: { typ: 'oauth-authz-req+jwt', ...(input.kid ?? {}), x5t: input.x5t, x5tS256: input.x5t },
+      claims: { lifetimeSeconds: input.lifetimeSeconds, nbf: true, extra: claims },
+    },
+    input.key,
+  );
+}
+
+/**
+ * The request object's kid follows the profile's kid setting, as client assertions do (issue 14: "kid/x5t headers
+ * as for assertions"). A custom kid is the value a server registered for the client-authentication key, so it is
+ * used only when the request object is signed with that key; a separate request-object key keeps its own kid.
+ */
+export function requestObjectKid(p: Pick<ConnectionProfile, 'interop' | 'authorizationRequest' | 'clientAuth'>): { kid: KidMode; customKid?: string } {
+  const { kid, customKid } = p.interop;
+  const separateKey = p.authorizationRequest.requestObjectKeyAlias !== undefined && p.authorizationRequest.requestObjectKeyAlias !== p.clientAuth.keyAlias;
+  if (kid === 'custom') return separateKey ? { kid: 'key' } : { kid, ...(customKid !== undefined ? { customKid } : {}) };
+  return { kid };
 }
 
 export interface EncryptionTarget {

@@ -1,6 +1,6 @@
-import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type KeyObject } from 'jose';
+import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type CryptoKey, type JWK, type KeyObject } from 'jose';
 import { WorkbenchError } from '../../shared/errors';
-import type { SigningKey } from './assertion';
+import { signJwt, type SigningKey } from '../jose/sign';
 import type { HttpClient, HttpResponse, PreparedRequest, SendOptions } from './http';
 import type { Transcript } from './transcript';
 
@@ -69,15 +69,11 @@ export function accessTokenHash(accessToken: string): string {
 }
 
 /**
- * The one place a DPoP proof is signed (jose's SignJWT). When the shared
- * JOSE module lands this becomes a call to its signJwt(key, claims, header).
+ * Signed where every JWT is (electron/jose/sign): typ dpop+jwt, the public
+ * JWK in the header (RFC 9449 §4.2) and no kid — the jwk names the key.
  */
-async function signDpopJwt(key: DpopKey, claims: Record<string, unknown>): Promise<string> {
-  try {
-    return await new SignJWT(claims).setProtectedHeader({ alg: key.alg, typ: 'dpop+jwt', jwk: key.publicJwk }).sign(key.privateKey);
-  } catch (err) {
-    throw new WorkbenchError('SIGNING_FAILED', `cannot sign a DPoP proof with ${key.alg}: ${(err as Error).message}`, { cause: err });
-  }
+function signDpopJwt(key: DpopKey, claims: Record<string, unknown>): Promise<string> {
+  return signJwt({ key: key.privateKey, alg: key.alg }, claims, { typ: 'dpop+jwt', kid: 'none', extra: { jwk: key.publicJwk } }, 'a DPoP proof');
 }
 
 /** Builds a proof for one request: `jti`, `htm`, `htu`, `iat`, and `nonce` / `ath` when given. */

@@ -39,35 +39,79 @@ function clientAuthFailed(err: WorkbenchError, status: number): boolean {
   return status === 401 || status === 403 || (err instanceof ResponseBodyError && err.error === 'invalid_client');
 }
 
-/** The kid of the client assertion in a request body, `null` when it has none, undefined without an assertion. */
-function assertionKid(req: PreparedRequest): string | null | undefined {
+/** A signed JWT the request carried: its header and claims (undefined when absent or not a JWT). */
+interface SentJwt {
+  kid: string | null;
+  aud: unknown;
+  alg: unknown;
+}
+
+function sentJwt(req: PreparedRequest, param: 'client_assertion' | 'assertion'): SentJwt | undefined {
   if (typeof req.body !== 'string') return undefined;
-  const jwt = new URLSearchParams(req.body).get('client_assertion');
+  const jwt = new URLSearchParams(req.body).get(param);
   if (!jwt) return undefined;
   try {
-    const header = JSON.parse(Buffer.from(jwt.split('.')[0] ?? '', 'base64url').toString('utf8')) as { kid?: unknown };
-    return typeof header.kid === 'string' ? header.kid : null;
+    const [header, payload] = jwt.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>);
+    if (!header || !payload) return undefined;
+    return { kid: typeof header.kid === 'string' ? header.kid : null, aud: payload.aud, alg: header.alg };
   } catch {
     return undefined;
   }
 }
 
-/** Hints for a failed client authentication: the Basic encoding and the assertion's kid, each naming its setting. */
-function authHints(req: PreparedRequest, sent: SentRequest): string[] {
+const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const KID_SETTING = 'setting "kid in the assertion header": the key\'s kid, a custom value or the JWK thumbprint; CLI --kid VALUE|thumbprint|none, or keys kid ALIAS VALUE';
+
+const audText = (aud: unknown) => (Array.isArray(aud) ? aud.map(String).join(', ') : String(aud));
+
+/**
+ * The usual causes of a refused signed assertion, one list, each naming what to change: the key not registered,
+ * the kid (absent or not the registered one), the audience. `kind` says which assertion: the client assertion
+ * (private_key_jwt, client_secret_jwt) or the JWT bearer grant's (RFC 7523 §2.1).
+ */
+function assertionCauses(jwt: SentJwt, kind: 'private_key_jwt' | 'client_secret_jwt' | 'jwt_bearer'): string[] {
+  const name = kind === 'jwt_bearer' ? 'the JWT bearer assertion' : 'the client assertion';
+  if (kind === 'client_secret_jwt')
+    return [
+      'a wrong client secret (the HMAC key of the client assertion)',
+      `an algorithm (${String(jwt.alg)}) the client is not registered for`,
+      `an audience (aud "${audText(jwt.aud)}") the server does not expect: try setting "Assertion audience" to issuer instead of the token endpoint, or the other way round (CLI --assertion-audience issuer|token_endpoint)`,
+    ];
+  return [
+    `the public key that signed ${name} is not registered ${kind === 'jwt_bearer' ? 'for its issuer' : 'for this client'} (or the server still has an older copy of its JWKS)`,
+    jwt.kid === null
+      ? `${name}'s header had no kid, and a server that selects keys by kid refuses that: send the kid it registered for this key (${KID_SETTING})`
+      : `${name}'s header had kid "${jwt.kid}"; a server that selects keys by kid needs the kid it registered for this key (${KID_SETTING})`,
+    kind === 'jwt_bearer'
+      ? `an audience (aud "${audText(jwt.aud)}") the server does not expect: some want their issuer or login URL rather than the token endpoint (set "aud" in the assertion claims, CLI --assertion '{"aud":…}')`
+      : `an audience (aud "${audText(jwt.aud)}") the server does not expect: try setting "Assertion audience" to issuer instead of the token endpoint, or the other way round (CLI --assertion-audience issuer|token_endpoint)`,
+  ];
+}
+
+/**
+ * Hints for a failed request, one coherent list: the Basic encoding and the signed assertion's usual causes,
+ * each naming its setting. The only producer of hints for refused credentials (the UI, the CLI and the
+ * error message all show this list).
+ */
+function authHints(err: WorkbenchError, req: PreparedRequest, status: number, sent: SentRequest): string[] {
   const hints: string[] = [];
-  if (sent.authMethod === 'client_secret_basic' && sent.clientId !== undefined && sent.clientSecret !== undefined && basicEncodingsDiffer(sent.clientId, sent.clientSecret)) {
-    const used = sent.basicEncoding ?? 'form';
-    const other = used === 'form' ? 'raw' : 'form';
-    hints.push(
-      `the client id or secret has characters that the two Basic encodings send differently, and this request ${used === 'form' ? 'form-urlencoded them (RFC 6749 §2.3.1)' : 'sent them unencoded (raw)'}; if the server ${used === 'form' ? 'does not decode them' : 'expects them form-urlencoded'}, set "Basic credentials encoding" to ${other} (CLI --basic-encoding ${other})`,
-    );
-  }
-  if (sent.authMethod === 'private_key_jwt') {
-    const kid = assertionKid(req);
-    if (kid !== undefined)
+  if (clientAuthFailed(err, status)) {
+    if (sent.authMethod === 'client_secret_basic' && sent.clientId !== undefined && sent.clientSecret !== undefined && basicEncodingsDiffer(sent.clientId, sent.clientSecret)) {
+      const used = sent.basicEncoding ?? 'form';
+      const other = used === 'form' ? 'raw' : 'form';
       hints.push(
-        `the client assertion's header ${kid === null ? 'had no kid' : `had kid "${kid}"`}; a server that selects keys by kid needs the kid it registered for this key (setting "kid in the assertion header", CLI --kid VALUE|thumbprint|none, or keys kid ALIAS VALUE)`,
+        `the client id or secret has characters that the two Basic encodings send differently, and this request ${used === 'form' ? 'form-urlencoded them (RFC 6749 §2.3.1)' : 'sent them unencoded (raw)'}; if the server ${used === 'form' ? 'does not decode them' : 'expects them form-urlencoded'}, set "Basic credentials encoding" to ${other} (CLI --basic-encoding ${other})`,
       );
+    }
+    if (sent.authMethod === 'private_key_jwt' || sent.authMethod === 'client_secret_jwt') {
+      const jwt = sentJwt(req, 'client_assertion');
+      if (jwt) hints.push(...assertionCauses(jwt, sent.authMethod));
+    }
+  }
+  // The JWT bearer grant's own assertion refused (RFC 7523 §3.1: invalid_grant).
+  if (err instanceof ResponseBodyError && err.error === 'invalid_grant' && typeof req.body === 'string' && new URLSearchParams(req.body).get('grant_type') === JWT_BEARER_GRANT) {
+    const jwt = sentJwt(req, 'assertion');
+    if (jwt) hints.push(...assertionCauses(jwt, 'jwt_bearer'));
   }
   return hints;
 }
@@ -83,10 +127,12 @@ export function explainFailure(err: unknown, req: PreparedRequest, res: HttpResp
   const parts: string[] = [];
   const emptyBody = res.body.trim() === '';
   if (emptyBody) parts.push(`${sent.label} to ${req.url} (client authentication ${sent.authMethod}) got HTTP ${status} with an empty body; usual causes of ${status}: ${causesOf(status)}`);
-  if (clientAuthFailed(err, status)) parts.push(...authHints(req, sent));
+  const causes = authHints(err, req, status, sent);
+  parts.push(...causes);
   if (parts.length === 0) return err;
-  const message = emptyBody ? parts.join('; ') : `${err.message} — ${parts.join('; ')}`;
-  err.message = message;
+  // One list, numbered, after what happened: the UI and the CLI show the same items from details.hints.
+  const listed = causes.length ? `${emptyBody ? '; ' : ' — '}what to check: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}` : '';
+  err.message = `${emptyBody ? parts[0] : err.message}${listed}`;
   (err as { details?: Record<string, unknown> }).details = { ...(err.details ?? {}), status, endpoint: req.url, authMethod: sent.authMethod, hints: parts };
   return err;
 }

@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { ResponseBodyError, WorkbenchError } from '../../shared/errors';
+import { WorkbenchError } from '../../shared/errors';
 import type { TokenBindingCheck } from '../../shared/binding';
 import { CIBA_GRANT, TOKEN_TYPE_URNS, type GrantType } from '../../shared/grants';
 import { authenticationRequest, misplacedTokenParam, type AuthenticationRequest } from '../../shared/interop';
@@ -53,6 +53,7 @@ import {
   pushedAuthorizationUrl,
   reportDetail,
   requestObjectEncryptionTarget,
+  requestObjectKid,
   signRequestObject,
   verifyFrontChannelIdToken,
 } from './authorization-request';
@@ -128,6 +129,11 @@ export interface FlowResult {
   metadata?: AuthorizationServerMetadata;
   /** The nonce sent in the authorization request, already checked against the ID token. */
   nonce?: string;
+  /**
+   * What this run's authorization request asked about the user's authentication (max_age, require_auth_time,
+   * acr); empty when it asked nothing or made none. Kept with the history entry for later re-verification.
+   */
+  authentication?: AuthenticationRequest;
   /** Verification reports the engine ran on what it received (a failed check does not fail the run). */
   verification?: FlowVerification;
   /** Sender-constraint checks (DPoP cnf.jkt, mTLS cnf.x5t#S256) of the access token; a mismatch fails the run instead. */
@@ -226,7 +232,8 @@ class FlowRun {
         tokens = await this.directGrant(auth);
     }
     const bindings = this.checkBindings(tokens);
-    const received = await this.verifyReceived(tokens, nonce, p.grantType === 'authorization_code' || p.grantType === 'implicit' ? authentication : {});
+    const asked = p.grantType === 'authorization_code' || p.grantType === 'implicit' ? authentication : {};
+    const received = await this.verifyReceived(tokens, nonce, asked);
     const verification = received || Object.keys(frontChannel).length ? { ...(received ?? {}), ...frontChannel } : undefined;
     const transcript = this.transcript;
     return {
@@ -240,6 +247,7 @@ class FlowRun {
       endpoints: this.endpoints,
       ...(this.metadata ? { metadata: this.metadata } : {}),
       ...(nonce ? { nonce } : {}),
+      authentication: asked,
       ...(verification ? { verification } : {}),
       ...(bindings.length ? { bindings } : {}),
     };
@@ -332,13 +340,8 @@ class FlowRun {
     let sent: import('./http').PreparedRequest | undefined;
     const recorded = async () => (sent = await build());
     const res = this.dpop ? await this.dpop.send(this.http, recorded, options) : await this.http.send(await recorded(), options);
-    return processExplained(sent as import('./http').PreparedRequest, res, this.sentRequest(label), (r) => {
-      try {
-        return processTokenResponse(r, { grantType: this.profile.grantType, expectIdToken });
-      } catch (err) {
-        throw withAssertionHint(err, this.profile.clientAuth.method);
-      }
-    });
+    // A refused assertion or credential gets its causes listed once, by electron/engine/failure-hints.
+    return processExplained(sent as import('./http').PreparedRequest, res, this.sentRequest(label), (r) => processTokenResponse(r, { grantType: this.profile.grantType, expectIdToken }));
   }
 
   /** What a failed request's error names: the method and encoding used, the id and secret to compare encodings. */
@@ -593,7 +596,7 @@ class FlowRun {
       if (!key) throw new WorkbenchError('MISSING_CONFIGURATION', 'a request object needs a signing key (a keystore alias or a key file)');
       const audience = this.metadata?.issuer ?? p.issuer;
       if (!audience) throw new WorkbenchError('MISSING_CONFIGURATION', 'a request object needs the issuer URL (its "aud")');
-      let request = await signRequestObject({ params, clientId: p.clientId, audience, key, lifetimeSeconds: ar.requestObjectLifetime, x5t: ar.requestObjectX5t });
+      let request = await signRequestObject({ params, clientId: p.clientId, audience, key, lifetimeSeconds: ar.requestObjectLifetime, x5t: ar.requestObjectX5t, kid: requestObjectKid(p) });
       this.transcript.event('request object (signed)', 'workbench', 'workbench', request);
       if (ar.requestObject === 'encrypted') {
         const target = await requestObjectEncryptionTarget(
@@ -623,9 +626,12 @@ class FlowRun {
     }
     const parEndpoint = ar.parEndpoint ?? (typeof this.metadata?.pushed_authorization_request_endpoint === 'string' ? this.metadata.pushed_authorization_request_endpoint : undefined);
     if (!parEndpoint) throw new WorkbenchError('MISSING_CONFIGURATION', "no pushed authorization request endpoint: the server's metadata has none; type it in the profile");
-    const pushed = processPushedAuthorizationResponse(
-      await this.http.send(await pushedAuthorizationRequest(this.ctx(this.parEndpoint(parEndpoint)), auth, params), { label: 'pushed authorization request', signal: this.deps.signal }),
-    );
+    const build = () => pushedAuthorizationRequest(this.ctx(this.parEndpoint(parEndpoint)), auth, params);
+    const options = { label: 'pushed authorization request', signal: this.deps.signal };
+    // RFC 9449 §10.1: a DPoP proof on the PAR request binds the code to the key (dpop_jkt, when sent too, must match it);
+    // a nonce the server demands there is retried once, and a client assertion is built again for the retry.
+    const bindCode = this.dpop !== undefined && p.dpop?.bindAuthorizationCode !== false;
+    const pushed = processPushedAuthorizationResponse(bindCode && this.dpop ? await this.dpop.send(this.http, build, options) : await this.http.send(await build(), options));
     this.requestUriExpiresAt = new Date(Date.now() + pushed.expires_in * 1000).toISOString();
     return pushedAuthorizationUrl(authorizationEndpoint, p.clientId, pushed.request_uri);
   }
@@ -731,22 +737,6 @@ class FlowRun {
       { interval: started.interval, expiresAt, expiry: { code: 'AUTHENTICATION_EXPIRED', message: 'the backchannel authentication request expired before the user answered' } },
     );
   }
-}
-
-/**
- * A bare `invalid_client` to a JWT client assertion says nothing about which of its usual causes it is;
- * the error gets a hint that names them (issue 12).
- */
-export function withAssertionHint(err: unknown, method: string): unknown {
-  if (!(err instanceof ResponseBodyError) || err.error !== 'invalid_client') return err;
-  if (method !== 'private_key_jwt' && method !== 'client_secret_jwt') return err;
-  const hint =
-    method === 'private_key_jwt'
-      ? 'the server did not accept the signed client assertion. Usual causes: the public key is not registered for this client (or the server still has an older copy of its JWKS), the assertion\'s kid does not match a registered key, or the audience (aud) is not what the server expects — try "Assertion audience: issuer" instead of the token endpoint, or the other way round.'
-      : 'the server did not accept the HMAC client assertion. Usual causes: a wrong client secret, an algorithm the client is not registered for, or the audience (aud) is not what the server expects — try "Assertion audience: issuer" instead of the token endpoint.';
-  const hinted = new ResponseBodyError(err.status, { error: err.error, ...(err.error_description ? { error_description: err.error_description } : {}), ...(err.error_uri ? { error_uri: err.error_uri } : {}) });
-  Object.assign(hinted, { details: { ...hinted.details, hint }, message: `${hinted.message} — ${hint}` });
-  return hinted;
 }
 
 function implicitTokens(params: URLSearchParams, openid: boolean): TokenResponse {

@@ -147,9 +147,9 @@ export function previewAssertion(spec: AssertionSpec, signer: HeaderSigner, now 
 /**
  * Signs a JWT with jose: the one place the workbench signs one (client
  * assertions, JWT bearer assertions, request objects, DPoP proofs).
- * `claims` is the payload as it will be sent.
+ * `claims` is the payload as it will be sent; `what` names it in a signing error ("a DPoP proof").
  */
-export async function signJwt(signer: AssertionSigner, claims: Record<string, unknown>, headerOptions: JwtHeaderOptions = {}): Promise<string> {
+export async function signJwt(signer: AssertionSigner, claims: Record<string, unknown>, headerOptions: JwtHeaderOptions = {}, what?: string): Promise<string> {
   const secret = isSecret(signer);
   if (secret && !(HMAC_ALGS as readonly string[]).includes(signer.alg))
     throw new WorkbenchError('INVALID_INPUT', `a shared secret signs only with ${HMAC_ALGS.join(', ')}, not ${signer.alg}`);
@@ -161,7 +161,7 @@ export async function signJwt(signer: AssertionSigner, claims: Record<string, un
   try {
     return await new SignJWT(claims).setProtectedHeader(header).sign(key);
   } catch (err) {
-    throw new WorkbenchError('SIGNING_FAILED', `cannot sign with ${signer.alg}: ${(err as Error).message}`, { cause: err });
+    throw new WorkbenchError('SIGNING_FAILED', `cannot sign ${what ? `${what} ` : ''}with ${signer.alg}: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { JSONWebKeySet, JWK } from 'jose';
+import { calculateJwkThumbprint, type JSONWebKeySet, type JWK } from 'jose';
 import type { AuthMethod, GrantType } from '../../shared/grants';
+import { KID_REQUIRED_CLIENT_ID, KID_THUMBPRINT_CLIENT_ID } from './kid-quirk';
 import type { IssuedCertificate } from './pki';
 import { AUTHN_QUIRK_CLIENT_ID, KID_QUIRK_CLIENT_ID, NO_AUTH_TIME_CLIENT_ID, PER_ENDPOINT_CLIENT_ID, RAW_BASIC_CLIENT_ID } from './quirks';
 import { certificateJwk, generateClientSigningKeys, generateSigningKey } from './pki';
@@ -52,6 +53,13 @@ export async function buildClients(options: { selfSigned: IssuedCertificate; tls
   const selfSignedJwk: JWK = await certificateJwk(options.selfSigned);
   // Encrypted JARM responses go to this client key (ECDH-ES: cheap to generate at every start).
   const jarmEncryption = { ...(await generateSigningKey('ES256')), alg: 'ECDH-ES' };
+  // The kid-selecting quirk client registered by thumbprint (issue 13): each key's RFC 7638 thumbprint.
+  const thumbprints = await Promise.all(privateKeyJwks.keys.map((k) => calculateJwkThumbprint(k as JWK)));
+  /** The private_key_jwt keys, registered under other kids (and their private halves named to match). */
+  const registeredUnder = (kidAt: (index: number) => string): Partial<SandboxClient> => ({
+    ...(signingKeys ? { signingKeys: signingKeys.map((k, i) => ({ ...k, kid: kidAt(i), publicJwk: { ...k.publicJwk, kid: kidAt(i) } })) } : {}),
+    jwks: { keys: privateKeyJwks.keys.map((k, i) => ({ ...k, kid: kidAt(i) })) },
+  });
 
   const clients: SandboxClient[] = [
     confidential('sandbox-basic', 'client_secret_basic', { client_secret: secret(32) }),
@@ -88,10 +96,10 @@ export async function buildClients(options: { selfSigned: IssuedCertificate; tls
     }),
     publicClient('sandbox-public'),
     // Quirk clients (issue 13, electron/sandbox/quirks.ts): each behaves like a server nobody here wrote.
-    confidential(KID_QUIRK_CLIENT_ID, 'private_key_jwt', {
-      ...(signingKeys ? { signingKeys: signingKeys.map((k, i) => ({ ...k, kid: registeredKid(i), publicJwk: { ...k.publicJwk, kid: registeredKid(i) } })) } : {}),
-      jwks: { keys: privateKeyJwks.keys.map((k, i) => ({ ...k, kid: registeredKid(i) })) },
-    }),
+    confidential(KID_QUIRK_CLIENT_ID, 'private_key_jwt', registeredUnder(registeredKid)),
+    // Servers that select keys only by kid (electron/sandbox/kid-quirk.ts): a kid-less assertion is refused.
+    confidential(KID_REQUIRED_CLIENT_ID, 'private_key_jwt', registeredUnder(registeredKid)),
+    confidential(KID_THUMBPRINT_CLIENT_ID, 'private_key_jwt', registeredUnder((i) => thumbprints[i] as string)),
     confidential(RAW_BASIC_CLIENT_ID, 'client_secret_basic', { client_secret: secret(32) }),
     publicClient(AUTHN_QUIRK_CLIENT_ID),
     publicClient(NO_AUTH_TIME_CLIENT_ID),

@@ -4,6 +4,7 @@ import { ASYMMETRIC_SIGNING_ALGS, AUTH_METHODS, HMAC_ALGS } from '../../shared/g
 import { CLAIMS_BY_SCOPE, type AccountDirectory } from './accounts';
 import { extraTokenClaims } from './grants/issue';
 import { oidcErrors } from './loader';
+import { assertJwtClientAuthClaimsAndHeader } from './kid-quirk';
 import { certificateAuthorized, certificateSubjectMatches, getCertificate } from './mtls';
 import * as pages from './pages';
 import { resourceServerInfo } from './resources';
@@ -82,6 +83,8 @@ export function sandboxConfiguration(input: ConfigurationInput): Record<string, 
     pkce: { required: (_ctx: unknown, client: OidcClient) => client.clientAuthMethod === 'none' },
     rotateRefreshToken: true,
     extraTokenClaims,
+    // Quirk (issue 13): clients whose server selects keys only by the assertion's kid (electron/sandbox/kid-quirk.ts).
+    assertJwtClientAuthClaimsAndHeader,
     clientAuthMethods: [...AUTH_METHODS],
     enabledJWA: { clientAuthSigningAlgValues: [...HMAC_ALGS, ...ASYMMETRIC_SIGNING_ALGS, 'Ed25519'] },
     clientBasedCORS: () => true,

@@ -144,6 +144,8 @@ declare module 'oidc-provider' {
 
   export const errors: {
     CustomOIDCProviderError: new (error: string, description?: string) => Error & { error: string; error_description?: string; status: number };
+    /** 401 invalid_client; the argument is the error_detail, not shown to the client (error_description stays "client authentication failed"). */
+    InvalidClientAuth: OAuthErrorClass;
     InvalidTarget: OAuthErrorClass;
     InvalidRequest: OAuthErrorClass;
     InvalidScope: OAuthErrorClass;

@@ -5,6 +5,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { AuthMethod, GrantType } from '../../shared/grants';
 import { JWT_BEARER, POST_LOGOUT_REDIRECT_URIS, REDIRECT_URIS } from './clients';
+import { NETIQ_LIKE_CLIENT_ID } from './preset-rewrites';
 import { SANDBOX_RESOURCE } from './resources';
 import type { SandboxClient } from './types';
 
@@ -18,8 +19,14 @@ interface Quirk {
   method: AuthMethod;
   grants: GrantType[];
   /** What the provider says when the quirk is not met; undefined when the request is fine. */
-  check(body: Record<string, unknown>, issuer: string): { error: string; error_description: string } | undefined;
+  check(body: Record<string, unknown>, issuer: string): { error: string; error_description?: string } | undefined;
 }
+
+/** PingFederate-like: the one access token manager this client's ACL allows (not the server's default). */
+export const PINGFEDERATE_ATM_ID = 'sandboxjwt';
+/** Cognito-like: the resource server identifier whose custom scopes this client may ask for. */
+export const COGNITO_RESOURCE_SERVER = 'sandbox-api';
+export const COGNITO_ALLOWED_SCOPES = [`${COGNITO_RESOURCE_SERVER}/read`, `${COGNITO_RESOURCE_SERVER}/write`];
 
 const one = (v: unknown): string | undefined => (Array.isArray(v) ? (v[0] as string | undefined) : typeof v === 'string' ? v : undefined);
 
@@ -90,6 +97,47 @@ export const QUIRKS: Record<string, Quirk> = {
       const auds = Array.isArray(aud) ? aud : [aud];
       return auds.includes(issuer) ? undefined : { error: 'invalid_grant', error_description: `audience is invalid (expected ${issuer}, got ${auds.join(', ')})` };
     },
+  },
+  /**
+   * PingFederate with several access token managers (ATMs), this client allowed only one by the ATM's access
+   * control list: the request names it with access_token_manager_id, else the default ATM is chosen and the
+   * client may not use it. (The error text is this sandbox's, the situation PingFederate's documented one.)
+   */
+  'sandbox-pingfederate-like': {
+    method: 'client_secret_basic',
+    grants: ['client_credentials', 'refresh_token', 'authorization_code'],
+    check(body) {
+      const atm = one(body.access_token_manager_id);
+      if (atm === PINGFEDERATE_ATM_ID) return undefined;
+      return {
+        error: 'invalid_request',
+        error_description: atm ? `access token manager ${atm} is not available to this client` : 'the default access token manager is not available to this client (name one with access_token_manager_id)',
+      };
+    },
+  },
+  /**
+   * Amazon Cognito: client credentials take the custom scopes of a resource server the app client is allowed
+   * (`{resource-server-id}/{scope}`); anything else is a bare `invalid_scope`, without a description.
+   */
+  'sandbox-cognito-like': {
+    method: 'client_secret_basic',
+    grants: ['client_credentials', 'refresh_token', 'authorization_code'],
+    check(body) {
+      if (one(body.grant_type) !== 'client_credentials') return undefined;
+      const scopes = (one(body.scope) ?? '').split(' ').filter(Boolean);
+      return scopes.every((s) => COGNITO_ALLOWED_SCOPES.includes(s)) ? undefined : { error: 'invalid_scope' };
+    },
+  },
+  /**
+   * NetIQ Access Manager: the access token is encrypted with the Identity Server's own key unless the request
+   * names a resource server with `resourceServer` (then it is the token that resource server was configured
+   * for: here a signed JWT for the sandbox API). The parameter is translated before oidc-provider sees it
+   * (netiqResourceServer, called from quirks.ts); nothing is refused after.
+   */
+  [NETIQ_LIKE_CLIENT_ID]: {
+    method: 'client_secret_post',
+    grants: ['client_credentials', 'refresh_token', 'authorization_code'],
+    check: () => undefined,
   },
 };
 

@@ -2,6 +2,7 @@ import { IncomingMessage, type ServerResponse } from 'node:http';
 import { SignJWT, createLocalJWKSet, decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, type JSONWebKeySet, type JWK } from 'jose';
 import type { AuthMethod } from '../../shared/grants';
 import { ROUTES } from './configuration';
+import { NETIQ_LIKE_CLIENT_ID, netiqResourceServer } from './preset-rewrites';
 
 /**
  * Sandbox clients that behave like authorization servers nobody here wrote (issue 13). oidc-provider is a
@@ -18,7 +19,9 @@ import { ROUTES } from './configuration';
  *   the sandbox option `introspectionAuthMethods`, introspection and revocation publish and enforce their
  *   own, shorter list of methods (`…_endpoint_auth_methods_supported`).
  * - KID_QUIRK_CLIENT_ID needs no middleware: its registered keys carry kids of their own, and oidc-provider
- *   selects the key by the assertion's kid when there is one, refusing a kid it does not know.
+ *   selects the key by the assertion's kid when there is one, refusing a kid it does not know (and trying
+ *   every key when there is none). The clients of servers that also refuse a kid-less assertion are in
+ *   kid-quirk.ts.
  */
 export const KID_QUIRK_CLIENT_ID = 'sandbox-quirk-kid';
 export const RAW_BASIC_CLIENT_ID = 'sandbox-raw-basic.client_1';
@@ -165,6 +168,13 @@ async function handlePost(options: QuirkOptions, req: IncomingMessage, res: Serv
     }
     for (const name of ['client_assertion', 'client_assertion_type', 'client_id']) form.delete(name);
     headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(PER_ENDPOINT_CLIENT_ID)}:${encodeURIComponent(options.perEndpoint.secret)}`).toString('base64')}`;
+    forwarded = Buffer.from(form.toString());
+  }
+
+  // Provider-preset quirk (NetIQ Access Manager's resourceServer), translated before oidc-provider reads it.
+  if (path === ROUTES.token && form.has('resourceServer') && (form.get('client_id') ?? basic?.id) === NETIQ_LIKE_CLIENT_ID) {
+    const problem = netiqResourceServer(form, NETIQ_LIKE_CLIENT_ID);
+    if (problem) return refuse(res, 400, 'invalid_request', problem);
     forwarded = Buffer.from(form.toString());
   }
 

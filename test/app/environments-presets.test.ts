@@ -10,6 +10,8 @@ import { dispatch } from '../../electron/app/dispatch';
 import { openAppService } from '../../electron/app/open';
 import type { AppService } from '../../electron/app/service';
 import { startSandbox, type SandboxHandle } from '../../electron/sandbox';
+import { COGNITO_ALLOWED_SCOPES, PINGFEDERATE_ATM_ID } from '../../electron/sandbox/preset-quirks';
+import { NETIQ_LIKE_CLIENT_ID, NETIQ_RESOURCE_SERVER } from '../../electron/sandbox/preset-rewrites';
 import { SANDBOX_RESOURCE } from '../../electron/sandbox/resources';
 import { openSecretStore } from '../../electron/secrets/open-secret-store';
 import type { SecretStore } from '../../electron/secrets/secret-store';
@@ -219,6 +221,46 @@ describe('provider presets against sandbox clients with each provider\'s quirk',
     // The engine's default aud (the token endpoint) is what Salesforce refuses.
     await call('saveProfile', { ...draft(p), jwtBearerClaims: { iss: 'sandbox-salesforce-like', sub: 'alice' } });
     expect((await failure('getToken', { runId: runId(), profileId: p.id })).message).toContain('audience is invalid');
+  });
+
+  test('PingFederate: the request names its access token manager (access_token_manager_id), which the PingFederate-like client requires', async () => {
+    const p = await fromPreset('pingfederate', { 'base-url': 'https://sso.example.com:9031', grant: 'client_credentials', policy: PINGFEDERATE_ATM_ID }, 'sandbox-pingfederate-like');
+    expect(p.params.token).toContainEqual({ name: 'access_token_manager_id', value: PINGFEDERATE_ATM_ID });
+    expect(p.clientAuth.method).toBe('client_secret_basic');
+    const ok = await run(p);
+    expect(ok.tokens.access_token).toBeTruthy();
+    expect(JSON.stringify(ok.transcript)).toContain(`access_token_manager_id=${PINGFEDERATE_ATM_ID}`);
+    // Without it the server's default manager is chosen, which this client's ACL does not allow.
+    await call('saveProfile', { ...draft(p), params: { ...p.params, token: [] } });
+    expect((await failure('getToken', { runId: runId(), profileId: p.id })).message).toContain('default access token manager is not available');
+  });
+
+  test('Amazon Cognito: client credentials ask for a resource server\'s custom scope, which the Cognito-like client requires', async () => {
+    const scope = COGNITO_ALLOWED_SCOPES[0]!;
+    const p = await fromPreset('cognito', { region: 'eu-west-1', 'user-pool-id': 'eu-west-1_AbC123', grant: 'client_credentials', scope }, 'sandbox-cognito-like');
+    expect(p.scopes).toEqual([scope]);
+    expect((await run(p)).tokens.access_token).toBeTruthy();
+    // An ordinary scope is a bare invalid_scope, as Cognito answers it (no description).
+    await call('saveProfile', { ...draft(p), scopes: ['api:read'] });
+    const err = await failure('getToken', { runId: runId(), profileId: p.id });
+    expect(err.details?.error).toBe('invalid_scope');
+    expect(err.details?.error_description).toBeUndefined();
+  });
+
+  test('NetIQ Access Manager: resourceServer gets the token the resource server can verify (a JWT for it); without, a token only the server reads', async () => {
+    const p = await fromPreset('netiq', { host: 'login.example.com', grant: 'client_credentials', 'resource-server': NETIQ_RESOURCE_SERVER }, NETIQ_LIKE_CLIENT_ID);
+    expect(p.issuer).toBe(sandbox.issuer);
+    expect(p.params.token).toContainEqual({ name: 'resourceServer', value: NETIQ_RESOURCE_SERVER });
+    expect(p.clientAuth.method).toBe('client_secret_post');
+    const ok = await run(p);
+    const [, payload] = ok.tokens.access_token.split('.');
+    expect(JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8'))).toMatchObject({ aud: SANDBOX_RESOURCE, client_id: NETIQ_LIKE_CLIENT_ID });
+    await call('saveProfile', { ...draft(p), params: { ...p.params, token: [] } });
+    const opaque = await run(p);
+    expect(opaque.tokens.access_token.split('.')).toHaveLength(1);
+    // A resource server the Identity Server does not know is refused.
+    await call('saveProfile', { ...draft(p), params: { ...p.params, token: [{ name: 'resourceServer', value: 'nobody' }] } });
+    expect((await failure('getToken', { runId: runId(), profileId: p.id })).message).toContain('resource server nobody is not configured');
   });
 
   test('every other preset runs its default flow against the sandbox standing in for the provider', async () => {

@@ -5,6 +5,7 @@ import { type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../electron/sandbox';
 import { registeredKid } from '../../electron/sandbox/clients';
+import { KID_REQUIRED_CLIENT_ID } from '../../electron/sandbox/kid-quirk';
 import { KID_QUIRK_CLIENT_ID, PER_ENDPOINT_CLIENT_ID, RAW_BASIC_CLIENT_ID } from '../../electron/sandbox/quirks';
 import { runCli, tempHome } from './run-cli';
 
@@ -72,6 +73,13 @@ describe('--kid and keys kid', () => {
     expect(thumb.stderr).toContain('invalid_client');
     expect((await runCli([...args, '--kid', registeredKid(keyIndex())], { home })).code).toBe(0);
     expect((await runCli([...args, '--kid', 'someone-elses-kid'], { home })).code).toBe(1);
+    // A server that selects keys only by kid refuses the kid-less assertion, and the error says which flag fixes it.
+    const strict = args.map((a) => (a === KID_QUIRK_CLIENT_ID ? KID_REQUIRED_CLIENT_ID : a));
+    const kidless = await runCli(strict, { home });
+    expect(kidless.code).toBe(1);
+    expect(kidless.stderr).toContain("the client assertion's header had no kid");
+    expect(kidless.stderr).toContain('--kid VALUE|thumbprint|none');
+    expect((await runCli([...strict, '--kid', registeredKid(keyIndex())], { home })).code).toBe(0);
     // x5c needs a certificate on the key: said before anything is sent.
     const x5c = await runCli([...args, '--x5c'], { home });
     expect(x5c.code).toBe(1);

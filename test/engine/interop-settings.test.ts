@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkbenchError } from '../../shared/errors';
+import { ResponseBodyError, WorkbenchError } from '../../shared/errors';
 import { ClientSecretBasic } from '../../electron/engine/client-auth';
 import { clientAuthForEndpoint } from '../../electron/engine/endpoint-auth';
 import { processExplained } from '../../electron/engine/failure-hints';
@@ -13,7 +13,8 @@ import { HttpClient } from '../../electron/engine/http';
 import { loadSigningKeyFile } from '../../electron/engine/key-file';
 import { introspectionRequest, processIntrospectionResponse } from '../../electron/inspector/server-checks';
 import { startSandbox, type SandboxHandle } from '../../electron/sandbox';
-import { registeredKid } from '../../electron/sandbox/clients';
+import { JWT_BEARER, registeredKid } from '../../electron/sandbox/clients';
+import { KID_REQUIRED_CLIENT_ID, KID_THUMBPRINT_CLIENT_ID } from '../../electron/sandbox/kid-quirk';
 import { AUTHN_QUIRK_CLIENT_ID, KID_QUIRK_CLIENT_ID, NO_AUTH_TIME_CLIENT_ID, PER_ENDPOINT_CLIENT_ID, QUIRK_ACR, RAW_BASIC_CLIENT_ID } from '../../electron/sandbox/quirks';
 import { authorizeAsUser } from '../support/scripted-user';
 import { sandboxProfile, sandboxRun } from './fixtures';
@@ -84,6 +85,62 @@ describe('kid in the assertion header, against a client whose registered keys ca
     const err = await failure(runFlow(await sandboxRun(sandbox, profileWith({ x5c: true }), { signingKey: key }), noBrowser));
     expect(err.code).toBe('MISSING_CONFIGURATION');
     expect(err.message).toContain('x5c');
+  });
+});
+
+describe('kid in the assertion header, against servers that select keys only by kid (a kid-less assertion is refused)', () => {
+  const strict = (interop: Record<string, unknown>, clientId = KID_REQUIRED_CLIENT_ID) => sandboxProfile(sandbox, clientId, 'client_credentials', { interop });
+
+  it('ensure-kid-less-client-assertion-to-a-kid-selecting-server-fails: one numbered list of causes, naming the kid setting', async () => {
+    const key = await loadSigningKeyFile(es256Pem()); // a PEM file: no kid of its own
+    const err = await failure(runFlow(await sandboxRun(sandbox, strict({ kid: 'none' }), { signingKey: key }), noBrowser));
+    expect(err).toBeInstanceOf(ResponseBodyError);
+    expect((err as ResponseBodyError).error).toBe('invalid_client');
+    // The one message a user reads: what the server said, then each usual cause once, with what to change.
+    expect(err.message).toBe(
+      'server error invalid_client: client authentication failed [HTTP 401] — what to check: ' +
+        '(1) the public key that signed the client assertion is not registered for this client (or the server still has an older copy of its JWKS); ' +
+        "(2) the client assertion's header had no kid, and a server that selects keys by kid refuses that: send the kid it registered for this key " +
+        '(setting "kid in the assertion header": the key\'s kid, a custom value or the JWK thumbprint; CLI --kid VALUE|thumbprint|none, or keys kid ALIAS VALUE); ' +
+        `(3) an audience (aud "${sandbox.issuer}/token") the server does not expect: try setting "Assertion audience" to issuer instead of the token endpoint, or the other way round (CLI --assertion-audience issuer|token_endpoint)`,
+    );
+    expect(err.details?.hints).toHaveLength(3);
+    expect(err.details?.hint).toBeUndefined();
+    // The default for a PEM file ("the key's kid", which it has none of) is refused the same way.
+    const byDefault = await failure(runFlow(await sandboxRun(sandbox, strict({}), { signingKey: key }), noBrowser));
+    expect(byDefault.message).toContain("header had no kid");
+  });
+
+  it("the key's kid or a custom kid equal to the registered one is accepted; any other kid is refused", async () => {
+    const key = await loadSigningKeyFile(es256Pem());
+    const registered = registeredKid(ES256_INDEX);
+    expect((await runFlow(await sandboxRun(sandbox, strict({ kid: 'custom', customKid: registered }), { signingKey: key }), noBrowser)).tokens.access_token).toBeTruthy();
+    expect((await runFlow(await sandboxRun(sandbox, strict({ kid: 'key' }), { signingKey: { ...key, kid: registered } }), noBrowser)).tokens.access_token).toBeTruthy();
+    const thumb = await failure(runFlow(await sandboxRun(sandbox, strict({ kid: 'thumbprint' }), { signingKey: key }), noBrowser));
+    expect((thumb as ResponseBodyError).error).toBe('invalid_client');
+    expect(thumb.message).toContain(`header had kid "${key.thumbprint}"`);
+  });
+
+  it('a client that registered its keys by thumbprint accepts kid "thumbprint" and refuses "none"', async () => {
+    const key = await loadSigningKeyFile(es256Pem());
+    expect((await runFlow(await sandboxRun(sandbox, strict({ kid: 'thumbprint' }, KID_THUMBPRINT_CLIENT_ID), { signingKey: key }), noBrowser)).tokens.access_token).toBeTruthy();
+    const none = await failure(runFlow(await sandboxRun(sandbox, strict({ kid: 'none' }, KID_THUMBPRINT_CLIENT_ID), { signingKey: key }), noBrowser));
+    expect((none as ResponseBodyError).error).toBe('invalid_client');
+    // The registered kid of the other client is no kid here.
+    const other = await failure(runFlow(await sandboxRun(sandbox, strict({ kid: 'custom', customKid: registeredKid(ES256_INDEX) }, KID_THUMBPRINT_CLIENT_ID), { signingKey: key }), noBrowser));
+    expect((other as ResponseBodyError).error).toBe('invalid_client');
+  });
+
+  it('ensure-kid-less-jwt-bearer-assertion-to-a-kid-selecting-server-fails: invalid_grant with the causes for that assertion; the registered kid is accepted', async () => {
+    const pem = await loadSigningKeyFile(es256Pem());
+    const profile = sandboxProfile(sandbox, KID_REQUIRED_CLIENT_ID, JWT_BEARER, { jwtBearerClaims: { sub: 'service-user-7' } });
+    // The client assertion carries the registered kid (the sandbox key's); the grant's assertion, signed with the PEM, none.
+    const err = await failure(runFlow(await sandboxRun(sandbox, profile, { assertionSigner: pem }), noBrowser));
+    expect((err as ResponseBodyError).error).toBe('invalid_grant');
+    expect(err.message).toContain("the JWT bearer assertion's header had no kid");
+    expect(err.message).toContain('--kid VALUE|thumbprint|none');
+    const ok = await runFlow(await sandboxRun(sandbox, profile, { assertionSigner: { ...pem, kid: registeredKid(ES256_INDEX) } }), noBrowser);
+    expect(ok.tokens.access_token).toBeTruthy();
   });
 });
 

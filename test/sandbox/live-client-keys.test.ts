@@ -32,7 +32,7 @@ test('a key added to the live source after start is trusted on the next request,
   const refused = await run(first.signingKey).catch((e: unknown) => e);
   expect(refused).toBeInstanceOf(ResponseBodyError);
   expect((refused as ResponseBodyError).error).toBe('invalid_client');
-  expect(String((refused as ResponseBodyError).details?.hint)).toMatch(/not registered.*kid.*audience \(aud\)/s);
+  expect(((refused as ResponseBodyError).details?.hints as string[]).join('\n')).toMatch(/not registered.*kid.*audience \(aud/s);
 
   live.keys.push(first.publicJwk);
   const ok = await run(first.signingKey);

@@ -37,10 +37,14 @@ export const HOSTILE_ROUTES = {
   dpopForeignJkt: '/dpop-foreign-jkt',
   /** Answers every request with 400 use_dpop_nonce and a fresh DPoP-Nonce: a client must retry once, not forever. */
   dpopNonceAlways: '/dpop-nonce-always',
+  /** A token response whose JWT access token is bound (cnf.x5t#S256) to a certificate the client does not hold. */
+  mtlsForeignX5t: '/mtls-foreign-x5t',
 } as const;
 
 /** The thumbprint the hostile server binds its DPoP tokens to (no key the client holds). */
 export const FOREIGN_JKT = 'x4PZdWX1lq3AOBV0uDAZS2Ga8Yp2y1F2vYpmgm8Dsc0';
+/** The certificate thumbprint the hostile server binds its mTLS tokens to (no certificate the client holds). */
+export const FOREIGN_X5T_S256 = 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2';
 
 export const DEFAULT_LARGE_BYTES = 5 * 1024 * 1024 + 1;
 const DEFAULT_SLOW_MS = 120_000;
@@ -137,6 +141,11 @@ export async function startHostileServer(): Promise<HostileServer> {
         const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
         const jwt = `${b64({ alg: 'ES256', typ: 'at+jwt' })}.${b64({ sub: 'mallory', cnf: { jkt: FOREIGN_JKT }, exp: Math.floor(Date.now() / 1000) + 300 })}.c2ln`;
         return send(res, 200, 'application/json', JSON.stringify({ access_token: jwt, token_type: 'DPoP', expires_in: 300 }));
+      }
+      case HOSTILE_ROUTES.mtlsForeignX5t: {
+        const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+        const jwt = `${b64({ alg: 'ES256', typ: 'at+jwt' })}.${b64({ sub: 'mallory', cnf: { 'x5t#S256': FOREIGN_X5T_S256 }, exp: Math.floor(Date.now() / 1000) + 300 })}.c2ln`;
+        return send(res, 200, 'application/json', JSON.stringify({ access_token: jwt, token_type: 'Bearer', expires_in: 300 }));
       }
       case HOSTILE_ROUTES.dpopNonceAlways:
         res.setHeader('dpop-nonce', `nonce-${requests.length}`);

@@ -9,12 +9,14 @@ import { ClientSecretBasic, type ClientAuth, type ClientAuthContext } from '../.
 import { clientAuthForEndpoint, type AuthEndpoint } from '../../engine/endpoint-auth';
 import { processExplained, type SentRequest } from '../../engine/failure-hints';
 import { requireEndpoint, resolveEndpoints, type ResolvedEndpoints } from '../../engine/endpoints';
-import { HttpClient } from '../../engine/http';
+import { HttpClient, type PreparedRequest } from '../../engine/http';
 import { loadSigningKeyFile } from '../../engine/key-file';
 import { Transcript } from '../../engine/transcript';
 import type { DecryptionKeyInput } from '../../inspector/decrypt';
 import { buildLogoutUrl } from '../../inspector/logout';
-import { fetchUserinfo, introspectionRequest, processIntrospectionResponse, processRevocationResponse, revocationRequest } from '../../inspector/server-checks';
+import { fetchUserinfo, introspectionRequest, processIntrospectionResponse, processRevocationResponse, processUserinfoResponse, revocationRequest, userinfoRequest } from '../../inspector/server-checks';
+import { checkBinding } from '../../../shared/binding';
+import type { DpopSession } from '../../engine/dpop';
 import { parse, readStdin, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { formatTranscript, printJson } from '../output';
@@ -194,7 +196,14 @@ async function serverCall(argv: string[], ctx: CliContext, usage: string) {
   if (!profile.issuer && !profile.endpoints.token) profile.discovery = false;
   const overrides: RunOverrides = overridesFromFlags(flags);
   if (flags['signing-key'] && !flags['signing-key'].startsWith('keystore:')) overrides.signingKey = await loadSigningKeyFile(flags['signing-key'], flags['signing-alg']);
-  const needsKeystore = profile.clientAuth.keyAlias !== undefined || profile.clientAuth.tlsKeyAlias !== undefined;
+  // DPoP (issue 14): --dpop-key FILE is read here; keystore:ALIAS (or a saved profile's DPoP key) comes from the keystore.
+  const dpopKeyFlag = flags['dpop-key'];
+  if (dpopKeyFlag && !dpopKeyFlag.startsWith('keystore:')) {
+    const { dpopKeyFromSigningKey } = await import('../../engine/dpop');
+    overrides.dpopKey = await dpopKeyFromSigningKey(await loadSigningKeyFile(dpopKeyFlag), dpopKeyFlag);
+  }
+  const dpopFromStore = profile.dpop?.enabled === true && profile.dpop.keyAlias !== undefined && !overrides.dpopKey;
+  const needsKeystore = profile.clientAuth.keyAlias !== undefined || profile.clientAuth.tlsKeyAlias !== undefined || dpopFromStore;
   const config = await resolveFlowConfig(
     profile,
     { secrets: base?.secretRefs.length ? await ctx.secrets() : undefined, keystore: needsKeystore ? await ctx.keystore() : undefined },
@@ -233,7 +242,16 @@ async function serverCall(argv: string[], ctx: CliContext, usage: string) {
     await http.close();
     if (!flags.silent) process.stderr.write(formatTranscript(transcript.entries));
   };
-  return { flags, token, http, resolved, clientAuth, authCtx, finish };
+  // DPoP-bound calls (issue 14): proofs of the profile's key, with the one nonce retry; absent when DPoP is off.
+  const dpop = config.inputs.dpopKey ? new (await import('../../engine/dpop')).DpopSession(config.inputs.dpopKey, transcript) : undefined;
+  return { flags, token, http, resolved, clientAuth, authCtx, finish, dpop, dpopKeyGiven: overrides.dpopKey !== undefined || dpopFromStore };
+}
+
+/** The binding check of an introspected token against the DPoP key used, printed as `token` prints its own. */
+function printIntrospectedBinding(claims: Record<string, unknown>, dpop: DpopSession | undefined): void {
+  if (!dpop) return;
+  const b = checkBinding('dpop', dpop.key.thumbprint, claims, 'introspection');
+  process.stderr.write(`DPoP binding: ${b.status} — ${b.message}\n`);
 }
 
 export async function introspectCommand(argv: string[], ctx: CliContext): Promise<number> {
@@ -241,8 +259,13 @@ export async function introspectCommand(argv: string[], ctx: CliContext): Promis
   try {
     const endpoint = requireEndpoint(call.resolved, 'introspection');
     const { auth, sent } = call.clientAuth('introspection');
-    const req = await introspectionRequest(call.authCtx(endpoint), auth, call.token, { tokenTypeHint: call.flags['token-type-hint'] });
-    printJson(processExplained(req, await call.http.send(req, { label: 'introspection' }), sent, processIntrospectionResponse));
+    let req: PreparedRequest | undefined;
+    const build = async () => (req = await introspectionRequest(call.authCtx(endpoint), auth, call.token, { tokenTypeHint: call.flags['token-type-hint'] }));
+    const res = call.dpop ? await call.dpop.send(call.http, build, { label: 'introspection' }) : await call.http.send(await build(), { label: 'introspection' });
+    const claims = processExplained(req as PreparedRequest, res, sent, processIntrospectionResponse);
+    // Only a key the token may be bound to says something; a fresh --dpop key would always "mismatch".
+    if (!call.flags.silent && call.dpopKeyGiven) printIntrospectedBinding(claims, call.dpop);
+    printJson(claims);
     return 0;
   } finally {
     await call.finish();
@@ -273,7 +296,14 @@ export async function userinfoCommand(argv: string[], ctx: CliContext): Promise<
       if (!decoded.ok || decoded.format !== 'jws' || typeof decoded.payload.sub !== 'string') throw new WorkbenchError('INVALID_INPUT', '--id-token is not a signed JWT with a sub claim');
       expectedSub = decoded.payload.sub;
     }
-    const info = await fetchUserinfo({ http: call.http }, endpoint, call.token, expectedSub);
+    let info;
+    if (call.dpop) {
+      // A DPoP-bound token is presented as "DPoP <token>" with a proof of the key it is bound to (and its ath).
+      if (!call.dpopKeyGiven)
+        throw new UsageError('userinfo --dpop needs the key the access token is bound to: --dpop-key FILE|keystore:ALIAS, or a --profile with a DPoP key (a fresh key proves nothing about an existing token)');
+      const res = await call.dpop.send(call.http, () => userinfoRequest(endpoint, call.token, { scheme: 'DPoP' }), { label: 'userinfo', to: 'resource_server' }, call.token);
+      info = processUserinfoResponse(res, expectedSub);
+    } else info = await fetchUserinfo({ http: call.http }, endpoint, call.token, expectedSub);
     printJson(info.claims);
     return 0;
   } finally {

@@ -19,7 +19,7 @@ const HELP = `Usage: tokenbench token [ISSUER_URL] [flags]
   --scopes a,b              --audience AUD              --resource URI (repeatable)
   --pkce / --no-pkce        --pkce-method S256|plain    --redirect-url URL   --openid
   --signing-key FILE|keystore:ALIAS   --signing-alg ALG
-  --kid VALUE|thumbprint|key|none  kid in the assertion header (default "key": the keystore key's kid, a JWK
+  --kid VALUE|thumbprint|key|none  kid in assertion and request-object headers (default "key": the keystore key's kid, a JWK
                             file's own kid; a PEM file has none); "thumbprint" is the RFC 7638 JWK thumbprint
   --x5t                     x5t and x5t#S256 of the key's certificate   --x5t-s256  only x5t#S256   --x5c  the chain
   --basic-encoding form|raw client_secret_basic: form-urlencode id and secret first (RFC 6749 §2.3.1, default)
@@ -38,6 +38,8 @@ const HELP = `Usage: tokenbench token [ISSUER_URL] [flags]
   --request-object          send it as a signed request object (RFC 9101; --signing-key/--signing-alg sign it)
   --encrypt-request-object  ...encrypted to the server's key from its JWKS
   --response-mode MODE      query, fragment, form_post, jwt, query.jwt, fragment.jwt, form_post.jwt (JARM)
+  --jarm-decryption-key FILE|keystore:ALIAS  decrypt a JARM response encrypted to the client (a PEM or JWK
+                            private key file, read for this run; a keystore alias is saved with --profile)
   --response-types TYPES    "code" (default), "code id_token" (hybrid), "id_token token"
   --prompt P  --max-age S  --acr-values V  --login-hint H  --ui-locales L  --claims JSON  --id-token-hint T|@FILE
   --fapi2                   FAPI 2.0 Security Profile: turn on and check PAR, PKCE S256, private_key_jwt or mTLS,

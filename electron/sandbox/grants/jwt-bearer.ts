@@ -1,5 +1,7 @@
+import { decodeJwt } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { JWT_BEARER } from '../clients';
+import { kidProblemOf, selectsKeysByKid } from '../kid-quirk';
 import { acceptedAudiences } from './audience';
 import { COMMON_GRANT_PARAMS, invalidGrant, issueTokens, requiredParam, type GrantEnvironment } from './issue';
 import { verifyTrustedJwt, type JwtIssuerKeys } from './jwt-verify';
@@ -19,6 +21,11 @@ export function jwtBearerGrant(env: GrantEnvironment, trust: { clientJwks: (clie
       const keys: JwtIssuerKeys = {
         keysFor: (iss) => (iss === clientId ? trust.clientJwks(clientId) : trust.trustedIssuer.keysFor(iss)),
       };
+      // Quirk (issue 13): a server that selects the client's key only by kid refuses a kid it did not register.
+      if (selectsKeysByKid(clientId) && issuerOf(assertion) === clientId) {
+        const problem = kidProblemOf(assertion, trust.clientJwks(clientId));
+        if (problem) throw invalidGrant(`assertion rejected: ${problem}`);
+      }
       const claims = await verifyTrustedJwt(assertion, keys, { what: 'assertion', audiences: acceptedAudiences(ctx), requireSubject: true });
       if (claims.jti) {
         const fresh = await env.provider.ReplayDetection.unique(claims.iss, claims.jti, claims.exp ?? 0);
@@ -27,4 +34,12 @@ export function jwtBearerGrant(env: GrantEnvironment, trust: { clientJwks: (clie
       await issueTokens(env, ctx, { accountId: String(claims.sub), gty: 'jwt_bearer' });
     },
   };
+}
+
+function issuerOf(jwt: string): string | undefined {
+  try {
+    return decodeJwt(jwt).iss;
+  } catch {
+    return undefined;
+  }
 }

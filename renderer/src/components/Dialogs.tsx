@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
@@ -13,6 +13,9 @@ export function useFocusTrap(container: React.RefObject<HTMLElement | null>, onE
   const [opener] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
   useEffect(() => {
     const el = container.current;
+    // Opened from a menu item: the menu is gone in the same commit and has handed focus back to its own
+    // opener (the row), which is where this dialog's focus should go back to as well.
+    const returnTo = opener?.isConnected ? opener : document.activeElement instanceof HTMLElement && !el?.contains(document.activeElement) && document.activeElement !== document.body ? document.activeElement : null;
     if (el && !el.contains(document.activeElement)) (el.querySelector<HTMLElement>('[autofocus], [data-autofocus]') ?? el.querySelector<HTMLElement>(FOCUSABLE) ?? el).focus();
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {
@@ -38,17 +41,23 @@ export function useFocusTrap(container: React.RefObject<HTMLElement | null>, onE
     return () => {
       document.removeEventListener('keydown', onKey, true);
       // Back to the opener when it is still on the page (a deleted row is not): else the page keeps its focus.
-      if (opener?.isConnected) opener.focus();
+      if (returnTo?.isConnected) returnTo.focus();
     };
   }, [container, opener]);
 }
 
-function Modal({ children, onClose, label }: { children: ReactNode; onClose: () => void; label: string }) {
+/**
+ * The one modal of the app: every dialog is one of these, so each traps focus, closes on Escape (and on a
+ * click on the backdrop), gives focus back to its opener and is named by its visible title.
+ */
+export function Modal({ title, onClose, children, wide, testId }: { title: string; onClose: () => void; children: ReactNode; wide?: boolean; testId?: string }) {
   const ref = useRef<HTMLDivElement>(null);
+  const titleId = useId();
   useFocusTrap(ref, onClose);
   return (
     <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-label={label} ref={ref} tabIndex={-1}>
+      <div className={wide ? 'dialog wide' : 'dialog'} role="dialog" aria-modal="true" aria-labelledby={titleId} ref={ref} tabIndex={-1} data-testid={testId}>
+        <h2 id={titleId}>{title}</h2>
         {children}
       </div>
     </div>
@@ -58,8 +67,7 @@ function Modal({ children, onClose, label }: { children: ReactNode; onClose: () 
 /** A dialog with its own content (the shortcuts sheet): focus trapped, Escape closes, focus back to the opener. */
 export function Dialog(props: { title: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
   return (
-    <Modal onClose={props.onClose} label={props.title}>
-      <h2>{props.title}</h2>
+    <Modal onClose={props.onClose} title={props.title}>
       {props.children}
       <div className="buttons">
         <button onClick={props.onClose} data-autofocus>
@@ -72,8 +80,7 @@ export function Dialog(props: { title: string; onClose: () => void; children: Re
 
 export function ConfirmDialog(props: { title: string; message: ReactNode; confirmLabel: string; danger?: boolean; onConfirm: () => void; onCancel: () => void }) {
   return (
-    <Modal onClose={props.onCancel} label={props.title}>
-      <h2>{props.title}</h2>
+    <Modal onClose={props.onCancel} title={props.title}>
       <div>{props.message}</div>
       <div className="buttons">
         <button onClick={props.onCancel}>Cancel</button>
@@ -119,7 +126,7 @@ export function FormDialog(props: {
     if (firstInvalid) document.getElementById(`dlg-${firstInvalid}`)?.focus();
   }, [firstInvalid, errorKey]);
   return (
-    <Modal onClose={props.onCancel} label={props.title}>
+    <Modal onClose={props.onCancel} title={props.title}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -127,7 +134,6 @@ export function FormDialog(props: {
         }}
         style={{ display: 'flex', flexDirection: 'column', gap: 10 }}
       >
-        <h2>{props.title}</h2>
         {props.fields.map((f, i) => (
           <div className={`field${f.required ? ' required' : ''}${fieldErrors[f.name] ? ' invalid' : ''}`} key={f.name}>
             <label htmlFor={`dlg-${f.name}`}>{f.label}</label>

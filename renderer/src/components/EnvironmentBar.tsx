@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { SecretVariableStatus } from '../../../shared/ipc';
 import type { ConnectionGroup, Environment } from '../../../shared/profile';
 import { call } from '../api';
+import { Modal } from './Dialogs';
 import { ErrorBox } from './ErrorBox';
 
 /**
@@ -71,11 +72,6 @@ function EnvironmentsDialog({ group, onClose, reload }: { group: ConnectionGroup
         .then((s) => setStatus((old) => ({ ...old, [e.id]: s })))
         .catch(() => undefined);
   }, [group]);
-  useEffect(() => {
-    const onKey = (ev: KeyboardEvent) => ev.key === 'Escape' && onClose();
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
   const update = (i: number, patch: Partial<DraftEnv>) => setEnvs(envs.map((e, j) => (j === i ? { ...e, ...patch } : e)));
   const updateVar = (i: number, k: number, patch: Partial<DraftVar>) => update(i, { variables: (envs[i]?.variables ?? []).map((v, j) => (j === k ? { ...v, ...patch } : v)) });
   const save = async () => {
@@ -98,75 +94,72 @@ function EnvironmentsDialog({ group, onClose, reload }: { group: ConnectionGroup
     }
   };
   return (
-    <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="dialog wide" role="dialog" aria-modal="true" aria-label={`Environments of ${group.name}`} data-testid="environments-dialog">
-        <h2>Environments of {group.name}</h2>
-        <p className="muted">
-          Use <code>{'{{name}}'}</code> in any field of the group&apos;s profiles. Secret values are kept in the OS keychain and never shown again.
-        </p>
-        {envs.map((e, i) => (
-          <fieldset key={e.id} className="panel env-edit">
-            <legend className="visually-hidden">Environment {e.name}</legend>
-            <div className="row wrap">
-              <label>
-                Name <input value={e.name} onChange={(ev) => update(i, { name: ev.target.value })} aria-label={`Environment ${i + 1} name`} />
-              </label>
-              <label>
-                <input type="checkbox" checked={e.production} onChange={(ev) => update(i, { production: ev.target.checked })} /> Production
-              </label>
-              <button type="button" className="danger" onClick={() => setEnvs(envs.filter((_, j) => j !== i))}>
-                Remove {e.name || 'environment'}
-              </button>
-            </div>
-            <table className="kv">
-              <thead>
-                <tr>
-                  <th scope="col">Variable</th>
-                  <th scope="col">Value</th>
-                  <th scope="col">Secret</th>
-                </tr>
-              </thead>
-              <tbody>
-                {e.variables.map((v, k) => {
-                  const st = status[e.id]?.find((s) => s.name === v.name);
-                  return (
-                    <tr key={k}>
-                      <td>
-                        <input value={v.name} aria-label={`${e.name} variable ${k + 1} name`} onChange={(ev) => updateVar(i, k, { name: ev.target.value })} />
-                      </td>
-                      <td>
-                        {v.secret ? (
-                          <input type="password" autoComplete="off" value={v.secretInput} placeholder={st?.set ? `set (${st.masked ?? '••••'}) — type to replace` : 'not set'} aria-label={`${e.name} ${v.name} secret value`} onChange={(ev) => updateVar(i, k, { secretInput: ev.target.value })} />
-                        ) : (
-                          <input value={v.value} aria-label={`${e.name} ${v.name} value`} onChange={(ev) => updateVar(i, k, { value: ev.target.value })} />
-                        )}
-                      </td>
-                      <td>
-                        <input type="checkbox" checked={v.secret} aria-label={`${e.name} ${v.name} is secret`} onChange={(ev) => updateVar(i, k, { secret: ev.target.checked, value: '' })} />
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-            <button type="button" onClick={() => update(i, { variables: [...e.variables, { name: '', value: '', secret: false, secretInput: '' }] })}>
-              Add variable
+    <Modal title={`Environments of ${group.name}`} onClose={onClose} wide testId="environments-dialog">
+      <p className="muted">
+        Use <code>{'{{name}}'}</code> in any field of the group&apos;s profiles. Secret values are kept in the OS keychain and never shown again.
+      </p>
+      {envs.map((e, i) => (
+        <fieldset key={e.id} className="panel env-edit">
+          <legend className="visually-hidden">Environment {e.name}</legend>
+          <div className="row wrap">
+            <label>
+              Name <input value={e.name} onChange={(ev) => update(i, { name: ev.target.value })} aria-label={`Environment ${i + 1} name`} />
+            </label>
+            <label>
+              <input type="checkbox" checked={e.production} onChange={(ev) => update(i, { production: ev.target.checked })} /> Production
+            </label>
+            <button type="button" className="danger" onClick={() => setEnvs(envs.filter((_, j) => j !== i))}>
+              Remove {e.name || 'environment'}
             </button>
-          </fieldset>
-        ))}
-        <button type="button" onClick={() => setEnvs([...envs, { id: crypto.randomUUID(), name: envs.length ? `env${envs.length + 1}` : 'dev', production: false, variables: [] }])}>
-          Add environment
+          </div>
+          <table className="kv">
+            <thead>
+              <tr>
+                <th scope="col">Variable</th>
+                <th scope="col">Value</th>
+                <th scope="col">Secret</th>
+              </tr>
+            </thead>
+            <tbody>
+              {e.variables.map((v, k) => {
+                const st = status[e.id]?.find((s) => s.name === v.name);
+                return (
+                  <tr key={k}>
+                    <td>
+                      <input value={v.name} aria-label={`${e.name} variable ${k + 1} name`} onChange={(ev) => updateVar(i, k, { name: ev.target.value })} />
+                    </td>
+                    <td>
+                      {v.secret ? (
+                        <input type="password" autoComplete="off" value={v.secretInput} placeholder={st?.set ? `set (${st.masked ?? '••••'}) — type to replace` : 'not set'} aria-label={`${e.name} ${v.name} secret value`} onChange={(ev) => updateVar(i, k, { secretInput: ev.target.value })} />
+                      ) : (
+                        <input value={v.value} aria-label={`${e.name} ${v.name} value`} onChange={(ev) => updateVar(i, k, { value: ev.target.value })} />
+                      )}
+                    </td>
+                    <td>
+                      <input type="checkbox" checked={v.secret} aria-label={`${e.name} ${v.name} is secret`} onChange={(ev) => updateVar(i, k, { secret: ev.target.checked, value: '' })} />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <button type="button" onClick={() => update(i, { variables: [...e.variables, { name: '', value: '', secret: false, secretInput: '' }] })}>
+            Add variable
+          </button>
+        </fieldset>
+      ))}
+      <button type="button" onClick={() => setEnvs([...envs, { id: crypto.randomUUID(), name: envs.length ? `env${envs.length + 1}` : 'dev', production: false, variables: [] }])}>
+        Add environment
+      </button>
+      <ErrorBox error={error} />
+      <div className="buttons">
+        <button type="button" onClick={onClose}>
+          Cancel
         </button>
-        <ErrorBox error={error} />
-        <div className="buttons">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="button" className="primary" onClick={() => void save()}>
-            Save environments
-          </button>
-        </div>
+        <button type="button" className="primary" onClick={() => void save()}>
+          Save environments
+        </button>
       </div>
-    </div>
+    </Modal>
   );
 }

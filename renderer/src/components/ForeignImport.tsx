@@ -1,13 +1,16 @@
 import { useState } from 'react';
 import type { ConvertedImport, ImportFormat, ImportReport } from '../../../shared/ipc';
 import { call } from '../api';
+import { Modal } from './Dialogs';
 import { ErrorBox } from './ErrorBox';
 
 /**
  * Importers (issue 13 §4): Postman, Insomnia, Bruno or a pasted curl command become a connections
- * document in main; this screen shows what was mapped, what was not and which secrets were left out,
- * and only "Import" hands the document to the normal import path.
+ * document in main; a dialog shows what was mapped, what was not and which secrets were left out,
+ * and only its "Import" hands the document to the normal import path.
  */
+const FORMAT_NAMES: Record<ImportFormat, string> = { postman: 'Postman', insomnia: 'Insomnia', bruno: 'Bruno', curl: 'curl' };
+
 export function ForeignImport({ reload }: { reload: () => Promise<void> }) {
   const [format, setFormat] = useState<ImportFormat | ''>('');
   const [paste, setPaste] = useState('');
@@ -77,15 +80,15 @@ export function ForeignImport({ reload }: { reload: () => Promise<void> }) {
           </button>
         </div>
       </div>
-      <ErrorBox error={error} />
+      {converted ? null : <ErrorBox error={error} />}
       {converted ? (
-        <div className="notice" data-testid="foreign-preview" style={{ marginTop: 8 }}>
+        <Modal title={`Import from ${FORMAT_NAMES[converted.format]}`} onClose={() => setConverted(null)} wide testId="foreign-preview">
           <div>
             Read from {converted.format}: {converted.groups} group(s), {converted.profiles} profile(s).
           </div>
           {converted.needsSecret.length ? (
-            <>
-              <div style={{ marginTop: 4 }}>Secrets found and left out (set them on the profile after the import):</div>
+            <div>
+              <div>Secrets found and left out (set them on the profile after the import):</div>
               <ul>
                 {converted.needsSecret.map((n, i) => (
                   <li key={i}>
@@ -93,25 +96,26 @@ export function ForeignImport({ reload }: { reload: () => Promise<void> }) {
                   </li>
                 ))}
               </ul>
-            </>
+            </div>
           ) : null}
           {converted.unmapped.length ? (
-            <>
-              <div style={{ marginTop: 4 }}>Not mapped:</div>
+            <div>
+              <div>Not mapped:</div>
               <ul>
                 {converted.unmapped.map((u, i) => (
                   <li key={i}>{u}</li>
                 ))}
               </ul>
-            </>
+            </div>
           ) : null}
-          <div className="row">
+          <ErrorBox error={error} />
+          <div className="buttons">
+            <button onClick={() => setConverted(null)}>Cancel</button>
             <button className="primary" onClick={() => void doImport()} disabled={converted.profiles === 0 && converted.groups === 0}>
               Import
             </button>
-            <button onClick={() => setConverted(null)}>Cancel</button>
           </div>
-        </div>
+        </Modal>
       ) : null}
       {report ? (
         <div className="notice" role="status" style={{ marginTop: 8 }} data-testid="foreign-import-report">

@@ -1,7 +1,8 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { PresetSummary } from '../../../shared/ipc';
 import type { ConnectionGroup, ConnectionProfile } from '../../../shared/profile';
 import { call } from '../api';
+import { Modal } from './Dialogs';
 import { ErrorBox } from './ErrorBox';
 
 /**
@@ -15,7 +16,6 @@ export function PresetDialog(props: { groups: ConnectionGroup[]; groupId?: strin
   const [groupId, setGroupId] = useState(props.groupId ?? props.groups[0]?.id ?? '');
   const [inputs, setInputs] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
-  const first = useRef<HTMLSelectElement>(null);
   useEffect(() => {
     void call('listPresets', {})
       .then((p) => {
@@ -24,13 +24,7 @@ export function PresetDialog(props: { groups: ConnectionGroup[]; groupId?: strin
         setPresetId((current) => current || (p[0]?.id ?? ''));
       })
       .catch(setError);
-    first.current?.focus();
   }, []);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && props.onCancel();
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [props]);
   const preset = useMemo(() => presets.find((p) => p.id === presetId), [presets, presetId]);
   const missing = !name.trim() || (preset?.inputs.some((i) => i.required && !inputs[i.name]?.trim()) ?? true);
   const submit = async () => {
@@ -44,24 +38,19 @@ export function PresetDialog(props: { groups: ConnectionGroup[]; groupId?: strin
     }
   };
   return (
-    <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && props.onCancel()}>
+    <Modal title="New profile from preset" onClose={props.onCancel} wide testId="preset-dialog">
       <form
-        className="dialog wide"
-        role="dialog"
-        aria-modal="true"
-        aria-label="New profile from preset"
-        data-testid="preset-dialog"
+        className="dialog-form"
         onSubmit={(e) => {
           e.preventDefault();
           void submit();
         }}
       >
-        <h2>New profile from preset</h2>
         <div className="field required">
           <label htmlFor="preset-id">Provider</label>
           <select
             id="preset-id"
-            ref={first}
+            data-autofocus
             value={presetId}
             onChange={(e) => {
               setPresetId(e.target.value);
@@ -131,6 +120,6 @@ export function PresetDialog(props: { groups: ConnectionGroup[]; groupId?: strin
           </button>
         </div>
       </form>
-    </div>
+    </Modal>
   );
 }
