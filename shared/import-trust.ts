@@ -1,13 +1,71 @@
 import { WorkbenchError } from './errors';
 import { ASSERTION_LIFETIME_HARD_CAP_SECONDS, cappedAssertionLifetime } from './assertion-limits';
-import type { ConnectionProfile } from './profile';
+import type { ConnectionGroup, ConnectionProfile } from './profile';
 
 /**
  * Import trust (issue 11): what of a profile that came from a file must be
- * reviewed before the user's keys act on it. A keystore alias and JWT bearer
- * claims from a file would otherwise make the user's key sign whatever the
- * file says and send it wherever the file says.
+ * reviewed before the user's keys act on it, and what counts as moving a
+ * profile's requests (and so its stored secrets) somewhere else. A keystore
+ * alias and JWT bearer claims from a file would otherwise make the user's key
+ * sign whatever the file says and send it wherever the file says.
  */
+
+/**
+ * Where a URL sends: scheme, host and port as the URL standard normalises them (host lower-cased, default
+ * port dropped); path, query and user info do not count. A value that is no URL (a `{{variable}}` template)
+ * stands for itself.
+ */
+export function requestOrigin(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * Where a profile's requests go and how the server is authenticated, with its group's defaults applied as the
+ * app applies them (ServiceContext.effective). Two profiles with the same destinations send the same secrets to
+ * the same servers; the keys are the names users see ("… changed").
+ */
+export function destinationsOf(p: ConnectionProfile, group: ConnectionGroup | undefined): Record<string, string | boolean | undefined> {
+  const d = group?.defaults;
+  const out: Record<string, string | boolean | undefined> = {
+    issuer: requestOrigin(p.issuer ?? d?.issuer),
+    redirect: p.redirect.mode === 'fixed' ? requestOrigin(p.redirect.url) : undefined,
+    proxy: requestOrigin(p.network.proxy ?? d?.network?.proxy),
+    caFile: p.network.caFile ?? d?.network?.caFile,
+    insecureSkipTlsVerify: p.network.insecureSkipTlsVerify || (d?.network?.insecureSkipTlsVerify ?? false),
+    // PAR carries the client's authentication; RFC 7592 calls carry the registration access token.
+    'authorizationRequest.parEndpoint': requestOrigin(p.authorizationRequest.parEndpoint),
+    'registration.registrationClientUri': requestOrigin(p.registration?.registrationClientUri),
+    // Saved API requests are sent with the profile's last token.
+    apiRequests: p.apiRequests.length ? [...new Set(p.apiRequests.map((r) => requestOrigin(r.url)))].sort().join(' ') : undefined,
+  };
+  for (const [name, url] of Object.entries(p.endpoints)) out[`endpoints.${name}`] = requestOrigin(url);
+  // Whatever else a group carries (settings added later, such as environments whose variables fill in URLs)
+  // may change where its members' requests go: a change there counts as a move until shown otherwise.
+  if (group) {
+    const { id: _id, name: _name, defaults, ...extras } = group as ConnectionGroup & Record<string, unknown>;
+    const { issuer: _i, network: _n, ...otherDefaults } = (defaults ?? {}) as Record<string, unknown>;
+    if (Object.keys(extras).length || Object.keys(otherDefaults).length) out.groupSettings = JSON.stringify([extras, otherDefaults]);
+  }
+  return out;
+}
+
+/** The destinations (keys of destinationsOf) that moved: a new origin, another proxy or CA, verification turned off. */
+export function movedDestinations(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  const changed: string[] = [];
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (before[key] === after[key]) continue;
+    // Turning verification back on sends nothing anywhere new.
+    if (key === 'insecureSkipTlsVerify' && after[key] === false) continue;
+    changed.push(key);
+  }
+  return changed;
+}
 
 /** One line of the review the user confirms. */
 export interface ImportReviewField {
@@ -27,6 +85,11 @@ export function reviewableValues(p: ConnectionProfile): Array<[field: string, la
   if (p.jwtBearerClaims && Object.keys(p.jwtBearerClaims).length) out.push(['jwtBearerClaims', 'JWT bearer assertion claims', p.jwtBearerClaims]);
   // DPoP proofs (issue 14) are signed with this key too.
   if (p.dpop?.keyAlias) out.push(['dpop.keyAlias', 'DPoP proof key (keystore alias)', p.dpop.keyAlias]);
+  // Request objects (RFC 9101) carry the profile's authorization parameters, signed with this key;
+  // JARM responses are decrypted with that one.
+  const ar = p.authorizationRequest;
+  if (ar.requestObjectKeyAlias) out.push(['authorizationRequest.requestObjectKeyAlias', 'Request object signing key (keystore alias)', ar.requestObjectKeyAlias]);
+  if (ar.jarmDecryptionKeyAlias) out.push(['authorizationRequest.jarmDecryptionKeyAlias', 'JARM decryption key (keystore alias)', ar.jarmDecryptionKeyAlias]);
   return out;
 }
 

@@ -99,6 +99,29 @@ export interface HistoryEntry {
   revoked?: { access?: string; refresh?: string };
   /** True when the run's redacted transcript is kept with the entry (getHistoryTranscript). */
   hasTranscript?: boolean;
+  /** API calls made with this entry's tokens, oldest first (issue 12 item 6; the newest MAX kept). */
+  apiCalls?: ApiCallRecord[];
+}
+
+/**
+ * What History keeps of one API call (issue 12 item 6): what was called, how it ended and with which token —
+ * never the token, a secret variable's value or a secret parameter (the URL is redacted like a transcript's).
+ */
+export interface ApiCallRecord {
+  /** When it was sent. */
+  at: string;
+  method: string;
+  url: string;
+  /** The API's answer; absent when none came (then `error` says why). */
+  status?: number;
+  error?: string;
+  durationMs?: number;
+  token: 'access' | 'id';
+  placement: 'header' | 'query';
+  /** The saved request it ran. */
+  requestName?: string;
+  /** New tokens were obtained first (this entry holds them). */
+  renewedBecause?: 'expired' | 'invalid_token';
 }
 
 export interface RunSummary {
@@ -433,6 +456,12 @@ export const operations = {
             actorToken: z.string().max(256 * 1024).optional(),
             assertion: z.string().max(256 * 1024).optional(),
             samlAssertionXml: z.string().max(1024 * 1024).optional(),
+            /** OIDC id_token_hint (issue 14): a compact JWS or JWE, for this run's authorization request only. */
+            idTokenHint: z
+              .string()
+              .max(64 * 1024)
+              .refine((v) => v.trim() === '' || /^[\w-]+(\.[\w-]*){2}$|^[\w-]+(\.[\w-]*){4}$/.test(v.trim()), 'id_token_hint must be a JWT')
+              .optional(),
           })
           .strict()
           .optional(),

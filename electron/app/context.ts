@@ -237,6 +237,7 @@ export function createServiceContext(
           obtainedAt: result.obtainedAt,
           endpoints: result.endpoints,
           ...(result.nonce ? { nonce: result.nonce } : {}),
+          ...(result.authentication ? { authentication: result.authentication } : {}),
           ...(result.metadata?.issuer ?? profile.issuer ? { issuer: result.metadata?.issuer ?? profile.issuer } : {}),
           ...(result.bindings?.length ? { bindings: result.bindings } : {}),
           requestedScopes: profile.scopes,
@@ -325,7 +326,7 @@ export function createServiceContext(
 }
 
 export function publicEntry(e: StoredHistoryEntry): HistoryEntry {
-  const { endpoints: _e, issuer: _i, nonce: _n, ...rest } = e;
+  const { endpoints: _e, issuer: _i, nonce: _n, authentication: _a, ...rest } = e;
   return rest;
 }
 

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HistoryEntry, TokenSet } from '../../shared/ipc';
+import type { ApiCallRecord, HistoryEntry, TokenSet } from '../../shared/ipc';
 import type { TranscriptEntry } from '../../shared/transcript';
 import type { Endpoints } from '../../shared/profile';
+import type { AuthenticationRequest } from '../../shared/interop';
 import type { SecretStore } from '../secrets/secret-store';
 import type { SealedBox, Sealer } from '../secrets/vault';
 import { moveAsideDamaged } from '../storage/damaged-files';
@@ -15,6 +16,11 @@ export interface StoredHistoryEntry extends HistoryEntry {
   issuer?: string;
   /** The nonce the flow sent, for the ID token check in the token view. */
   nonce?: string;
+  /**
+   * What the run's authorization request asked about the authentication (max_age, require_auth_time, acr), for
+   * the ID token's auth_time and acr checks in the token view; absent in entries written before it was kept.
+   */
+  authentication?: AuthenticationRequest;
 }
 
 /** Oldest entries go beyond this, so history cannot grow without bound. */
@@ -28,6 +34,8 @@ export const historyTranscriptAccount = (id: string) => `history-transcript:${id
 export const MAX_TRANSCRIPTS = 30;
 export const MAX_TRANSCRIPT_BYTES = 256 * 1024;
 const MAX_TRANSCRIPT_BODY_CHARS = 16 * 1024;
+/** API calls kept per entry (the newest); each is a few hundred bytes of redacted metadata. */
+export const MAX_API_CALLS_PER_ENTRY = 50;
 /** A log past this size is compacted at the next write, whatever its line count (transcripts make long lines). */
 const COMPACT_AFTER_BYTES = 16 * 1024 * 1024;
 const LEGACY_FILE_NAME = 'history.json';
@@ -44,7 +52,8 @@ type LogLine =
   | { add: StoredHistoryEntry; tokens?: SealedBox; transcript?: SealedBox }
   | { clear: string | null }
   | { revoke: { id: string; which: 'access' | 'refresh'; at: string } }
-  | { transcript: { id: string; box: SealedBox } };
+  | { transcript: { id: string; box: SealedBox } }
+  | { api: { id: string; call: ApiCallRecord } };
 
 type Slot = { entry: StoredHistoryEntry; tokens?: SealedBox; transcript?: SealedBox };
 
@@ -152,6 +161,16 @@ export class HistoryStore {
     const slot = this.slots().get(id);
     if (!slot?.transcript) return undefined;
     return JSON.parse((await this.getSealer()).open(historyTranscriptAccount(id), slot.transcript)) as TranscriptEntry[];
+  }
+
+  /**
+   * Records an API call made with the entry's tokens (issue 12 item 6). The record is redacted metadata,
+   * in clear like the entry's own (profile, times, endpoints); the call's exchanges go sealed via addTranscript.
+   */
+  addApiCall(id: string, call: ApiCallRecord): StoredHistoryEntry | undefined {
+    if (!this.get(id)) return undefined;
+    this.enqueue({ api: { id, call } });
+    return this.get(id);
   }
 
   /** The newest entry of a profile whose tokens are still stored (optionally: one with a refresh token). */
@@ -351,6 +370,11 @@ function apply(slots: Map<string, Slot>, line: LogLine): void {
     if (slot) slots.set(line.revoke.id, { ...slot, entry: { ...slot.entry, revoked: { ...slot.entry.revoked, [line.revoke.which]: line.revoke.at } } });
     return;
   }
+  if ('api' in line) {
+    const slot = slots.get(line.api.id);
+    if (slot) slots.set(line.api.id, { ...slot, entry: { ...slot.entry, apiCalls: [...(slot.entry.apiCalls ?? []), line.api.call].slice(-MAX_API_CALLS_PER_ENTRY) } });
+    return;
+  }
   if ('transcript' in line && !('add' in line)) {
     const slot = slots.get(line.transcript.id);
     if (!slot) return;
@@ -392,6 +416,20 @@ export function boundTranscript(entries: TranscriptEntry[]): TranscriptEntry[] {
 const isBox = (v: unknown): v is SealedBox =>
   !!v && typeof v === 'object' && typeof (v as SealedBox).iv === 'string' && typeof (v as SealedBox).tag === 'string' && typeof (v as SealedBox).ciphertext === 'string';
 
+const isApiCallRecord = (v: unknown): v is ApiCallRecord => {
+  if (!v || typeof v !== 'object') return false;
+  const r = v as Record<string, unknown>;
+  return (
+    typeof r.at === 'string' &&
+    typeof r.method === 'string' &&
+    typeof r.url === 'string' &&
+    (r.token === 'access' || r.token === 'id') &&
+    (r.placement === 'header' || r.placement === 'query') &&
+    (r.status === undefined || typeof r.status === 'number') &&
+    (r.error === undefined || typeof r.error === 'string')
+  );
+};
+
 function parseLine(text: string): LogLine | undefined {
   let v: unknown;
   try {
@@ -405,6 +443,10 @@ function parseLine(text: string): LogLine | undefined {
   if ('revoke' in o) {
     const r = o.revoke as { id?: unknown; which?: unknown; at?: unknown } | undefined;
     return r && typeof r.id === 'string' && (r.which === 'access' || r.which === 'refresh') && typeof r.at === 'string' ? { revoke: { id: r.id, which: r.which, at: r.at } } : undefined;
+  }
+  if ('api' in o) {
+    const a = o.api as { id?: unknown; call?: unknown } | undefined;
+    return a && typeof a.id === 'string' && isApiCallRecord(a.call) ? { api: { id: a.id, call: a.call } } : undefined;
   }
   if ('transcript' in o && !('add' in o)) {
     const t = o.transcript as { id?: unknown; box?: unknown } | undefined;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import * as zm from 'zod/mini';
 import { WorkbenchError } from '../../shared/errors';
-import { reviewableValues } from '../../shared/import-trust';
+import { destinationsOf, movedDestinations, reviewableValues } from '../../shared/import-trust';
 import {
   SECRET_NAMES,
   type ImportChange,
@@ -59,9 +59,9 @@ const EnvelopeSchema = z
   .strict();
 
 /** Fields that say where a profile's requests (and so its secrets) go, or how the server is authenticated. */
-const DESTINATION_FIELD = /^(issuer|endpoints\.|redirect\.|network\.(proxy|caFile|insecureSkipTlsVerify)$|groupId$)/;
+const DESTINATION_FIELD = /^(issuer|endpoints\.|redirect\.|network\.(proxy|caFile|insecureSkipTlsVerify)$|groupId$|authorizationRequest\.parEndpoint$|registration\.registrationClientUri$|apiRequests$)/;
 /** Fields that say what the user's keys sign, and for whom. */
-const SIGNING_FIELD = /^(clientAuth\.(keyAlias|tlsKeyAlias|signingAlg|assertionAudience|assertionLifetime|x5t)$|jwtBearerClaims|dpop\.keyAlias$)/;
+const SIGNING_FIELD = /^(clientAuth\.(keyAlias|tlsKeyAlias|signingAlg|assertionAudience|assertionLifetime|x5t)$|jwtBearerClaims|dpop\.keyAlias$|authorizationRequest\.(requestObjectKeyAlias|jarmDecryptionKeyAlias)$)/;
 
 interface GroupEntry {
   item: ImportPlanItem;
@@ -190,53 +190,6 @@ function diff(before: object, after: object, kind: 'group' | 'profile'): ImportC
   return changes.sort((l, r) => l.field.localeCompare(r.field));
 }
 
-const origin = (url: string | undefined): string | undefined => {
-  if (!url) return undefined;
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}`;
-  } catch {
-    return url;
-  }
-};
-
-/**
- * Where a profile's requests go and how the server is authenticated, with
- * its group's defaults applied as the app applies them (ServiceContext.effective).
- * Two profiles with the same key send the same secrets to the same servers.
- */
-export function destinationsOf(p: ConnectionProfile, group: ConnectionGroup | undefined): Record<string, string | boolean | undefined> {
-  const d = group?.defaults;
-  const out: Record<string, string | boolean | undefined> = {
-    issuer: origin(p.issuer ?? d?.issuer),
-    redirect: p.redirect.mode === 'fixed' ? origin(p.redirect.url) : undefined,
-    proxy: origin(p.network.proxy ?? d?.network?.proxy),
-    caFile: p.network.caFile ?? d?.network?.caFile,
-    insecureSkipTlsVerify: p.network.insecureSkipTlsVerify || (d?.network?.insecureSkipTlsVerify ?? false),
-  };
-  for (const [name, url] of Object.entries(p.endpoints)) out[`endpoints.${name}`] = origin(url);
-  // Whatever else a group carries (settings added later, such as environments whose variables fill in URLs)
-  // may change where its members' requests go: a change there counts as a move until shown otherwise.
-  if (group) {
-    const { id: _id, name: _name, defaults, ...extras } = group as ConnectionGroup & Record<string, unknown>;
-    const { issuer: _i, network: _n, ...otherDefaults } = (defaults ?? {}) as Record<string, unknown>;
-    if (Object.keys(extras).length || Object.keys(otherDefaults).length) out.groupSettings = JSON.stringify([extras, otherDefaults]);
-  }
-  return out;
-}
-
-/** What changed between two destination sets that could leak: a new origin, another proxy or CA, verification turned off. */
-function destinationChanges(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
-  const changed: string[] = [];
-  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (before[key] === after[key]) continue;
-    // Turning verification back on sends nothing anywhere new.
-    if (key === 'insecureSkipTlsVerify' && after[key] === false) continue;
-    changed.push(key);
-  }
-  return changed;
-}
-
 /** What the user's keys would be used for: reviewed values, their destinations and assertion settings. */
 function signingContext(p: ConnectionProfile, group: ConnectionGroup | undefined): string {
   const a = p.clientAuth;
@@ -254,7 +207,7 @@ function redirectedProfiles(before: Workspace, after: Workspace): Map<string, st
   for (const old of before.profiles) {
     const now = afterById.get(old.id);
     if (!now) continue;
-    const changed = destinationChanges(destinationsOf(old, old.groupId ? groupsBefore.get(old.groupId) : undefined), destinationsOf(now, now.groupId ? groupsAfter.get(now.groupId) : undefined));
+    const changed = movedDestinations(destinationsOf(old, old.groupId ? groupsBefore.get(old.groupId) : undefined), destinationsOf(now, now.groupId ? groupsAfter.get(now.groupId) : undefined));
     if (changed.length) out.set(old.id, changed);
   }
   return out;

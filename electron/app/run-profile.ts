@@ -65,6 +65,10 @@ export async function resolveFlowConfig(
   if (profile.grantType === 'urn:ietf:params:oauth:grant-type:jwt-bearer' && !inputs.assertion) uses.push('clientAuth.keyAlias', 'jwtBearerClaims');
   if (!tlsCertPem && auth.tlsKeyAlias) uses.push('clientAuth.tlsKeyAlias');
   if (profile.dpop?.enabled && !inputs.dpopKey && profile.dpop.keyAlias) uses.push('dpop.keyAlias');
+  // Request objects are signed with their own alias, else the client authentication key; JARM responses decrypted with theirs.
+  const requestObjectAlias = profile.authorizationRequest.requestObjectKeyAlias;
+  if (profile.authorizationRequest.requestObject !== 'off' && !inputs.requestObjectKey) uses.push(requestObjectAlias ? 'authorizationRequest.requestObjectKeyAlias' : 'clientAuth.keyAlias');
+  if (profile.authorizationRequest.jarmDecryptionKeyAlias && !inputs.jarmDecryptionKey) uses.push('authorizationRequest.jarmDecryptionKeyAlias');
   assertImportConfirmed(profile, uses);
   const keyFromStore = async (alias: string, alg?: string) => {
     if (!stores.keystore) throw new WorkbenchError('KEYCHAIN_UNAVAILABLE', `key "${alias}" is in the keystore, which is not available`);

@@ -2,7 +2,7 @@ import type { TokenKind, TokenSet } from '../../shared/ipc';
 import type { ConnectionProfile } from '../../shared/profile';
 import type { VerificationReport } from '../../shared/token/report';
 import { HttpClient, type NetworkSettings } from '../engine/http';
-import { verifyToken } from '../inspector/verify';
+import { verifyToken, type VerifyOptions } from '../inspector/verify';
 import type { StoredHistoryEntry } from './history';
 
 export interface VerifyContext {
@@ -24,6 +24,33 @@ export function expectedAccessTokenAudience(ctx: Pick<VerifyContext, 'profile' |
 }
 
 /**
+ * The ID token's auth_time and acr checks as the run asked for them (OIDC Core §3.1.3.7 items 12–13), from the
+ * history entry, max_age measured to when the token arrived; "not checked" when the entry did not record them
+ * (an older entry, or a token that is not from history).
+ */
+function authenticationExpectations(entry: StoredHistoryEntry | undefined): Pick<VerifyOptions, 'maxAge' | 'requireAuthTime' | 'acr' | 'authenticationRequestUnknown' | 'receivedAt'> {
+  const asked = entry?.authentication;
+  // The history file is read back as written; a shape this code did not write counts as unknown, not as a request.
+  if (!entry || !wellFormed(asked) || !Number.isFinite(Date.parse(entry.obtainedAt))) return { authenticationRequestUnknown: true };
+  return {
+    ...(asked.maxAge !== undefined ? { maxAge: asked.maxAge } : {}),
+    ...(asked.requireAuthTime ? { requireAuthTime: true } : {}),
+    ...(asked.acr ? { acr: asked.acr } : {}),
+    receivedAt: new Date(entry.obtainedAt),
+  };
+}
+
+function wellFormed(a: unknown): a is NonNullable<StoredHistoryEntry['authentication']> {
+  if (!a || typeof a !== 'object' || Array.isArray(a)) return false;
+  const { maxAge, requireAuthTime, acr } = a as Record<string, unknown>;
+  if (maxAge !== undefined && !(Number.isInteger(maxAge) && (maxAge as number) >= 0)) return false;
+  if (requireAuthTime !== undefined && typeof requireAuthTime !== 'boolean') return false;
+  if (acr === undefined) return true;
+  const r = acr as { values?: unknown; essential?: unknown } | null;
+  return !!r && typeof r === 'object' && Array.isArray(r.values) && r.values.every((v) => typeof v === 'string') && typeof r.essential === 'boolean';
+}
+
+/**
  * The token view's verification report, from the inspector, with what the
  * workbench knows about where the token came from: the issuer and its JWKS,
  * the client id as audience for ID tokens, the nonce sent and the access
@@ -40,6 +67,7 @@ export async function verifyForInspection(token: string, kind: TokenKind, ctx: V
       ...(kind === 'id' && ctx.profile ? { clientId: ctx.profile.clientId, idToken: true } : {}),
       ...(kind === 'id' && ctx.entry?.nonce ? { nonce: ctx.entry.nonce } : {}),
       ...(kind === 'id' && ctx.tokens?.access_token ? { issuedAccessToken: ctx.tokens.access_token } : {}),
+      ...(kind === 'id' ? authenticationExpectations(ctx.entry) : {}),
       ...(kind === 'access' ? { accessToken: true, ...(expectedAccessTokenAudience(ctx) ? { audience: expectedAccessTokenAudience(ctx) } : {}) } : {}),
       http,
     });

@@ -26,7 +26,8 @@ export function oidcRequestParams(ar: AuthorizationRequestConfig, idTokenHint?: 
   if (ar.loginHint) out.push(['login_hint', ar.loginHint]);
   if (ar.uiLocales) out.push(['ui_locales', ar.uiLocales]);
   if (ar.claims) out.push(['claims', JSON.stringify(ar.claims)]);
-  if (idTokenHint) out.push(['id_token_hint', idTokenHint]);
+  // Pasted tokens often carry a line break; the token itself has no white space.
+  if (idTokenHint?.trim()) out.push(['id_token_hint', idTokenHint.trim()]);
   return out;
 }
 

@@ -129,6 +129,11 @@ export interface FlowResult {
   metadata?: AuthorizationServerMetadata;
   /** The nonce sent in the authorization request, already checked against the ID token. */
   nonce?: string;
+  /**
+   * What this run's authorization request asked about the user's authentication (max_age, require_auth_time,
+   * acr); empty when it asked nothing or made none. Kept with the history entry for later re-verification.
+   */
+  authentication?: AuthenticationRequest;
   /** Verification reports the engine ran on what it received (a failed check does not fail the run). */
   verification?: FlowVerification;
   /** Sender-constraint checks (DPoP cnf.jkt, mTLS cnf.x5t#S256) of the access token; a mismatch fails the run instead. */
@@ -227,7 +232,8 @@ class FlowRun {
         tokens = await this.directGrant(auth);
     }
     const bindings = this.checkBindings(tokens);
-    const received = await this.verifyReceived(tokens, nonce, p.grantType === 'authorization_code' || p.grantType === 'implicit' ? authentication : {});
+    const asked = p.grantType === 'authorization_code' || p.grantType === 'implicit' ? authentication : {};
+    const received = await this.verifyReceived(tokens, nonce, asked);
     const verification = received || Object.keys(frontChannel).length ? { ...(received ?? {}), ...frontChannel } : undefined;
     const transcript = this.transcript;
     return {
@@ -241,6 +247,7 @@ class FlowRun {
       endpoints: this.endpoints,
       ...(this.metadata ? { metadata: this.metadata } : {}),
       ...(nonce ? { nonce } : {}),
+      authentication: asked,
       ...(verification ? { verification } : {}),
       ...(bindings.length ? { bindings } : {}),
     };

@@ -29,6 +29,13 @@ export interface ClaimExpectations {
   requireAuthTime?: boolean;
   /** `acr` values requested: essential ones (claims parameter) must be met; voluntary ones (acr_values) are reported. */
   acr?: AcrRequest;
+  /**
+   * What the authorization request asked (max_age, require_auth_time, acr) is not known: a token inspected later
+   * whose run did not record it. auth_time and acr are then reported "not checked", saying why.
+   */
+  authenticationRequestUnknown?: boolean;
+  /** The moment max_age is measured to: when the token was received (a token from history); default `now`. */
+  receivedAt?: Date;
   now: Date;
 }
 
@@ -201,7 +208,8 @@ export function checkCHash(header: Record<string, unknown>, payload: Record<stri
 /** OIDC Core §3.1.3.7 item 13 (max_age) and §2 (auth_time REQUIRED when max_age was sent or require_auth_time is registered). */
 export function checkAuthTime(payload: Record<string, unknown>, e: ClaimExpectations): VerificationCheck {
   const authTime = numericDate(payload, 'auth_time');
-  const now = e.now.getTime() / 1000;
+  // Judged as of the token's arrival: a token from history is not "too old" for having been kept.
+  const now = (e.receivedAt ?? e.now).getTime() / 1000;
   const why = e.maxAge !== undefined ? `max_age=${e.maxAge} was sent` : 'the client is registered with require_auth_time';
   if (typeof authTime === 'string') return check('auth_time', 'failed', authTime);
   if (authTime === undefined) return check('auth_time', 'failed', `no "auth_time" claim, but ${why}: the ID token must say when the user authenticated (OIDC Core §2)`);
@@ -237,6 +245,13 @@ export function checkAcr(payload: Record<string, unknown>, e: ClaimExpectations)
 
 /** The auth_time and acr checks the authorization request asked for (none when it asked for neither). */
 export function requestedAuthenticationChecks(payload: Record<string, unknown>, e: ClaimExpectations): VerificationCheck[] {
+  if (e.authenticationRequestUnknown) {
+    const unknown = 'what the authorization request asked is not known for this token (its run recorded no max_age, require_auth_time or acr request)';
+    return [
+      check('auth_time', 'not_checked', payload.auth_time === undefined ? `no "auth_time" claim; ${unknown}` : `"auth_time" is ${show(payload.auth_time)}; ${unknown}`),
+      check('acr', 'not_checked', payload.acr === undefined ? `no "acr" claim; ${unknown}` : `"acr" is ${show(payload.acr)}; ${unknown}`),
+    ];
+  }
   const out: VerificationCheck[] = [];
   if (e.maxAge !== undefined || e.requireAuthTime) out.push(checkAuthTime(payload, e));
   if (e.acr) out.push(checkAcr(payload, e));

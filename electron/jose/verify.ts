@@ -40,6 +40,10 @@ export interface VerifyOptions {
   maxAge?: number;
   requireAuthTime?: boolean;
   acr?: AcrRequest;
+  /** A token inspected later whose run did not record those: auth_time and acr are reported "not checked". */
+  authenticationRequestUnknown?: boolean;
+  /** When the token was received: max_age is measured to it (a token from history); default now. */
+  receivedAt?: Date;
   /** `crit` extensions the caller understands and processes itself. */
   understoodCritical?: string[];
   /** Decrypts a JWE first, then verifies the nested JWS. */
@@ -328,6 +332,8 @@ async function verifyUnsafe(token: string, opts: VerifyOptions, getFetcher: () =
     ...(opts.maxAge !== undefined ? { maxAge: opts.maxAge } : {}),
     ...(opts.requireAuthTime ? { requireAuthTime: true } : {}),
     ...(opts.acr ? { acr: opts.acr } : {}),
+    ...(opts.authenticationRequestUnknown ? { authenticationRequestUnknown: true } : {}),
+    ...(opts.receivedAt ? { receivedAt: opts.receivedAt } : {}),
     now: opts.now ?? new Date(),
   };
 

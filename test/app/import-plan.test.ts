@@ -2,10 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applyImportDocument, destinationsOf, planImport, replaceAllDecisions } from '../../electron/app/import-plan';
+import { applyImportDocument, planImport, replaceAllDecisions } from '../../electron/app/import-plan';
 import { importReviewOf } from '../../electron/app/import-review';
+import { resolveFlowConfig } from '../../electron/app/run-profile';
 import { ProfileStore } from '../../electron/storage/profile-store';
-import { assertImportConfirmed, awaitsImportReview } from '../../shared/import-trust';
+import { assertImportConfirmed, awaitsImportReview, destinationsOf } from '../../shared/import-trust';
 import { ConnectionGroupSchema, ConnectionProfileSchema, type ConnectionGroup, type ConnectionProfile, type ConnectionProfileInput } from '../../shared/profile';
 
 /**
@@ -86,6 +87,9 @@ describe('the plan', () => {
     ['CA bundle', { network: { caFile: '/tmp/evil.pem' } }],
     ['fixed redirect', { redirect: { mode: 'fixed', url: 'https://evil.example/cb' } }],
     ['device endpoint', { endpoints: { device_authorization: 'https://evil.example/device' } }],
+    ['PAR endpoint', { authorizationRequest: { parEndpoint: 'https://evil.example/par' } }],
+    ['registration client URI', { registration: { registrationClientUri: 'https://evil.example/register/c' } }],
+    ['API request URL', { apiRequests: [{ id: 'r', name: 'r', url: 'https://evil.example/api' }] }],
   ])('ensure-replace-changing-the-%s-clears-secrets', (_what, change) => {
     const plan = planImport(doc([], [{ ...ws.profiles[1], ...change }]), ws);
     expect(plan.profiles[0]).toMatchObject({ status: 'conflict', clearsSecretsOf: [{ profileId: 'solo' }] });
@@ -120,6 +124,19 @@ describe('the plan', () => {
     expect(planImport(doc([], [{ ...signer, scopes: ['a'] }]), w).profiles[0]!.needsConfirmation).toEqual([]);
     expect(planImport(doc([], [{ ...signer, issuer: 'https://evil.example' }]), w).profiles[0]!.needsConfirmation).toEqual(['clientAuth.keyAlias']);
     expect(planImport(doc([], [{ ...signer, jwtBearerClaims: { aud: 'x' } }]), w).profiles[0]!.needsConfirmation).toEqual(['clientAuth.keyAlias', 'jwtBearerClaims']);
+  });
+});
+
+describe('a run of an unconfirmed import', () => {
+  it.each([
+    ['request object key', { requestObject: 'signed', requestObjectKeyAlias: 'jar-key' }, { method: 'client_secret_basic' }, 'authorizationRequest.requestObjectKeyAlias'],
+    ['client key signing request objects', { requestObject: 'signed' }, { method: 'client_secret_basic', keyAlias: 'k' }, 'clientAuth.keyAlias'],
+    ['JARM decryption key', { jarmDecryptionKeyAlias: 'jarm-key' }, { method: 'client_secret_basic' }, 'authorizationRequest.jarmDecryptionKeyAlias'],
+  ] as const)('ensure-unconfirmed-import-%s-is-not-used', async (_what, authorizationRequest, clientAuth, field) => {
+    const p = profile({ id: 'x', grantType: 'authorization_code', issuer: 'https://as.example', authorizationRequest, clientAuth, imported: { at: 'now', confirmed: false } });
+    // Refused before the keystore is asked for the key.
+    const keystore = { getSigningKey: () => Promise.reject(new Error('the keystore was asked')) };
+    await expect(resolveFlowConfig(p, { keystore: keystore as never })).rejects.toMatchObject({ code: 'IMPORT_NOT_CONFIRMED', details: { confirm: [field] } });
   });
 });
 

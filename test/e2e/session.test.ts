@@ -14,6 +14,7 @@ import { startSandbox, type SandboxHandle } from '../../electron/sandbox';
 import { openSecretStore } from '../../electron/secrets/open-secret-store';
 import { startWebServer, type WebServer } from '../../electron/web/server';
 import { authorizeAsUser } from '../support/scripted-user';
+import { axeSerious } from './harness';
 
 /**
  * Issue 12, the UI's state model, flows and messages — end to end: the built renderer in chromium, browser
@@ -394,6 +395,17 @@ describe.sequential('issue 12: state, flows and messages in browser mode', { tim
     await rows.first().waitFor();
     expect(await rows.first().getByTestId('history-expiry').textContent()).toContain('revoked');
     await shot('history-revoked');
+
+    // 6 · the API calls are in History too, under the tokens they used: what was called, the answer, which token
+    // and where, and that new tokens came first — never a token.
+    const apiCalls = page.getByTestId('history-api-call').filter({ hasText: 'List orders' });
+    await apiCalls.first().waitFor();
+    const texts = await apiCalls.allTextContents();
+    expect(texts.some((t) => t.includes(`GET ${apiUrl}`) && t.includes('200') && t.includes('access token in the query') && t.includes('the API answered invalid_token')), texts.join('\n')).toBe(true);
+    expect(texts.some((t) => t.includes(`GET ${apiUrl}`) && t.includes('in the Authorization header')), texts.join('\n')).toBe(true);
+    const historyText = (await page.getByTestId('history-screen').textContent()) ?? '';
+    for (const e of await service.handlers.listHistory({})) if (e.stored) expect(historyText).not.toContain((await service.handlers.getHistoryTokens({ historyId: e.id })).access_token);
+    expect(await axeSerious(page)).toEqual([]);
   });
 
   test('9 · reopening a profile (after a reload) shows the exchanges of its last run', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hasVariables, substitute } from '../../../shared/environments';
-import { WorkbenchError } from '../../../shared/errors';
-import type { ApiCallResult, HistoryEntry, ParsedArg, RunSummary } from '../../../shared/ipc';
+import { toErrorInfo, WorkbenchError } from '../../../shared/errors';
+import type { ApiCallRecord, ApiCallResult, HistoryEntry, ParsedArg, RunSummary } from '../../../shared/ipc';
 import { runFlow } from '../../engine/flow';
 import { HttpClient, type PreparedRequest } from '../../engine/http';
 import { Transcript } from '../../engine/transcript';
@@ -17,7 +17,8 @@ const RERUNNABLE = new Set(['client_credentials', 'password', 'refresh_token', '
  * Calls an API with a stored token — the access or the ID token, in the Authorization header or a query
  * parameter. New tokens are obtained first when the access token has expired, and once more when the API
  * answers 401 with `invalid_token`: a refresh when there is a refresh token, else the grant run again when
- * it needs no user. The exchanges are kept with the history entry, so they show in its Exchange view.
+ * it needs no user. The exchanges are kept with the history entry, so they show in its Exchange view, and
+ * the call itself is recorded in History (redacted: method, URL, status, which token, when).
  */
 export function apiHandlers(c: ServiceContext): Pick<Handlers, 'callApi'> {
   const { history } = c;
@@ -34,7 +35,8 @@ export function apiHandlers(c: ServiceContext): Pick<Handlers, 'callApi'> {
     return { run, by: 'rerun' };
   };
 
-  const callOnce = async (args: ParsedArg<'callApi'>, entry: StoredHistoryEntry) => {
+  /** `sent.url`: the URL as History may show it, set once the call is about to go out. */
+  const callOnce = async (args: ParsedArg<'callApi'>, entry: StoredHistoryEntry, sent: { url?: string }) => {
     const tokens = await history.tokens(entry.id);
     if (!tokens) throw new WorkbenchError('NOT_FOUND', 'the tokens of this history entry were cleared from the keychain');
     const token = args.token === 'id' ? tokens.id_token : tokens.access_token;
@@ -50,6 +52,7 @@ export function apiHandlers(c: ServiceContext): Pick<Handlers, 'callApi'> {
     const body = args.body === undefined ? undefined : fill(args.body, 'the request body');
     let url = fill(args.url, 'the URL');
     if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) throw new WorkbenchError('INVALID_INPUT', `the API URL "${url}" is not an http(s) URL`);
+    sent.url = redactedApiUrl(url, [token, ...(variables?.secretValues ?? [])]);
     if (args.placement === 'query') {
       const u = new URL(url);
       u.searchParams.set(args.queryParam ?? 'access_token', token);
@@ -83,15 +86,40 @@ export function apiHandlers(c: ServiceContext): Pick<Handlers, 'callApi'> {
         return true;
       };
       if (entry.expiresAt && Date.parse(entry.expiresAt) <= Date.now()) await takeRenewal('expired');
-      let result = await callOnce(args, entry);
-      // RFC 6750 §3.1: 401 with error="invalid_token" — expired, revoked or malformed: new tokens, one more try.
-      if (result.status === 401 && !renewed && /error\s*=\s*"?invalid_token/i.test(result.headers['www-authenticate'] ?? '')) {
-        const first = result.transcript;
-        if (await takeRenewal('invalid_token')) {
-          const again = await callOnce(args, entry);
-          result = { ...again, transcript: [...first, ...again.transcript] };
+      const sent: { url?: string } = {};
+      const at = new Date().toISOString();
+      const record = (outcome: Pick<ApiCallRecord, 'status' | 'error' | 'durationMs'>) => {
+        if (!sent.url) return;
+        const call: ApiCallRecord = {
+          at,
+          method: args.method,
+          url: sent.url,
+          ...outcome,
+          token: args.token,
+          placement: args.placement,
+          ...(args.requestName ? { requestName: args.requestName } : {}),
+          ...(renewed ? { renewedBecause: renewed.because } : {}),
+        };
+        history.addApiCall((entry as StoredHistoryEntry).id, call);
+        c.emit({ type: 'history.changed', profileId });
+      };
+      let result;
+      try {
+        result = await callOnce(args, entry, sent);
+        // RFC 6750 §3.1: 401 with error="invalid_token" — expired, revoked or malformed: new tokens, one more try.
+        if (result.status === 401 && !renewed && /error\s*=\s*"?invalid_token/i.test(result.headers['www-authenticate'] ?? '')) {
+          const first = result.transcript;
+          if (await takeRenewal('invalid_token')) {
+            const again = await callOnce(args, entry, sent);
+            result = { ...again, transcript: [...first, ...again.transcript] };
+          }
         }
+      } catch (err) {
+        // Sent (or about to be) and no answer: History says so; a request refused before sending is not a call.
+        record({ error: toErrorInfo(err).code });
+        throw err;
       }
+      record({ status: result.status, durationMs: result.durationMs });
       await history.addTranscript(entry.id, result.transcript).catch(() => undefined);
       return {
         ...result,
@@ -100,4 +128,15 @@ export function apiHandlers(c: ServiceContext): Pick<Handlers, 'callApi'> {
       };
     },
   };
+}
+
+/**
+ * The API URL as History keeps it: the token and secret variables' values scrubbed wherever they appear, and
+ * secret or token parameters (client_secret, access_token, …) redacted as in a transcript. It is the URL
+ * before a query-placed token is added, so that token is not in it to begin with.
+ */
+export function redactedApiUrl(url: string, secrets: readonly string[]): string {
+  const t = new Transcript({ hideTokens: true });
+  for (const s of secrets) t.addSecret(s);
+  return t.redactUrl(url);
 }

@@ -3,6 +3,8 @@ import { FAPI_REQUIREMENT_LABELS, fapi2Findings } from '../../../shared/fapi';
 import type { KeyInfo, ServerMetadata } from '../../../shared/ipc';
 import { ClaimsRequestSchema, RESPONSE_MODES, RESPONSE_TYPES, type AuthorizationRequestConfig, type ConnectionProfile } from '../../../shared/profile';
 import { Field } from './FormBits';
+import type { RunInputs } from '../lib/profile-rules';
+import { IdTokenHintField, ParEndpointField, RequestObjectEncryptionFields } from './modern/AuthorizationRequestFields';
 
 type Draft = Omit<ConnectionProfile, 'createdAt' | 'updatedAt'>;
 
@@ -11,6 +13,9 @@ export interface AuthorizationRequestSectionProps {
   onChange: (draft: Draft) => void;
   metadata: ServerMetadata | null;
   keys: KeyInfo[];
+  /** Per-run inputs (the id_token_hint field); absent: the field is not shown. */
+  runInputs?: RunInputs;
+  onRunInputs?: (inputs: RunInputs) => void;
 }
 
 const list = (m: ServerMetadata | null, member: string): string[] | undefined => (Array.isArray(m?.[member]) ? (m?.[member] as string[]) : undefined);
@@ -20,7 +25,7 @@ const list = (m: ServerMetadata | null, member: string): string[] | undefined =>
  * the FAPI 2.0 switch (issue 14). A control appears when the discovered metadata
  * says the server supports it, or when nothing was discovered yet.
  */
-export function AuthorizationRequestSection({ draft: d, onChange, metadata: m, keys }: AuthorizationRequestSectionProps) {
+export function AuthorizationRequestSection({ draft: d, onChange, metadata: m, keys, runInputs, onRunInputs }: AuthorizationRequestSectionProps) {
   const ar = d.authorizationRequest;
   const set = (patch: Partial<AuthorizationRequestConfig>) => onChange({ ...d, authorizationRequest: { ...ar, ...patch } });
   const known = m !== null;
@@ -110,8 +115,16 @@ export function AuthorizationRequestSection({ draft: d, onChange, metadata: m, k
               <option value="off">never</option>
             </select>
           </Field>
+        ) : ar.parEndpoint ? (
+          <Field label="Pushed authorization request (PAR)" htmlFor="ar-par" hint="to the endpoint typed below">
+            <select id="ar-par" value={ar.par} onChange={(e) => set({ par: e.target.value as AuthorizationRequestConfig['par'] })}>
+              <option value="auto">when required</option>
+              <option value="on">always</option>
+              <option value="off">never</option>
+            </select>
+          </Field>
         ) : (
-          <div className="muted">The server has no PAR endpoint.</div>
+          <div className="muted">The server has no PAR endpoint (type one below to push requests).</div>
         )}
         {supportsJar ? (
           <Field label="Request object (JAR)" htmlFor="ar-jar">
@@ -125,6 +138,14 @@ export function AuthorizationRequestSection({ draft: d, onChange, metadata: m, k
           <div />
         )}
       </div>
+      {ar.par !== 'off' || !supportsPar ? (
+        <ParEndpointField
+          profileId={d.id}
+          value={ar.parEndpoint}
+          discovered={typeof m?.pushed_authorization_request_endpoint === 'string' ? m.pushed_authorization_request_endpoint : undefined}
+          onChange={(parEndpoint) => set({ parEndpoint })}
+        />
+      ) : null}
       {ar.requestObject !== 'off' ? (
         <div className="grid2">
           <Field label="Request object key (keystore)" htmlFor="ar-jar-key" hint="empty: the client authentication key">
@@ -141,6 +162,15 @@ export function AuthorizationRequestSection({ draft: d, onChange, metadata: m, k
             <input id="ar-jar-life" type="number" min={1} max={3600} value={ar.requestObjectLifetime} onChange={(e) => set({ requestObjectLifetime: Math.min(3600, Math.max(1, Number(e.target.value) || 300)) })} />
           </Field>
         </div>
+      ) : null}
+      {ar.requestObject === 'encrypted' ? (
+        <RequestObjectEncryptionFields
+          profileId={d.id}
+          ar={ar}
+          algs={list(m, 'request_object_encryption_alg_values_supported')}
+          encs={list(m, 'request_object_encryption_enc_values_supported')}
+          onChange={set}
+        />
       ) : null}
 
       <div className="grid2">
@@ -199,6 +229,7 @@ export function AuthorizationRequestSection({ draft: d, onChange, metadata: m, k
           <input id="ar-ui-locales" value={ar.uiLocales ?? ''} onChange={(e) => set({ uiLocales: e.target.value || undefined })} />
         </Field>
       </div>
+      {runInputs && onRunInputs ? <IdTokenHintField value={runInputs.idTokenHint} onChange={(idTokenHint) => onRunInputs({ ...runInputs, idTokenHint })} /> : null}
       {supportsClaims ? (
         <Field label="claims (JSON, OIDC Core §5.5)" htmlFor="ar-claims">
           <textarea

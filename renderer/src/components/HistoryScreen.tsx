@@ -1,11 +1,11 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { HistoryEntry } from '../../../shared/ipc';
+import { Fragment, useCallback, useEffect, useState } from 'react';
+import type { ApiCallRecord, HistoryEntry } from '../../../shared/ipc';
 import { call, onEvent } from '../api';
 import { formatDuration, useNow } from '../lib/hooks';
 import { ConfirmDialog } from './Dialogs';
 import { ErrorBox } from './ErrorBox';
 
-/** Every token obtained, newest first; clearing also removes the tokens from the keychain. */
+/** Every token obtained, newest first, each with the API calls made with it; clearing also removes the tokens from the keychain. */
 export function HistoryScreen({ onOpenProfile }: { onOpenProfile: (id: string) => void }) {
   const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -46,37 +46,46 @@ export function HistoryScreen({ onOpenProfile }: { onOpenProfile: (id: string) =
               {entries.map((e) => {
                 const left = e.expiresAt ? (Date.parse(e.expiresAt) - now) / 1000 : undefined;
                 return (
-                  <tr key={e.id} data-testid="history-row">
-                    <td>
-                      <button className="link" onClick={() => onOpenProfile(e.profileId)}>
-                        {e.profileName}
-                      </button>
-                    </td>
-                    <td>{e.grantType}</td>
-                    <td>{new Date(e.obtainedAt).toLocaleString()}</td>
-                    <td data-testid="history-expiry">
-                      {e.revoked?.access ? (
-                        <span className="badge revoked" title={`revoked ${new Date(e.revoked.access).toLocaleString()}`}>
-                          revoked
-                        </span>
-                      ) : left === undefined ? (
-                        <span className="muted">not stated</span>
-                      ) : left > 0 ? (
-                        `in ${formatDuration(left)}`
-                      ) : (
-                        <span className="status-bad">expired</span>
-                      )}
-                      {e.revoked?.refresh ? <span className="badge revoked"> refresh revoked</span> : null}
-                    </td>
-                    <td>
-                      {e.has.access ? <span className="badge">access</span> : null} {e.has.id ? <span className="badge">id</span> : null} {e.has.refresh ? <span className="badge">refresh</span> : null}
-                    </td>
-                    <td>
-                      <button className="link danger" onClick={() => setConfirm({ profileId: e.profileId, name: e.profileName })}>
-                        Clear profile
-                      </button>
-                    </td>
-                  </tr>
+                  <Fragment key={e.id}>
+                    <tr data-testid="history-row">
+                      <td>
+                        <button className="link" onClick={() => onOpenProfile(e.profileId)}>
+                          {e.profileName}
+                        </button>
+                      </td>
+                      <td>{e.grantType}</td>
+                      <td>{new Date(e.obtainedAt).toLocaleString()}</td>
+                      <td data-testid="history-expiry">
+                        {e.revoked?.access ? (
+                          <span className="badge revoked" title={`revoked ${new Date(e.revoked.access).toLocaleString()}`}>
+                            revoked
+                          </span>
+                        ) : left === undefined ? (
+                          <span className="muted">not stated</span>
+                        ) : left > 0 ? (
+                          `in ${formatDuration(left)}`
+                        ) : (
+                          <span className="status-bad">expired</span>
+                        )}
+                        {e.revoked?.refresh ? <span className="badge revoked"> refresh revoked</span> : null}
+                      </td>
+                      <td>
+                        {e.has.access ? <span className="badge">access</span> : null} {e.has.id ? <span className="badge">id</span> : null} {e.has.refresh ? <span className="badge">refresh</span> : null}
+                      </td>
+                      <td>
+                        <button className="link danger" onClick={() => setConfirm({ profileId: e.profileId, name: e.profileName })}>
+                          Clear profile
+                        </button>
+                      </td>
+                    </tr>
+                    {e.apiCalls?.length ? (
+                      <tr className="history-api" data-testid="history-api-calls">
+                        <td colSpan={6}>
+                          <ApiCalls calls={e.apiCalls} profileName={e.profileName} />
+                        </td>
+                      </tr>
+                    ) : null}
+                  </Fragment>
                 );
               })}
             </tbody>
@@ -100,5 +109,32 @@ export function HistoryScreen({ onOpenProfile }: { onOpenProfile: (id: string) =
         />
       ) : null}
     </div>
+  );
+}
+
+const TOKEN_NAMES = { access: 'access token', id: 'ID token' } as const;
+
+/** The API calls made with one entry's tokens, newest first: when, method, URL (redacted in main), answer, which token and where. */
+function ApiCalls({ calls, profileName }: { calls: ApiCallRecord[]; profileName: string }) {
+  return (
+    <ul className="api-calls" aria-label={`API calls with the tokens of ${profileName}`}>
+      {[...calls].reverse().map((a, i) => (
+        <li key={`${a.at}-${i}`} data-testid="history-api-call">
+          <span className="muted">API call {new Date(a.at).toLocaleString()}</span> <code>{a.method}</code> <span className="url">{a.url}</span>{' '}
+          {a.status !== undefined ? (
+            <span className={`badge${a.status >= 400 ? ' bad' : ' ok'}`} data-testid="history-api-status">
+              {a.status}
+            </span>
+          ) : (
+            <span className="badge bad">no answer{a.error ? ` (${a.error})` : ''}</span>
+          )}{' '}
+          <span className="muted">
+            {TOKEN_NAMES[a.token]} {a.placement === 'query' ? 'in the query' : 'in the Authorization header'}
+            {a.requestName ? ` · "${a.requestName}"` : ''}
+            {a.renewedBecause ? ` · new tokens first (${a.renewedBecause === 'expired' ? 'the token had expired' : 'the API answered invalid_token'})` : ''}
+          </span>
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -266,7 +266,7 @@ export function RequestPanel(props: RequestPanelProps) {
         </Field>
       ) : null}
       {/* PAR, JAR, JARM, hybrid, OIDC parameters, FAPI 2.0 (issue 14) */}
-      {shows(grant, 'redirect') ? <AuthorizationRequestSection draft={d} onChange={props.onChange} metadata={m} keys={props.keys} /> : null}
+      {shows(grant, 'redirect') ? <AuthorizationRequestSection draft={d} onChange={props.onChange} metadata={m} keys={props.keys} runInputs={props.runInputs} onRunInputs={props.onRunInputs} /> : null}
       {shows(grant, 'username') ? (
         <Field label="Username" required htmlFor="username">
           <input id="username" value={d.username ?? ''} onChange={(e) => set({ username: e.target.value || undefined })} />

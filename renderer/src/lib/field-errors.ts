@@ -52,6 +52,7 @@ const ELEMENT_OF_MISSING: Array<[string, string]> = [
   ['Subject token', 'subject-token'],
   ['SAML assertion', 'saml'],
   ['Assertion', 'assertion'],
+  ['id_token_hint', 'ar-id-token-hint'],
 ];
 
 export function elementOfMissing(label: string): string | undefined {

@@ -56,7 +56,15 @@ export interface RunInputs {
   subjectToken?: string;
   assertion?: string;
   samlAssertionXml?: string;
+  /** OIDC id_token_hint for the next authorization request (issue 14): a token, so never saved. */
+  idTokenHint?: string;
 }
+
+/** A compact JWS (3 parts) or JWE (5 parts): what an ID token hint can be. */
+const COMPACT_JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$|^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/** True when an id_token_hint was typed and is not a compact JWT. */
+export const idTokenHintProblem = (value: string | undefined): boolean => Boolean(value?.trim()) && !COMPACT_JWT.test(value!.trim());
 
 /**
  * What is missing before a run can succeed, in words for the user. It
@@ -81,6 +89,7 @@ export function missingFields(p: Omit<ConnectionProfile, 'createdAt' | 'updatedA
   if (shows(p.grantType, 'subjectToken') && !inputs.subjectToken?.trim()) missing.push('Subject token');
   if (shows(p.grantType, 'samlAssertion') && !inputs.samlAssertionXml?.trim()) missing.push('SAML assertion');
   if (shows(p.grantType, 'assertion') && !inputs.assertion?.trim() && !p.clientAuth.keyAlias && !has('clientSecret')) missing.push('Assertion (or a key / client secret to sign one)');
+  if (shows(p.grantType, 'redirect') && idTokenHintProblem(inputs.idTokenHint)) missing.push('id_token_hint that is a JWT');
   if (shows(p.grantType, 'ciba') && !p.ciba?.loginHint && !p.ciba?.loginHintToken && !p.ciba?.idTokenHint) missing.push('Login hint (CIBA)');
   return missing;
 }
