@@ -350,6 +350,18 @@ describe('checkAuthTime', () => {
   });
 });
 
+describe('checkAuthTime of a token received earlier (from history)', () => {
+  const RECEIVED = new Date((T - 3600) * 1000);
+  it.each([
+    ['max_age is measured to when the token arrived, not to now', { auth_time: T - 3600 - 360 }, ID({ maxAge: 300, receivedAt: RECEIVED }), 'passed', [/^the user authenticated 6 minutes ago, within max_age=300 s$/]],
+    ['one second more than max_age plus the skew at arrival fails', { auth_time: T - 3600 - 361 }, ID({ maxAge: 300, receivedAt: RECEIVED }), 'failed', [/^the user authenticated 6 minutes ago \(/, /longer than max_age=300 s allows/]],
+    ['an auth_time after the arrival beyond the skew fails', { auth_time: T - 3600 + SKEW + 1 }, ID({ maxAge: 300, receivedAt: RECEIVED }), 'failed', [/^"auth_time" is 1 minute in the future/, lit(iso(T - 3600 + SKEW + 1))]],
+    ['the same auth_time judged now is too old', { auth_time: T - 3600 - 360 }, ID({ maxAge: 300 }), 'failed', [/^the user authenticated 1 hour 6 minutes ago/]],
+  ] as const)('%s', (_name, payload, e, status, reason) => {
+    expectCheck(checkAuthTime(payload, e), 'auth_time', status, ...reason);
+  });
+});
+
 describe('checkAcr', () => {
   const essential = (...values: string[]) => ID({ acr: { values, essential: true } });
   const voluntary = (...values: string[]) => ID({ acr: { values, essential: false } });
@@ -387,6 +399,28 @@ describe('requestedAuthenticationChecks', () => {
   });
 });
 
+describe('requestedAuthenticationChecks when the request is not known (a token from history)', () => {
+  const unknown = ID({ authenticationRequestUnknown: true });
+  it('reports auth_time and acr as not checked, saying why and what the token holds', () => {
+    const [authTime, acr, ...rest] = requestedAuthenticationChecks({ auth_time: T, acr: 'gold' }, unknown);
+    expect(rest).toEqual([]);
+    expectCheck(authTime!, 'auth_time', 'not_checked', new RegExp(`^"auth_time" is ${T}; `), /authorization request asked is not known/, /recorded no max_age, require_auth_time or acr request/);
+    expectCheck(acr!, 'acr', 'not_checked', /^"acr" is "gold"; /, /authorization request asked is not known/);
+  });
+
+  it('says when the claims are absent', () => {
+    const [authTime, acr] = requestedAuthenticationChecks({}, unknown);
+    expectCheck(authTime!, 'auth_time', 'not_checked', /^no "auth_time" claim; what the authorization request asked is not known/);
+    expectCheck(acr!, 'acr', 'not_checked', /^no "acr" claim; what the authorization request asked is not known/);
+  });
+
+  it('a known request is checked as usual', () => {
+    const checks = requestedAuthenticationChecks({}, ID({ authenticationRequestUnknown: false, maxAge: 60 }));
+    expect(checks).toHaveLength(1);
+    expectCheck(checks[0]!, 'auth_time', 'failed', /max_age=60 was sent/);
+  });
+});
+
 describe('claimChecks', () => {
   const header = { alg: 'RS256', typ: 'JWT' };
   const payload = { iss: 'https://as', aud: 'c', exp: T + 60, iat: T, sub: 'u', nonce: 'n', auth_time: T, acr: 'gold' };
@@ -396,6 +430,13 @@ describe('claimChecks', () => {
   it('an ID token gets every check in report order, and the authentication checks it asked for', () => {
     expect(ids(ID())).toEqual(ID_TOKEN_CHECKS);
     expect(ids(ID({ maxAge: 300, acr: { values: ['gold'], essential: true } }))).toEqual([...ID_TOKEN_CHECKS, 'auth_time', 'acr']);
+  });
+
+  it('an ID token whose request is not known still shows auth_time and acr (not checked)', () => {
+    const checks = claimChecks(header, payload, ID({ authenticationRequestUnknown: true }));
+    expect(checks.map((c) => c.id)).toEqual([...ID_TOKEN_CHECKS, 'auth_time', 'acr']);
+    expect(checks.slice(-2).map((c) => c.status)).toEqual(['not_checked', 'not_checked']);
+    expect(ids(AT({ authenticationRequestUnknown: true }))).toEqual(['typ', 'iss', 'aud', 'exp', 'nbf', 'iat', 'sub']);
   });
 
   it('a JWT access token is not judged by ID token claims (azp, nonce, at_hash, c_hash, auth_time, acr)', () => {
