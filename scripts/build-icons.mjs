@@ -2,7 +2,7 @@
 // with Chromium (playwright-core + /usr/bin/chromium, already used by the UI tests), and writes the
 // two container formats by hand: ICO (Windows, favicon) and ICNS (macOS) both hold PNGs as they are.
 //   node scripts/build-icons.mjs        → build/icon.png, build/icons/NxN.png, build/icon.ico, build/icon.icns,
-//                                          renderer/public/favicon.ico
+//                                          renderer/public/favicon.ico, renderer/public/icon.png (the window's icon)
 // The outputs are committed (small); rerun after changing the SVG.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
@@ -69,4 +69,6 @@ writeFileSync('build/icon.png', png.get(512));
 writeFileSync('build/icon.ico', ico([16, 24, 32, 48, 64, 128, 256]));
 writeFileSync('build/icon.icns', icns());
 writeFileSync('renderer/public/favicon.ico', ico([16, 32, 48]));
-console.log('icons written: build/icon.png, build/icons/, build/icon.ico, build/icon.icns, renderer/public/favicon.ico');
+// The desktop window's icon (Linux, Windows) at run time: it ships in dist/renderer, which the package holds; build/ it does not.
+writeFileSync('renderer/public/icon.png', png.get(256));
+console.log('icons written: build/icon.png, build/icons/, build/icon.ico, build/icon.icns, renderer/public/favicon.ico, renderer/public/icon.png');

@@ -9,6 +9,7 @@ export const ASSERTION_LIFETIME_HARD_CAP_SECONDS = 3600;
 
 /** The lifetime an assertion gets: the requested one, within 1 s … the hard cap. */
 export function cappedAssertionLifetime(requested: number | undefined): number {
-  const wanted = requested !== undefined && Number.isFinite(requested) ? Math.floor(requested) : ASSERTION_LIFETIME_DEFAULT_SECONDS;
+  // Number.isFinite is false for undefined, NaN and ±Infinity alike.
+  const wanted = Number.isFinite(requested) ? Math.floor(requested as number) : ASSERTION_LIFETIME_DEFAULT_SECONDS;
   return Math.min(Math.max(1, wanted), ASSERTION_LIFETIME_HARD_CAP_SECONDS);
 }

@@ -39,6 +39,13 @@ const LABELS: Record<string, string> = {
   'params.token': 'Token parameters',
   'params.refresh': 'Refresh parameters',
   apiRequests: 'API requests',
+  // Environments and variables (issue 13 §3)
+  environments: 'Environments',
+  'environments.name': 'Environment name',
+  'environments.variables': 'Variables',
+  'environments.variables.name': 'Variable name',
+  'environments.variables.value': 'Variable value',
+  activeEnvironmentId: 'Active environment',
   // Interop settings (issue 13), named as the request panel names them.
   interop: 'Interop settings',
   'interop.kid': 'kid in the assertion header',
@@ -64,7 +71,8 @@ export function fieldLabel(path: ReadonlyArray<PropertyKey>): string {
     // The longest known prefix names the field ("params.token.0.name" → "Token parameters").
     for (let n = keys.length - 1; n > 0 && !label; n--) label = LABELS[keys.slice(0, n).join('.')];
   }
-  const index = path.find((k) => typeof k === 'number');
+  // The innermost position names the item (a variable of an environment: the variable's, not the environment's).
+  const index = [...path].reverse().find((k) => typeof k === 'number');
   const base = label ?? (joined || 'the value');
   return typeof index === 'number' ? `${base}, item ${index + 1}` : base;
 }

@@ -26,6 +26,22 @@ export function requestOrigin(url: string | undefined): string | undefined {
 }
 
 /**
+ * An issuer whose metadata is read (discovery on) names its whole metadata document, not only a server: on a
+ * host shared by many tenants (`https://login.example/{tenant}`) another path is another party's metadata, which
+ * lists whatever endpoints it likes. So it counts with its path (trailing "/" dropped); without discovery the
+ * endpoints are typed and checked one by one, and the issuer is only its origin.
+ */
+export function issuerIdentity(url: string | undefined, discovery: boolean): string | undefined {
+  if (!discovery || !url) return requestOrigin(url);
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return url;
+  }
+}
+
+/**
  * Where a profile's requests go and how the server is authenticated, with its group's defaults applied as the
  * app applies them (ServiceContext.effective). Two profiles with the same destinations send the same secrets to
  * the same servers; the keys are the names users see ("… changed").
@@ -33,7 +49,7 @@ export function requestOrigin(url: string | undefined): string | undefined {
 export function destinationsOf(p: ConnectionProfile, group: ConnectionGroup | undefined): Record<string, string | boolean | undefined> {
   const d = group?.defaults;
   const out: Record<string, string | boolean | undefined> = {
-    issuer: requestOrigin(p.issuer ?? d?.issuer),
+    issuer: issuerIdentity(p.issuer ?? d?.issuer, p.discovery),
     redirect: p.redirect.mode === 'fixed' ? requestOrigin(p.redirect.url) : undefined,
     proxy: requestOrigin(p.network.proxy ?? d?.network?.proxy),
     caFile: p.network.caFile ?? d?.network?.caFile,

@@ -1,7 +1,8 @@
 import { WorkbenchError } from '../../shared/errors';
 
 interface Waiter {
-  redirectUri: string;
+  /** The redirect URI without query and fragment, normalised (see withoutQuery). */
+  target: string;
   state: string;
   resolve: (params: URLSearchParams) => void;
   reject: (err: WorkbenchError) => void;
@@ -17,13 +18,15 @@ export class RedirectBroker {
 
   receive = (redirectUri: string, opts: { state: string; timeoutMs: number; signal?: AbortSignal }): Promise<URLSearchParams> =>
     new Promise<URLSearchParams>((resolve, reject) => {
+      const expected = URL.parse(redirectUri);
+      if (!expected) return reject(new WorkbenchError('INVALID_INPUT', `the redirect URI "${redirectUri}" is not a URL`));
       const done = () => {
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
         this.waiters.delete(waiter);
       };
       const waiter: Waiter = {
-        redirectUri,
+        target: withoutQuery(expected),
         state: opts.state,
         resolve: (p) => {
           done();
@@ -37,7 +40,8 @@ export class RedirectBroker {
       const onAbort = () => waiter.reject(new WorkbenchError('CANCELLED', 'authorization cancelled'));
       const timer = setTimeout(() => waiter.reject(new WorkbenchError('TIMEOUT', `no authorization response reached ${redirectUri} within ${Math.round(opts.timeoutMs / 1000)} s`)), opts.timeoutMs);
       if (opts.signal?.aborted) return onAbort();
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      // Removed by done() whichever way the wait ends, so a long-lived signal keeps no stale listeners.
+      opts.signal?.addEventListener('abort', onAbort);
       this.waiters.add(waiter);
     });
 
@@ -47,10 +51,13 @@ export class RedirectBroker {
    * a private-use scheme URL, and none may end a sign-in by forging one.
    */
   deliver(url: string): boolean {
-    const target = withoutQuery(url);
+    const parsed = URL.parse(url);
+    if (!parsed) return false;
+    const target = withoutQuery(parsed);
     for (const waiter of this.waiters) {
-      if (withoutQuery(waiter.redirectUri) !== target) continue;
-      const params = paramsOf(url);
+      if (waiter.target !== target) continue;
+      // The query, or the fragment of implicit/hybrid responses (URLSearchParams drops the query's "?" itself).
+      const params = new URLSearchParams(parsed.search || parsed.hash.slice(1));
       if (params.get('state') !== waiter.state) continue;
       waiter.resolve(params);
       return true;
@@ -59,14 +66,13 @@ export class RedirectBroker {
   }
 }
 
-function withoutQuery(url: string): string {
-  return url.split(/[?#]/, 1)[0]?.toLowerCase() ?? '';
-}
-
-function paramsOf(url: string): URLSearchParams {
-  const q = url.indexOf('?');
-  const h = url.indexOf('#');
-  const query = q >= 0 ? url.slice(q + 1, h > q ? h : undefined) : '';
-  const fragment = h >= 0 ? url.slice(h + 1) : '';
-  return new URLSearchParams(query || fragment);
+/**
+ * A URL without query and fragment, as the WHATWG URL parser writes it: the scheme lowercased
+ * (RFC 3986 §3.1: case-insensitive), the path as it is (case-sensitive).
+ */
+function withoutQuery(url: URL): string {
+  const bare = new URL(url);
+  bare.search = '';
+  bare.hash = '';
+  return bare.href;
 }

@@ -11,6 +11,7 @@ Usage:
   tokenbench profiles import FILE [--from F]  import from postman, insomnia, bruno or a curl command
   tokenbench profiles command NAME --as curl  a profile as a tokenbench, oauth2c or curl command
   tokenbench presets [show NAME]              provider presets (Entra ID, Okta, Auth0, Keycloak, …)
+  tokenbench env list|add|set|unset|use|delete  environments and their {{variables}} (secrets in the keychain)
   tokenbench keys ...                         keystore: generate, import, certificates, JWKS export
   tokenbench assertion --key ALIAS ...        sign a JWT (client assertion, JWT bearer, ad hoc)
   tokenbench decode TOKEN|-                   decode a JWT/JWE
@@ -72,6 +73,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   token: async () => (await import('./commands/token')).tokenCommand,
   profiles: async () => (await import('./commands/profiles')).profilesCommand,
   presets: async () => (await import('./commands/presets')).presetsCommand,
+  // Environments and variables (issue 13 §3) edited from the command line.
+  env: async () => (await import('./commands/env')).envCommand,
   register: async () => (await import('./commands/register')).registerCommand,
   sandbox: async () => (await import('./commands/sandbox')).sandboxCommand,
   keys: async () => (await import('./commands/keys')).keysCommand,

@@ -88,6 +88,8 @@ export const PROFILE_OPTIONS = {
   'requested-expiry': { type: 'string' },
   // --- issue 14 (leftovers): the key an encrypted JARM response is decrypted with ---
   'jarm-decryption-key': { type: 'string' },
+  // CIBA's login_hint_token (a token the server defines; T or @FILE)
+  'login-hint-token': { type: 'string' },
 } as const satisfies Options;
 
 type Flags = { [K in keyof typeof PROFILE_OPTIONS]?: (typeof PROFILE_OPTIONS)[K] extends { multiple: true } ? string[] : (typeof PROFILE_OPTIONS)[K] extends { type: 'boolean' } ? boolean : string };
@@ -254,6 +256,7 @@ function applyModernFlags(p: ConnectionProfileInput, flags: Flags): void {
   const ciba = { ...(p.ciba ?? {}) };
   // --login-hint is the CIBA hint for the CIBA grant (the authorization request's login_hint otherwise).
   if (flags['login-hint'] !== undefined && p.grantType === CIBA_GRANT) ciba.loginHint = flags['login-hint'];
+  if (flags['login-hint-token'] !== undefined) ciba.loginHintToken = valueOrFile(flags['login-hint-token']).trim();
   if (flags['binding-message'] !== undefined) ciba.bindingMessage = flags['binding-message'];
   if (flags['user-code'] !== undefined) ciba.userCode = flags['user-code'];
   if (flags['requested-expiry'] !== undefined) ciba.requestedExpiry = parseLifetime(flags['requested-expiry']);

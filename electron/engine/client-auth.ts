@@ -40,7 +40,7 @@ export function basicEncodingsDiffer(clientId: string, secret: string): boolean 
  * `encoding` 'form' (default) follows RFC 6749 §2.3.1; 'raw' sends id and secret as they are, as
  * Postman and oauth2c do, for servers that do not decode them. A raw id may not contain ":".
  */
-export function ClientSecretBasic(secret: string, encoding: BasicEncoding = 'form'): ClientAuth {
+export function ClientSecretBasic(secret: string, encoding?: BasicEncoding): ClientAuth {
   return (ctx, _body, headers) => {
     ctx.transcript?.addSecret(secret);
     if (encoding === 'raw' && ctx.clientId.includes(':'))

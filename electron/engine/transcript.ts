@@ -14,8 +14,8 @@ const REDACTED = '[redacted]';
 const MAX_STORED_BODY = 64 * 1024;
 
 export interface RedactionPolicy {
-  /** Also hide access, refresh and ID tokens, codes and subject tokens. */
-  hideTokens: boolean;
+  /** Also hide access, refresh and ID tokens, codes and subject tokens (default: shown). */
+  hideTokens?: boolean;
 }
 
 interface RecordedHttp {
@@ -28,9 +28,6 @@ interface RecordedHttp {
   response?: TranscriptHttpResponse;
   error?: { code: string; message: string };
 }
-
-/** What was recorded, before redaction. */
-type Recorded = { kind: 'http'; entry: RecordedHttp } | { kind: 'event'; label: string; from: Party; to: Party; at: Date; detail?: string };
 
 /**
  * Collects what one run did. What leaves it (`entries`) never holds a client
@@ -45,17 +42,18 @@ type Recorded = { kind: 'http'; entry: RecordedHttp } | { kind: 'event'; label: 
  * already holds.
  */
 export class Transcript {
-  private readonly recorded: Recorded[] = [];
+  /** What was recorded, each kept as the function that redacts it when the entries are read. */
+  private readonly recorded: Array<() => TranscriptEntry> = [];
   /** Redacted forms of the first recorded entries, kept until a new secret makes them stale. */
   private redacted: TranscriptEntry[] = [];
   private readonly secretValues = new Set<string>();
-  /** Each secret with the encodings it may travel in; computed when first needed. */
-  private secretVariants?: string[][];
-  constructor(private readonly policy: RedactionPolicy = { hideTokens: false }) {}
+  /** Every secret in every encoding it may travel in, longest first; computed when first needed. */
+  private secretVariants?: string[];
+  constructor(private readonly policy: RedactionPolicy = {}) {}
 
   /** The run so far, redacted, in order. */
   get entries(): TranscriptEntry[] {
-    for (let i = this.redacted.length; i < this.recorded.length; i++) this.redacted.push(this.redact(this.recorded[i]!));
+    for (let i = this.redacted.length; i < this.recorded.length; i++) this.redacted.push(this.recorded[i]!());
     return this.redacted.slice();
   }
 
@@ -69,17 +67,16 @@ export class Transcript {
   }
 
   recordHttp(entry: RecordedHttp): void {
-    this.recorded.push({ kind: 'http', entry });
+    this.recorded.push(() => this.redactExchange(entry));
   }
 
   event(label: string, from: Party, to: Party, detail?: string): void {
-    this.recorded.push({ kind: 'event', label, from, to, at: new Date(), ...(detail ? { detail } : {}) });
+    const at = new Date();
+    this.recorded.push(() => ({ kind: 'event', label, from, to, at: at.toISOString(), ...(detail ? { detail: this.scrub(detail) } : {}) }));
   }
 
-  private redact(r: Recorded): TranscriptEntry {
-    if (r.kind === 'event') return { kind: 'event', label: r.label, from: r.from, to: r.to, at: r.at.toISOString(), ...(r.detail ? { detail: this.redactText(r.detail) } : {}) };
-    const entry = r.entry;
-    const exchange: HttpExchange = {
+  private redactExchange(entry: RecordedHttp): HttpExchange {
+    return {
       kind: 'http',
       label: entry.label,
       from: entry.from ?? 'workbench',
@@ -90,28 +87,24 @@ export class Transcript {
       ...(entry.response ? { response: this.redactResponse(entry.response) } : {}),
       ...(entry.error ? { error: { code: entry.error.code, message: this.scrub(entry.error.message) } } : {}),
     };
-    return exchange;
   }
 
-  redactRequest(req: TranscriptHttpRequest): TranscriptHttpRequest {
-    const contentType = lowerKeys(req.headers)['content-type'] ?? '';
-    const body =
-      req.body === undefined
-        ? undefined
-        : contentType.includes('application/x-www-form-urlencoded')
-          ? this.redactForm(req.body)
-          : this.redactText(req.body);
-    return { method: req.method, url: this.redactUrl(req.url), headers: this.redactHeaders(req.headers), ...(body !== undefined ? { body } : {}) };
+  private redactRequest(req: TranscriptHttpRequest): TranscriptHttpRequest {
+    // Media types are case-insensitive (RFC 9110 §8.3.1).
+    const form = lowerKeys(req.headers)['content-type']?.toLowerCase().includes('application/x-www-form-urlencoded');
+    return {
+      method: req.method,
+      url: this.redactUrl(req.url),
+      headers: this.redactHeaders(req.headers),
+      ...(req.body === undefined ? {} : { body: form ? this.redactForm(req.body) : this.scrub(req.body) }),
+    };
   }
 
-  redactResponse(res: TranscriptHttpResponse): TranscriptHttpResponse {
-    let body = res.body;
-    let truncated = res.truncated;
-    if (body.length > MAX_STORED_BODY) {
-      body = body.slice(0, MAX_STORED_BODY);
-      truncated = true;
-    }
-    return { status: res.status, headers: this.redactHeaders(res.headers), body: this.redactJsonOrText(body), ...(truncated ? { truncated } : {}) };
+  private redactResponse(res: TranscriptHttpResponse): TranscriptHttpResponse {
+    // Redacted before it is cut: a cut JSON body no longer parses, and its token fields would go unrecognised.
+    const body = this.redactJsonOrText(res.body);
+    const cut = body.length > MAX_STORED_BODY;
+    return { status: res.status, headers: this.redactHeaders(res.headers), body: cut ? body.slice(0, MAX_STORED_BODY) : body, ...(cut || res.truncated ? { truncated: true } : {}) };
   }
 
   redactUrl(url: string): string {
@@ -121,8 +114,11 @@ export class Transcript {
     } catch {
       return this.scrub(url);
     }
-    if (parsed.search) parsed.search = this.redactForm(parsed.search.slice(1));
-    if (parsed.hash.length > 1) parsed.hash = this.redactForm(parsed.hash.slice(1));
+    // A password in the URL is a credential like Basic's (HttpClient never sends it, but it was typed).
+    if (parsed.password) parsed.password = REDACTED;
+    // (URLSearchParams drops the leading "?" itself; a fragment's "#" must be cut.)
+    if (parsed.search) parsed.search = this.redactForm(parsed.search);
+    if (parsed.hash) parsed.hash = this.redactForm(parsed.hash.slice(1));
     return this.scrub(parsed.toString());
   }
 
@@ -130,32 +126,33 @@ export class Transcript {
     const out: Record<string, string> = {};
     for (const [name, value] of Object.entries(headers)) {
       const lower = name.toLowerCase();
-      if (lower === 'authorization' || lower === 'proxy-authorization') {
-        const scheme = value.split(' ')[0] ?? '';
-        const isToken = /^(bearer|dpop)$/i.test(scheme);
-        out[name] = isToken && !this.policy.hideTokens ? this.scrub(value) : `${scheme} ${REDACTED}`;
-      } else if (lower === 'cookie' || lower === 'set-cookie') {
-        out[name] = REDACTED;
-      } else {
-        out[name] = this.scrub(value);
-      }
+      if (lower === 'authorization' || lower === 'proxy-authorization') out[name] = this.redactCredentials(value);
+      else if (lower === 'cookie' || lower === 'set-cookie') out[name] = REDACTED;
+      else out[name] = this.scrub(value);
     }
     return out;
   }
 
+  /** An Authorization value: the scheme is kept, Bearer and DPoP tokens are shown unless the policy hides tokens. */
+  private redactCredentials(value: string): string {
+    const parts = value.trim().split(' ');
+    // No "<scheme> <credentials>" (RFC 9110 §11.4): the whole value is a bare credential, such as an API key.
+    if (parts.length < 2) return REDACTED;
+    const scheme = parts[0]!;
+    return /^(bearer|dpop)$/i.test(scheme) && !this.policy.hideTokens ? this.scrub(value) : `${scheme} ${REDACTED}`;
+  }
+
   private redactForm(body: string): string {
-    const params = new URLSearchParams(body);
     const parts: string[] = [];
-    for (const [name, value] of params) {
+    for (const [name, value] of new URLSearchParams(body)) {
       const redacted = this.redactParam(name, value);
-      const encoded = new URLSearchParams([[name, redacted ?? value]]).toString();
       // Keep the placeholder readable instead of %5Bredacted%5D.
-      parts.push(redacted === undefined ? encoded : `${encodeURIComponent(name)}=${redacted}`);
+      parts.push(redacted === undefined ? new URLSearchParams([[name, value]]).toString() : `${encodeURIComponent(name)}=${redacted}`);
     }
     return this.scrub(parts.join('&'));
   }
 
-  /** Returns the replacement for a parameter's value, or undefined to keep it. */
+  /** Returns the replacement for a parameter's or a JSON field's value, or undefined to keep it. */
   private redactParam(name: string, value: string): string | undefined {
     if ((SECRET_FORM_PARAMS as readonly string[]).includes(name)) return REDACTED;
     if ((ASSERTION_PARAMS as readonly string[]).includes(name)) return redactJwtSignature(value);
@@ -163,43 +160,44 @@ export class Transcript {
     return undefined;
   }
 
+  /**
+   * A JSON body has its secret and token fields redacted at any depth, and is re-serialised: a secret
+   * escaped some other way in the original (\u0022, \/) is then written as its JSON-escaped variant.
+   */
   private redactJsonOrText(body: string): string {
-    const trimmed = body.trimStart();
-    if (trimmed.startsWith('{')) {
-      try {
-        const json = JSON.parse(body) as unknown;
-        if (json && typeof json === 'object' && !Array.isArray(json)) {
-          const copy: Record<string, unknown> = { ...(json as Record<string, unknown>) };
-          for (const key of Object.keys(copy)) {
-            const value = copy[key];
-            if (typeof value !== 'string') continue;
-            const replacement = this.redactParam(key, value);
-            if (replacement !== undefined) copy[key] = replacement;
-          }
-          return this.scrub(JSON.stringify(copy, null, 2));
-        }
-      } catch {
-        // not JSON after all: fall through to plain scrubbing
-      }
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      return this.scrub(body);
     }
-    return this.redactText(body);
+    return this.scrub(JSON.stringify(this.redactJson(json), null, 2));
   }
 
-  private redactText(text: string): string {
-    return this.scrub(text);
+  private redactJson(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map((item) => this.redactJson(item));
+    if (typeof value !== 'object' || value === null) return value;
+    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, typeof v === 'string' ? (this.redactParam(key, v) ?? v) : this.redactJson(v)]));
   }
 
-  /** Replaces every registered secret value, raw or form/URL-encoded, wherever it appears. */
-  scrub(text: string): string {
+  /** Replaces every registered secret value, in each encoding it may travel in, wherever it appears. */
+  private scrub(text: string): string {
+    // Longest first: a secret that is part of another must not leave the other's remainder behind.
+    this.secretVariants ??= [...this.secretValues].flatMap(secretEncodings).sort((a, b) => b.length - a.length);
     let out = text;
-    this.secretVariants ??= [...this.secretValues].map((value) => [
-      ...new Set([value, encodeURIComponent(value), new URLSearchParams([['', value]]).toString().slice(1)].filter(Boolean)),
-    ]);
-    for (const variants of this.secretVariants) {
-      for (const variant of variants) if (out.includes(variant)) out = out.split(variant).join(REDACTED);
-    }
+    for (const variant of this.secretVariants) out = out.replaceAll(variant, REDACTED);
     return out;
   }
+}
+
+/** A secret as written raw, percent-encoded, form-encoded, in a URL path and inside a JSON string. */
+function secretEncodings(value: string): string[] {
+  return [value, encodeURIComponent(value), new URLSearchParams([['', value]]).toString().slice(1), pathEncoded(value), JSON.stringify(value).slice(1, -1)];
+}
+
+/** What the URL parser leaves of a value in a path (WHATWG URL, path percent-encode set): "@", "+", "/" stay. */
+function pathEncoded(value: string): string {
+  return [...value].map((c) => (c <= ' ' || c >= '\u007f' || '"#<>?`{}'.includes(c) ? encodeURIComponent(c) : c)).join('');
 }
 
 function redactJwtSignature(value: string): string {

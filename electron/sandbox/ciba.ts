@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { jwtVerify, type JWTPayload } from 'jose';
 import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
 import { SANDBOX_USERNAME } from './accounts';
 import { escapeHtml, page } from './html';
@@ -48,9 +49,7 @@ export class CibaDevice {
       deliveryModes: ['poll'],
       // The sandbox's one user, by name or e-mail; anything else is an unknown user.
       processLoginHint: async (_ctx: KoaContextWithOIDC, loginHint: string) => (loginHint === SANDBOX_USERNAME || loginHint === 'alice@sandbox.test' ? SANDBOX_USERNAME : undefined),
-      processLoginHintToken: async () => {
-        throw new (oidcErrors().InvalidRequest)('the sandbox does not take login_hint_token; use login_hint "alice"');
-      },
+      processLoginHintToken: async (ctx: KoaContextWithOIDC, loginHintToken: string) => userOfLoginHintToken(ctx, loginHintToken),
       verifyUserCode: async () => undefined,
       validateRequestContext: async () => undefined,
       validateBindingMessage: async (_ctx: KoaContextWithOIDC, message: string | undefined) => {
@@ -159,4 +158,26 @@ function send(res: ServerResponse, status: number, html: string): void {
   res.setHeader('cache-control', 'no-store');
   res.setHeader('x-frame-options', 'DENY');
   res.end(html);
+}
+
+/**
+ * login_hint_token (CIBA Core §7.1). Its format is the server's choice; the sandbox takes a JWT the client signs
+ * with its client secret (HS256), `iss` its client_id, an `exp`, and the user as an RFC 9493 subject identifier
+ * (`sub_id` {format "email", email} or {format "opaque", id}) or a plain `sub`. A bad signature, a missing exp
+ * or another issuer is invalid_request; a user it does not know is unknown_user_id.
+ */
+async function userOfLoginHintToken(ctx: KoaContextWithOIDC, token: string): Promise<string | undefined> {
+  const client = ctx.oidc.client;
+  const secret = typeof client?.clientSecret === 'string' ? client.clientSecret : undefined;
+  const InvalidRequest = oidcErrors().InvalidRequest;
+  if (!client || !secret) throw new InvalidRequest('the sandbox verifies login_hint_token with the client secret (HS256); this client has none');
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, new TextEncoder().encode(secret), { algorithms: ['HS256'], issuer: String(client.clientId), requiredClaims: ['exp'], maxTokenAge: '1h' }));
+  } catch (err) {
+    throw new InvalidRequest(`login_hint_token is not valid: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const subId = payload.sub_id && typeof payload.sub_id === 'object' ? (payload.sub_id as Record<string, unknown>) : undefined;
+  const named = subId?.format === 'email' ? subId.email : subId?.format === 'opaque' ? subId.id : payload.sub;
+  return named === SANDBOX_USERNAME || named === 'alice@sandbox.test' ? SANDBOX_USERNAME : undefined;
 }

@@ -8,7 +8,7 @@ import { readRendererFile } from '../app/renderer-files';
 import type { AppService } from '../app/service';
 import { dataDir } from '../storage/paths';
 import { CustomSchemeRegistry } from './scheme-registry';
-import { CONTENT_SECURITY_POLICY, createMainWindow, isSameOrigin, isTrustedSender } from './window';
+import { appIconPath, CONTENT_SECURITY_POLICY, createMainWindow, isSameOrigin, isTrustedSender } from './window';
 
 /**
  * Electron main: the only module (with the preload) that imports `electron`.
@@ -106,7 +106,7 @@ async function start(): Promise<void> {
     });
   }
 
-  mainWindow = createMainWindow({ BrowserWindow }, { preloadPath, url: `${APP_ORIGIN}/index.html`, appOrigin: APP_ORIGIN });
+  mainWindow = createMainWindow({ BrowserWindow }, { preloadPath, url: `${APP_ORIGIN}/index.html`, appOrigin: APP_ORIGIN, iconPath: appIconPath(rendererDir) });
   mainWindow.on('closed', () => {
     mainWindow = undefined;
   });

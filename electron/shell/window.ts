@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { BrowserWindow, BrowserWindowConstructorOptions } from 'electron';
 
 /**
@@ -28,7 +29,18 @@ export interface MainWindowOptions {
   url: string;
   /** Origin the window may stay on (app://bundle). */
   appOrigin: string;
+  /** The window's icon (Linux and Windows title bar and task bar; macOS takes the bundle's): appIconPath(). */
+  iconPath: string;
   title?: string;
+}
+
+/**
+ * The app icon the window shows, in the built renderer (Vite copies renderer/public there): the package
+ * holds dist/, not build/ where electron-builder's own icons are. scripts/build-icons.mjs renders both
+ * from the one drawing.
+ */
+export function appIconPath(rendererDir: string): string {
+  return join(rendererDir, 'icon.png');
 }
 
 /**
@@ -62,6 +74,7 @@ export function createMainWindow(electron: WindowElectron, options: MainWindowOp
     show: false,
     autoHideMenuBar: true,
     backgroundColor: '#1b1d22',
+    icon: options.iconPath,
     webPreferences,
   });
   const contents = win.webContents;

@@ -23,8 +23,9 @@ describe('destinations: what moves a profile’s requests', () => {
   const base = profile({ id: 'p', issuer: 'https://as.example/tenant', endpoints: { token: 'https://as.example/t' } });
   const key = (p: ConnectionProfile, g?: ConnectionGroup) => destinationsOf(p, g);
 
-  it('origins count, paths do not', () => {
-    expect(key({ ...base, issuer: 'https://as.example/other' })).toEqual(key(base));
+  it('origins count, paths do not (but an issuer whose metadata is read counts with its path)', () => {
+    expect(key({ ...base, issuer: 'https://as.example/other' })).not.toEqual(key(base));
+    expect(key({ ...base, discovery: false, issuer: 'https://as.example/other' })).toEqual(key({ ...base, discovery: false }));
     expect(key({ ...base, issuer: 'https://as.example:8443/tenant' })).not.toEqual(key(base));
     expect(key({ ...base, issuer: 'http://as.example/tenant' })).not.toEqual(key(base));
     expect(key({ ...base, endpoints: { token: 'https://evil.example/t' } })).not.toEqual(key(base));
@@ -77,9 +78,10 @@ describe('the plan', () => {
     expect(plan.groups[0]!.clearsSecretsOf).toEqual([{ profileId: 'member', name: 'member' }]);
   });
 
-  it('turning TLS verification back on, or changing only a path, moves nothing', () => {
+  it('turning TLS verification back on moves nothing; another issuer path (another metadata document) does', () => {
     const insecure = { ...ws, groups: [group({ id: 'g', defaults: { issuer: 'https://as.example', network: { insecureSkipTlsVerify: true } } })] };
-    expect(planImport(doc([{ id: 'g', name: 'g', defaults: { issuer: 'https://as.example/v2' } }], []), insecure).groups[0]!.clearsSecretsOf).toEqual([]);
+    expect(planImport(doc([{ id: 'g', name: 'g', defaults: { issuer: 'https://as.example/' } }], []), insecure).groups[0]!.clearsSecretsOf).toEqual([]);
+    expect(planImport(doc([{ id: 'g', name: 'g', defaults: { issuer: 'https://as.example/v2' } }], []), insecure).groups[0]!.clearsSecretsOf).not.toEqual([]);
   });
 
   it.each([

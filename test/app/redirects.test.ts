@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { getEventListeners } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -56,6 +57,42 @@ describe('custom-scheme redirect broker', () => {
     expect(broker.deliver('com.example.app:/elsewhere?code=abc&state=s1')).toBe(false);
     controller.abort();
     await expect(waiting).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+
+  test('says how long it waited and that the user cancelled; leaves no listener on the signal', async () => {
+    const broker = new RedirectBroker();
+    // 600 ms is reported rounded to whole seconds.
+    await expect(broker.receive('com.example.app:/callback', { state: 's1', timeoutMs: 600 })).rejects.toMatchObject({
+      message: 'no authorization response reached com.example.app:/callback within 1 s',
+    });
+    const controller = new AbortController();
+    const waiting = broker.receive('com.example.app:/callback', { state: 's2', timeoutMs: 10_000, signal: controller.signal });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ code: 'CANCELLED', message: 'authorization cancelled' });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    // Delivered: the wait ends and its abort listener is gone too.
+    const kept = new AbortController();
+    const delivered = broker.receive('com.example.app:/callback', { state: 's3', timeoutMs: 10_000, signal: kept.signal });
+    expect(broker.deliver('com.example.app:/callback?code=abc&state=s3')).toBe(true);
+    await delivered;
+    expect(getEventListeners(kept.signal, 'abort')).toHaveLength(0);
+  });
+
+  test('ensure-redirect-with-another-path-case-or-an-unparseable-url-is-ignored', async () => {
+    const broker = new RedirectBroker();
+    const controller = new AbortController();
+    const waiting = broker.receive('com.example.app:/callback', { state: 's1', timeoutMs: 10_000, signal: controller.signal });
+    // RFC 3986: the scheme is case-insensitive, the path is not.
+    expect(broker.deliver('com.example.app:/Callback?code=abc&state=s1')).toBe(false);
+    expect(broker.deliver('not a url?state=s1')).toBe(false);
+    expect(broker.deliver('')).toBe(false);
+    // Neither a query nor a fragment: no parameters, so no state.
+    expect(broker.deliver('com.example.app:/callback')).toBe(false);
+    expect(broker.deliver('COM.EXAMPLE.APP:/callback#state=s1&code=frag')).toBe(true);
+    expect((await waiting).get('code')).toBe('frag');
+    // The waiting flow's own redirect URI must be a URL: refused at once, not after a timeout.
+    await expect(broker.receive('not a url', { state: 's1', timeoutMs: 10_000 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'the redirect URI "not a url" is not a URL' });
   });
 
   test('ensure-only-private-use-schemes-are-registered', async () => {

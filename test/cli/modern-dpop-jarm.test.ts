@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SignJWT } from 'jose';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../electron/sandbox';
@@ -9,7 +10,7 @@ import { recordingBrowser, runCli, tempHome } from './run-cli';
 
 /**
  * Issue 14 leftovers through the built CLI against the sandbox: DPoP on userinfo and introspect (--dpop-key,
- * --dpop), and --jarm-decryption-key on token (a key file, or a keystore key).
+ * --dpop), --jarm-decryption-key on token (a key file, or a keystore key), and CIBA's --login-hint-token.
  */
 let sandbox: SandboxHandle;
 let home: string;
@@ -165,5 +166,27 @@ describe('token --jarm-decryption-key', () => {
   it('--help of token names the flag', async () => {
     const run = await runCli(['token', '--help'], { home });
     expect(run.stdout).toContain('--jarm-decryption-key FILE|keystore:ALIAS');
+  });
+});
+
+describe('token --grant-type ciba --login-hint-token', () => {
+  it('sends the hint token (read from @FILE) instead of a login hint; the user approves and the poll gets tokens', async () => {
+    const secret = secretOf('sandbox-ciba');
+    const token = await new SignJWT({ sub_id: { format: 'opaque', id: 'alice' } })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('sandbox-ciba')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(secret));
+    const file = join(files, 'hint.jwt');
+    writeFileSync(file, `${token}\n`, { mode: 0o600 });
+    const run = runCli(['token', sandbox.issuer, '--client-id', 'sandbox-ciba', '--client-secret', secret, '--grant-type', 'ciba', '--scopes', 'openid', '--login-hint-token', `@${file}`, '--binding-message', 'CLI-LHT'], { home });
+    const pending = await sandbox.ciba.next(20_000);
+    expect(pending).toMatchObject({ accountId: 'alice', bindingMessage: 'CLI-LHT' });
+    await sandbox.ciba.approve(pending.id);
+    const done = await run;
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stderr).toContain('login_hint_token');
+    expect((JSON.parse(done.stdout) as { id_token?: string }).id_token).toBeTruthy();
   });
 });

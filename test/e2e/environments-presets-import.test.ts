@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { dispatch } from '../../electron/app/dispatch';
 import { openAppService } from '../../electron/app/open';
 import type { Result } from '../../shared/errors';
@@ -12,13 +12,15 @@ import type { OperationArg, OperationName, OperationResult } from '../../shared/
 import type { AppService } from '../../electron/app/service';
 import { startSandbox, type SandboxHandle } from '../../electron/sandbox';
 import { startWebServer, type WebServer } from '../../electron/web/server';
+import { horizontalOverflow } from './harness';
 
 /**
  * Issue 13 §2–§4 and issue 12 item 12 in browser mode: a profile from a preset, the environment
  * switch (production labelled in words), importers in Import/Export, and the exchange view's copy
- * as curl with environment variables and the decoded client assertion.
+ * as curl with environment variables and the decoded client assertion — at 1440×900 and at 900×640.
  */
 let dir: string;
+let dataDir: string;
 let sandbox: SandboxHandle;
 let service: AppService;
 let server: WebServer;
@@ -26,31 +28,51 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
+/** Issue 12's two sizes: the largest it tested and the window's minimum. */
+const VIEWPORTS = [
+  [1440, 900],
+  [900, 640],
+] as const;
+let rendererDir: string;
+let viewport = '';
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tokenbench-e2e-h13-'));
   mkdirSync(resolve('test/screenshots'), { recursive: true });
-  const rendererDir = join(dir, 'renderer');
+  rendererDir = join(dir, 'renderer');
   const { build } = await import('vite');
   await build({ configFile: resolve('renderer/vite.config.mjs'), build: { outDir: rendererDir, emptyOutDir: true, sourcemap: false }, logLevel: 'error' });
-  sandbox = await startSandbox();
-  service = openAppService({ dataDir: join(dir, 'data'), mode: 'web', version: 'e2e', keychainService: `tokenbench-e2e-${randomUUID()}`, openBrowser: async () => undefined });
-  server = await startWebServer({ service, rendererDir });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-  context = await browser.newContext({ viewport: { width: 1024, height: 760 } });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh workbench per size: the tests build on one another's profiles and groups. */
+async function start(width: number, height: number) {
+  viewport = `${width}x${height}`;
+  dataDir = join(dir, `data-${viewport}`);
+  sandbox = await startSandbox();
+  service = openAppService({ dataDir, mode: 'web', version: 'e2e', keychainService: `tokenbench-e2e-${randomUUID()}`, openBrowser: async () => undefined });
+  server = await startWebServer({ service, rendererDir });
+  context = await browser.newContext({ viewport: { width, height } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
   page = await context.newPage();
   await page.goto(server.url);
   await page.getByRole('button', { name: '+ Group', exact: true }).waitFor();
-}, 180_000);
+}
 
-afterAll(async () => {
+async function stop() {
   await service?.handlers.clearHistory({}).catch(() => undefined);
-  await browser?.close();
+  await context?.close();
   await server?.close();
   await service?.close();
   await sandbox?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+}
+/** Screenshots at 1440×900 keep their names; the other size's get it as a suffix. */
+const screenshot = (name: string, fullPage = false) => page.screenshot({ path: resolve(`test/screenshots/${name}${viewport === '1440x900' ? '' : `-${viewport}`}.png`), fullPage });
 
 async function call<N extends OperationName>(name: N, arg: OperationArg<N>): Promise<OperationResult<N>> {
   const r = (await dispatch(service.handlers, name, arg)) as Result<OperationResult<N>>;
@@ -68,7 +90,16 @@ async function expectAccessible(include?: string) {
 }
 const clipboard = () => page.evaluate<string>('navigator.clipboard.readText()');
 
-describe.sequential('environments, presets, importers, exports', { timeout: 90_000 }, () => {
+for (const [width, height] of VIEWPORTS)
+describe.sequential(`environments, presets, importers, exports at ${width}×${height}`, { timeout: 90_000 }, () => {
+  beforeAll(() => start(width, height), 180_000);
+  afterAll(stop);
+  // At the window's minimum size no screen these tests leave may scroll sideways (issue 12 item 2).
+  if (width === 900)
+    afterEach(async () => {
+      expect(await horizontalOverflow(page)).toEqual({ page: 0, main: 0 });
+    });
+
   test('new profile from preset: the dialog asks the preset\'s inputs and builds the profile with its quirks', async () => {
     await page.getByRole('button', { name: 'New profile from preset' }).click();
     const dialog = page.getByRole('dialog', { name: 'New profile from preset' });
@@ -80,7 +111,7 @@ describe.sequential('environments, presets, importers, exports', { timeout: 90_0
     await dialog.getByLabel('Grant').selectOption('client_credentials');
     await dialog.getByLabel('API Identifier (audience)').fill('https://orders.example.com');
     await expectAccessible('[data-testid="preset-dialog"]');
-    await page.screenshot({ path: resolve('test/screenshots/preset-dialog.png') });
+    await screenshot('preset-dialog');
     await dialog.getByRole('button', { name: 'Create profile' }).click();
     await page.getByTestId('profile-title').filter({ hasText: 'Auth0 orders' }).waitFor();
     const saved = (await call('listWorkspace', {})).profiles.find((p) => p.name === 'Auth0 orders')!;
@@ -110,7 +141,7 @@ describe.sequential('environments, presets, importers, exports', { timeout: 90_0
     await bar.getByRole('button', { name: 'Environments…' }).click();
     await page.getByTestId('environments-dialog').waitFor();
     await expectAccessible('[data-testid="environments-dialog"]');
-    await page.screenshot({ path: resolve('test/screenshots/environments-dialog.png') });
+    await screenshot('environments-dialog');
     await page.getByTestId('environments-dialog').getByRole('button', { name: 'Cancel' }).click();
     expect(await page.getByTestId('env-production').textContent()).toContain('PRODUCTION');
     // prod has no {{client}}: the run stops before sending, naming it.
@@ -156,12 +187,12 @@ describe.sequential('environments, presets, importers, exports', { timeout: 90_0
     expect(text).toContain('Partner API: clientSecret');
     expect(text).toContain('Legacy: auth type "apikey" is not OAuth 2.0');
     await expectAccessible('[data-testid="foreign-import"]');
-    await page.screenshot({ path: resolve('test/screenshots/import-preview.png'), fullPage: true });
+    await screenshot('import-preview', true);
     await preview.getByRole('button', { name: 'Import' }).click();
     await page.getByTestId('foreign-import-report').waitFor();
     const ws = await call('listWorkspace', {});
     expect(ws.profiles.map((p) => p.name)).toEqual(expect.arrayContaining(['Partner API', 'As a user']));
-    expect(readFileSync(join(dir, 'data', 'profiles.json'), 'utf8')).not.toContain('s3cr3t-in-the-collection');
+    expect(readFileSync(join(dataDir, 'profiles.json'), 'utf8')).not.toContain('s3cr3t-in-the-collection');
 
     await panel.getByLabel('Or paste a curl command that calls a token endpoint').fill(`curl -X POST ${sandbox.issuer}/token -u sandbox-basic:pasted-secret -d grant_type=client_credentials -d scope=api:read`);
     await panel.getByRole('button', { name: 'Read the curl command' }).click();

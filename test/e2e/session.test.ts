@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { openAppService } from '../../electron/app/open';
 import type { AppService } from '../../electron/app/service';
 import { systemBrowserOpener } from '../../electron/engine/browser';
@@ -14,12 +14,13 @@ import { startSandbox, type SandboxHandle } from '../../electron/sandbox';
 import { openSecretStore } from '../../electron/secrets/open-secret-store';
 import { startWebServer, type WebServer } from '../../electron/web/server';
 import { authorizeAsUser } from '../support/scripted-user';
-import { axeSerious } from './harness';
+import { axeSerious, horizontalOverflow } from './harness';
 
 /**
  * Issue 12, the UI's state model, flows and messages — end to end: the built renderer in chromium, browser
  * mode with the real service and keychain, the sandbox (its private_key_jwt client trusting the keystore
- * live) and a small protected API that asks the sandbox's introspection about each bearer token.
+ * live) and a small protected API that asks the sandbox's introspection about each bearer token. Every item
+ * runs at 1440×900 and again, from a fresh workbench, at 900×640 (where no item's screen may scroll sideways).
  */
 const SCREENSHOTS = resolve('test/screenshots');
 const API_RESOURCE = 'https://api.sandbox.test';
@@ -43,14 +44,38 @@ const opened: string[] = [];
 let openedWaiter: ((url: string) => void) | undefined;
 const nextOpened = () => new Promise<string>((r) => (openedWaiter = r));
 
+/** The numbered items run at the issue's two sizes: the largest it tested and the window's minimum. */
+const VIEWPORTS = [
+  [1440, 900],
+  [900, 640],
+] as const;
+let rendererDir: string;
+let viewport = '';
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tokenbench-e2e-session-'));
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const rendererDir = join(dir, 'renderer');
+  rendererDir = join(dir, 'renderer');
   const { build } = await import('vite');
   await build({ configFile: resolve('renderer/vite.config.mjs'), build: { outDir: rendererDir, emptyOutDir: true, sourcemap: false }, logLevel: 'error' });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 180_000);
 
-  const dataDir = join(dir, 'data');
+afterAll(async () => {
+  await browser?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh workbench (data, keychain, sandbox, API) for one viewport: the items build on one another's state. */
+async function start(width: number, height: number): Promise<void> {
+  viewport = `${width}x${height}`;
+  browserBroken = false;
+  opened.length = 0;
+  apiSaw = undefined;
+  const dataDir = join(dir, `data-${viewport}`);
   const keychainService = `tokenbench-e2e-${randomUUID()}`;
   // The sandbox reads the workbench's keystore live, as `tokenbench sandbox` does.
   const keystore = new Keystore({ dataDir, secrets: openSecretStore({ dataDir, service: keychainService }) });
@@ -96,28 +121,24 @@ beforeAll(async () => {
   await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
   apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}/orders`;
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+  context = await browser.newContext({ viewport: { width, height }, colorScheme: 'light' });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
   page = await context.newPage();
   await page.goto(server.url);
   await page.getByRole('button', { name: '+ Group', exact: true }).waitFor();
-}, 180_000);
+}
 
-afterAll(async () => {
+async function stop(): Promise<void> {
   await service?.handlers.clearHistory({}).catch(() => undefined);
-  await browser?.close();
+  await context?.close();
   await server?.close();
   await service?.close();
   await sandbox?.close();
   await new Promise((r) => (api ? api.close(r) : r(undefined)));
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+}
 
-const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
+/** Screenshots at 1440×900 keep their names; the other size's get it as a suffix. */
+const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}${viewport === '1440x900' ? '' : `-${viewport}`}.png`), fullPage: false });
 
 async function createProfile(name: string, grant: string): Promise<void> {
   await page.getByRole('button', { name: '+ Profile', exact: true }).click();
@@ -154,7 +175,16 @@ async function revokeAtServer(token: string): Promise<void> {
   expect(r.status).toBe(200);
 }
 
-describe.sequential('issue 12: state, flows and messages in browser mode', { timeout: 120_000 }, () => {
+for (const [width, height] of VIEWPORTS)
+describe.sequential(`issue 12: state, flows and messages in browser mode at ${width}×${height}`, { timeout: 120_000 }, () => {
+  beforeAll(() => start(width, height), 180_000);
+  afterAll(stop);
+  // Item 2 at the window's minimum size: whatever state an item leaves on screen, the page does not scroll sideways.
+  if (width === 900)
+    afterEach(async () => {
+      expect(await horizontalOverflow(page)).toEqual({ page: 0, main: 0 });
+    });
+
   test('1 · the browser cannot be started: the sign-in URL is shown with Copy and Open again, and the run keeps waiting (8 · requested vs granted scopes)', async () => {
     await page.getByRole('button', { name: '+ Group', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'New connection group' });

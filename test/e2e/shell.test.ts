@@ -82,70 +82,78 @@ describe.sequential('the shell in browser mode', { timeout: 120_000 }, () => {
     await page.getByTestId('group-row').filter({ hasText: 'Sandbox' }).waitFor();
   });
 
-  test('the filter: ArrowDown / ArrowUp highlight matching profiles, Enter opens one', async () => {
-    for (const name of ['Alpha service', 'Beta service', 'Gamma web']) await newProfile(name);
-    await page.keyboard.press('Control+K');
-    expect(await activeLabel()).toBe('Filter profiles');
-    await page.keyboard.type('service');
-    await page.getByTestId('profile-count').getByText('2 of 3').waitFor();
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('ArrowDown');
-    const highlighted = page.locator('.vrow.highlighted');
-    expect(await highlighted.textContent()).toContain('Beta service');
-    expect(await page.getByLabel('Filter profiles').getAttribute('aria-activedescendant')).toBe(await highlighted.getAttribute('id'));
-    await page.keyboard.press('ArrowUp');
-    expect(await highlighted.textContent()).toContain('Alpha service');
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('Enter');
-    await page.getByTestId('profile-title').filter({ hasText: 'Beta service' }).waitFor();
-    // Escape clears the filter.
-    await page.getByLabel('Filter profiles').press('Escape');
-    await page.getByTestId('profile-count').getByText('3 profiles').waitFor();
-  });
+  // Item 3 at the window's minimum size first (where the sidebar narrows), then at 1440×900, where the tests after these run.
+  for (const [width, height] of [
+    [900, 640],
+    [1440, 900],
+  ] as const) {
+    test(`${width}×${height}: the filter: ArrowDown / ArrowUp highlight matching profiles, Enter opens one`, async () => {
+      await page.setViewportSize({ width, height });
+      if (width === 900) for (const name of ['Alpha service', 'Beta service', 'Gamma web']) await newProfile(name);
+      await page.keyboard.press('Control+K');
+      expect(await activeLabel()).toBe('Filter profiles');
+      await page.keyboard.type('service');
+      await page.getByTestId('profile-count').getByText('2 of 3').waitFor();
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      const highlighted = page.locator('.vrow.highlighted');
+      expect(await highlighted.textContent()).toContain('Beta service');
+      expect(await page.getByLabel('Filter profiles').getAttribute('aria-activedescendant')).toBe(await highlighted.getAttribute('id'));
+      await page.keyboard.press('ArrowUp');
+      expect(await highlighted.textContent()).toContain('Alpha service');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      await page.getByTestId('profile-title').filter({ hasText: 'Beta service' }).waitFor();
+      // Escape clears the filter.
+      await page.getByLabel('Filter profiles').press('Escape');
+      await page.getByTestId('profile-count').getByText('3 profiles').waitFor();
+    });
 
-  test('the profile tree: rows take focus, arrows move, Enter opens, Shift+F10 opens the row menu with Open', async () => {
-    const first = page.getByTestId('profile-row').filter({ hasText: 'Alpha service' });
-    await first.focus();
-    await page.keyboard.press('ArrowDown');
-    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toContain('Beta service');
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('Enter');
-    await page.getByTestId('profile-title').filter({ hasText: 'Gamma web' }).waitFor();
-    // Focus is visible on the row.
-    const outline = await page.evaluate(() => (globalThis as any).getComputedStyle((globalThis as any).document.activeElement).outlineStyle);
-    expect(outline).not.toBe('none');
-    // ← goes to the group, → back into it.
-    await page.keyboard.press('ArrowLeft');
-    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.getAttribute('data-testid'))).toBe('group-row');
-    await page.keyboard.press('ArrowLeft');
-    expect(await page.getByTestId('group-row').filter({ hasText: 'Sandbox' }).getAttribute('aria-expanded')).toBe('false');
-    await page.keyboard.press('ArrowRight');
-    expect(await page.getByTestId('group-row').filter({ hasText: 'Sandbox' }).getAttribute('aria-expanded')).toBe('true');
-    await page.keyboard.press('ArrowDown');
+    test(`${width}×${height}: the profile tree: rows take focus, arrows move, Enter opens, Shift+F10 opens the row menu with Open`, async () => {
+      const first = page.getByTestId('profile-row').filter({ hasText: 'Alpha service' });
+      await first.focus();
+      await page.keyboard.press('ArrowDown');
+      expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toContain('Beta service');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      await page.getByTestId('profile-title').filter({ hasText: 'Gamma web' }).waitFor();
+      // Focus is visible on the row.
+      const outline = await page.evaluate(() => (globalThis as any).getComputedStyle((globalThis as any).document.activeElement).outlineStyle);
+      expect(outline).not.toBe('none');
+      // ← goes to the group, → back into it.
+      await page.keyboard.press('ArrowLeft');
+      expect(await page.evaluate(() => (globalThis as any).document.activeElement?.getAttribute('data-testid'))).toBe('group-row');
+      await page.keyboard.press('ArrowLeft');
+      expect(await page.getByTestId('group-row').filter({ hasText: 'Sandbox' }).getAttribute('aria-expanded')).toBe('false');
+      await page.keyboard.press('ArrowRight');
+      expect(await page.getByTestId('group-row').filter({ hasText: 'Sandbox' }).getAttribute('aria-expanded')).toBe('true');
+      await page.keyboard.press('ArrowDown');
 
-    await page.keyboard.press('Shift+F10');
-    const menu = page.getByRole('menu');
-    await menu.waitFor();
-    expect(await page.getByRole('menuitem').first().textContent()).toBe('Open');
-    expect(await activeLabel()).toBe('Open');
-    await page.keyboard.press('ArrowDown');
-    expect(await activeLabel()).toBe('Rename…');
-    await page.keyboard.press('Escape');
-    await menu.waitFor({ state: 'detached' });
-    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toContain('Alpha service');
-    await page.keyboard.press('Shift+F10');
-    await page.keyboard.press('Enter');
-    await page.getByTestId('profile-title').filter({ hasText: 'Alpha service' }).waitFor();
+      await page.keyboard.press('Shift+F10');
+      const menu = page.getByRole('menu');
+      await menu.waitFor();
+      expect(await page.getByRole('menuitem').first().textContent()).toBe('Open');
+      expect(await activeLabel()).toBe('Open');
+      await page.keyboard.press('ArrowDown');
+      expect(await activeLabel()).toBe('Rename…');
+      await page.keyboard.press('Escape');
+      await menu.waitFor({ state: 'detached' });
+      expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toContain('Alpha service');
+      await page.keyboard.press('Shift+F10');
+      await page.keyboard.press('Enter');
+      await page.getByTestId('profile-title').filter({ hasText: 'Alpha service' }).waitFor();
 
-    // Rename from the menu: the dialog returns focus to the row it came from.
-    await page.getByTestId('profile-row').filter({ hasText: 'Alpha service' }).focus();
-    await page.keyboard.press('F2');
-    const rename = page.getByRole('dialog', { name: 'Rename profile' });
-    await rename.waitFor();
-    await page.keyboard.press('Escape');
-    await rename.waitFor({ state: 'detached' });
-    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toContain('Alpha service');
-  });
+      // Rename from the menu: the dialog returns focus to the row it came from.
+      await page.getByTestId('profile-row').filter({ hasText: 'Alpha service' }).focus();
+      await page.keyboard.press('F2');
+      const rename = page.getByRole('dialog', { name: 'Rename profile' });
+      await rename.waitFor();
+      await page.keyboard.press('Escape');
+      await rename.waitFor({ state: 'detached' });
+      expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toContain('Alpha service');
+      expect(await horizontalOverflow(page)).toEqual({ page: 0, main: 0 });
+    });
+  }
 
   test('a token for the screens that follow (client credentials against the sandbox)', async () => {
     await page.getByTestId('profile-row').filter({ hasText: 'Alpha service' }).click();

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { WorkbenchError } from '../../shared/errors';
@@ -61,11 +62,49 @@ describe('LoopbackRedirectListener', () => {
   it('ensure-only-forged-responses-end-in-a-timeout-that-says-so', async () => {
     const listener = await LoopbackRedirectListener.start();
     const failure = listener.wait({ state: 'S5', timeoutMs: 800 }).catch((e: unknown) => e);
-    const forged = await request(`${listener.redirectUri}?state=nope&code=c`);
-    await forged.body.dump();
+    for (const q of ['state=nope&code=c', 'code=c']) {
+      const forged = await request(`${listener.redirectUri}?${q}`);
+      expect(forged.statusCode).toBe(400);
+      const page = await forged.body.text();
+      expect(page).toContain('<h1>Sign-in rejected</h1>');
+      expect(page).toContain('state mismatch');
+    }
     const err = await failure;
     expect((err as WorkbenchError).code).toBe('TIMEOUT');
-    expect((err as Error).message).toContain('1 request(s) with a wrong or missing state were ignored');
+    expect((err as Error).message).toMatch(/within 1 s \(2 request\(s\) with a wrong or missing state were ignored\)$/);
+  });
+
+  it('holds a response that arrives before the flow waits, and takes it when its state is the one expected', async () => {
+    const listener = await LoopbackRedirectListener.start();
+    const early = await request(`${listener.redirectUri}?state=E1&code=early`);
+    expect(early.statusCode).toBe(200);
+    await early.body.dump();
+    expect((await listener.wait({ state: 'E1', timeoutMs: 5_000 })).get('code')).toBe('early');
+  });
+
+  it('ensure-response-in-flight-when-the-sign-in-completes-gets-already-done', async () => {
+    const listener = await LoopbackRedirectListener.start();
+    const response = listener.wait({ state: 'D1', timeoutMs: 5_000 });
+    const { port } = new URL(listener.redirectUri);
+    // A form POST whose body is still arriving when another request completes the sign-in.
+    const late = httpRequest({ host: '127.0.0.1', port, path: '/callback', method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '20' } });
+    const answered = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      late.on('response', (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      late.on('error', reject);
+    });
+    late.write('state=D1&code=');
+    await new Promise((r) => setTimeout(r, 50));
+    const first = await request(`${listener.redirectUri}?state=D1&code=first`);
+    await first.body.dump();
+    expect((await response).get('code')).toBe('first');
+    late.end('second');
+    const { status, body } = await answered;
+    expect(status).toBe(410);
+    expect(body).toContain('<h1>Already done</h1>');
+    expect(body).toContain('already completed');
   });
 
   it('escapes what the server sent when showing an error page', async () => {

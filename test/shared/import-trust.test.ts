@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WorkbenchError } from '../../shared/errors';
 import {
+  issuerIdentity,
   assertImportConfirmed,
   awaitsImportReview,
   destinationsOf,
@@ -61,7 +62,7 @@ describe('requestOrigin: scheme, host and port as the URL standard normalises th
 describe('destinations: every field that moves requests, changed alone, is detected and named', () => {
   it('the profile’s destinations, as users see them named', () => {
     expect(destinationsOf(base, undefined)).toEqual({
-      issuer: 'https://as.example',
+      issuer: 'https://as.example/tenant',
       redirect: 'https://app.example',
       proxy: 'http://proxy.example:3128',
       caFile: '/etc/ca.pem',
@@ -100,8 +101,8 @@ describe('destinations: every field that moves requests, changed alone, is detec
   });
 
   it.each<[string, ConnectionProfile]>([
-    // The documented rule: origins count, paths do not (the same server gets the secrets).
-    ['issuer path', { ...base, issuer: 'https://as.example/other-tenant' }],
+    // The documented rule: origins count, paths do not (the same server gets the secrets) — except the
+    // path of an issuer whose metadata is read (tested below).
     ['issuer host case, default port, trailing slash', { ...base, issuer: 'HTTPS://AS.EXAMPLE:443/tenant/' }],
     ['token endpoint path and query', withEndpoint('token', 'https://as.example/v2/token?x=1')],
     ['fixed redirect path', { ...base, redirect: { mode: 'fixed', url: 'https://app.example:443/other' } }],
@@ -112,6 +113,24 @@ describe('destinations: every field that moves requests, changed alone, is detec
     ['timeout, scopes, client id', { ...withNetwork({ timeoutMs: 5000 }), scopes: ['a'], clientId: 'other' }],
   ])('moves nothing: %s', (_what, after) => {
     expect(moved(base, after)).toEqual([]);
+  });
+
+  it('ensure-issuer-path-change-with-discovery-counts-as-a-move: another tenant on the same host is another party', () => {
+    expect(moved(base, { ...base, issuer: 'https://as.example/other-tenant' })).toEqual(['issuer']);
+    expect(moved(base, { ...base, issuer: 'https://as.example/tenant/sub' })).toEqual(['issuer']);
+    expect(moved(base, { ...base, issuer: 'https://as.example/tenant//' })).toEqual([]);
+    // Without discovery the endpoints are typed (and compared one by one); the issuer is only its origin.
+    const typed = { ...base, discovery: false };
+    expect(moved(typed, { ...typed, issuer: 'https://as.example/other-tenant' })).toEqual([]);
+    expect(moved(typed, { ...typed, issuer: 'https://evil.example/tenant' })).toEqual(['issuer']);
+    // Turning discovery on lets the issuer's metadata choose the endpoints: a move.
+    expect(moved(typed, base)).toEqual(['issuer']);
+    expect(issuerIdentity('https://AS.example:443/tenant/', true)).toBe('https://as.example/tenant');
+    expect(issuerIdentity('https://as.example/', true)).toBe('https://as.example');
+    expect(issuerIdentity('https://as.example/tenant', false)).toBe('https://as.example');
+    expect(issuerIdentity('{{issuer}}', true)).toBe('{{issuer}}');
+    expect(issuerIdentity(undefined, true)).toBeUndefined();
+    expect(issuerIdentity('', true)).toBeUndefined();
   });
 
   it('turning TLS verification back on moves nothing; turning it off does', () => {
@@ -140,7 +159,7 @@ describe('group defaults against profile values', () => {
   const withNet = (n: NonNullable<ConnectionGroup['defaults']['network']>) => withDefaults({ network: { ...g.defaults.network, ...n } });
 
   it('a member without its own values gets the group’s', () => {
-    expect(destinationsOf(member, g)).toMatchObject({ issuer: 'https://as.example', proxy: 'http://proxy.example:3128', caFile: '/etc/ca.pem', insecureSkipTlsVerify: false });
+    expect(destinationsOf(member, g)).toMatchObject({ issuer: 'https://as.example/tenant', proxy: 'http://proxy.example:3128', caFile: '/etc/ca.pem', insecureSkipTlsVerify: false });
   });
 
   it.each<[string, ConnectionGroup, string[]]>([

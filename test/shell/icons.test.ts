@@ -16,6 +16,13 @@ describe('app icons', () => {
     }
   });
 
+  it('the window icon the desktop app loads at run time is the 256 px rendering of the same drawing', () => {
+    const b = readFileSync('renderer/public/icon.png');
+    expect(b.subarray(0, 8).equals(PNG)).toBe(true);
+    expect(pngSize(b)).toEqual([256, 256]);
+    expect(b.equals(readFileSync('build/icons/256x256.png'))).toBe(true);
+  });
+
   it('the Linux set holds a PNG of each size its name says', () => {
     for (const size of [16, 24, 32, 48, 64, 128, 256, 512]) {
       const b = readFileSync(`build/icons/${size}x${size}.png`);

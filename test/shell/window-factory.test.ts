@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { CONTENT_SECURITY_POLICY, createMainWindow, isSameOrigin, isTrustedSender, type WindowElectron } from '../../electron/shell/window';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { appIconPath, CONTENT_SECURITY_POLICY, createMainWindow, isSameOrigin, isTrustedSender, type WindowElectron } from '../../electron/shell/window';
 
 /**
  * The window factory gets `electron` as a parameter; here it gets a
@@ -42,7 +44,7 @@ function recordingElectron() {
   return { electron: { BrowserWindow: FakeBrowserWindow } as unknown as WindowElectron, record };
 }
 
-const options = { preloadPath: '/app/dist/electron/preload.cjs', url: 'app://bundle/index.html', appOrigin: 'app://bundle' };
+const options = { preloadPath: '/app/dist/electron/preload.cjs', url: 'app://bundle/index.html', appOrigin: 'app://bundle', iconPath: '/app/dist/renderer/icon.png' };
 
 function fire(record: ReturnType<typeof recordingElectron>['record'], event: string, ...args: unknown[]): boolean {
   let prevented = false;
@@ -52,6 +54,17 @@ function fire(record: ReturnType<typeof recordingElectron>['record'], event: str
 }
 
 describe('main window factory', () => {
+  test('the window has the app icon (issue 12 item 16), from the built renderer the package holds', () => {
+    const { electron, record } = recordingElectron();
+    createMainWindow(electron, options);
+    expect(record.options?.icon).toBe(options.iconPath);
+    // The path main passes: in the built renderer, where Vite copies renderer/public; the source is a real PNG.
+    expect(appIconPath('/app/dist/renderer')).toBe('/app/dist/renderer/icon.png');
+    const source = appIconPath(resolve('renderer/public'));
+    expect(existsSync(source)).toBe(true);
+    expect(readFileSync(source).subarray(1, 4).toString('ascii')).toBe('PNG');
+  });
+
   test('web preferences: context isolation, sandbox and web security on, node integration off', () => {
     const { electron, record } = recordingElectron();
     createMainWindow(electron, options);

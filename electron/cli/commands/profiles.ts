@@ -10,6 +10,7 @@ const HELP = `Usage:
   tokenbench profiles list [--json]
   tokenbench profiles show NAME
   tokenbench profiles save NAME [ISSUER_URL] [token flags]   create, or update with the flags given
+                       [--group GROUP]: in that group, whose environments fill {{variables}} (tokenbench env)
   tokenbench profiles delete NAME
   tokenbench profiles export FILE|- [--group NAME ...] [--force]
   tokenbench profiles import FILE [--replace] [--dry-run] [--json]
@@ -74,6 +75,9 @@ export async function profilesCommand(argv: string[], ctx: CliContext): Promise<
         if (flags[flag] && !(flag === 'assertion' && flags.assertion?.trimStart().startsWith('{'))) throw new UsageError(`--${flag} is given per run, not saved in a profile`);
       const store = await ctx.profiles();
       const existing = store.getProfile(name);
+      // --group NAME puts the profile in a group (whose environments fill its {{variables}}: tokenbench env).
+      const group = flags.group !== undefined ? store.listGroups().find((g) => g.id === flags.group || g.name === flags.group) : undefined;
+      if (flags.group !== undefined && !group) throw new WorkbenchError('NOT_FOUND', `no group "${flags.group}" (tokenbench env add GROUP ENV creates one)`);
       const built = profileFromFlags(flags, issuer, existing, name);
       const overrides = overridesFromFlags(flags);
       const toStore = SECRET_FLAGS.filter(([flag]) => flags[flag] !== undefined);
@@ -99,7 +103,7 @@ export async function profilesCommand(argv: string[], ctx: CliContext): Promise<
       }
       let saved;
       try {
-        saved = store.saveProfile({ ...rest2, id, name, secretRefs: [...secretRefs] });
+        saved = store.saveProfile({ ...rest2, id, name, secretRefs: [...secretRefs], ...(group ? { groupId: group.id } : {}) });
       } catch (err) {
         if (!existing && written.length) {
           const secrets = await ctx.secrets();

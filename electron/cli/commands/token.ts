@@ -49,6 +49,7 @@ const HELP = `Usage: tokenbench token [ISSUER_URL] [flags]
   --certificate-bound-tokens       expect mTLS-bound tokens (RFC 8705): mTLS aliases, cnf.x5t#S256 checked
   --rar JSON|FILE           authorization_details (RFC 9396): [{"type":"payment_initiation",…}]
   --grant-type ciba --login-hint USER --binding-message TEXT [--user-code C] [--requested-expiry 2m]
+                            (or --login-hint-token T|@FILE instead of --login-hint: a hint token the server defines)
   --profile NAME            use a saved profile; flags override it
   --env NAME                fill {{variables}} from this environment of the profile's group
                             (default: the group's active environment)
