@@ -21,6 +21,7 @@ export default defineConfig({
       'test/engine/transcript-redaction.test.ts',
       'test/inspector/verify-hostile.test.ts',
       'test/inspector/applicable-checks.test.ts',
+      'test/jose/claim-checks.test.ts',
     ],
     testTimeout: 90_000,
     hookTimeout: 60_000,

@@ -10,7 +10,7 @@ const suites = Object.fromEntries(
 );
 
 await build({
-  entryPoints: { ...suites, main: 'bench/main.ts', 'sandbox-child': 'bench/support/sandbox-child.ts' },
+  entryPoints: { ...suites, main: 'bench/main.ts', 'sandbox-child': 'bench/support/sandbox-child.ts', 'trace-startup': 'bench/support/trace-startup.ts' },
   outdir: 'dist/bench',
   bundle: true,
   platform: 'node',

@@ -1,11 +1,13 @@
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
-import type { Workspace } from '../../shared/ipc';
+import { lazy, startTransition, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import type { Workspace, WorkspacePage } from '../../shared/ipc';
 import { call, onEvent } from './api';
 import { DataNoticeBanner } from './components/DataNoticeBanner';
 import { ErrorBox } from './components/ErrorBox';
 import { ShortcutsSheet } from './components/ShellBits';
 import { Sidebar, type Selection } from './components/Sidebar';
+import { FIRST_PAGE, firstPageIfArrived, takeFirstPage } from './lib/first-page';
 import { useUnsavedProfileIds } from './lib/session-store';
+import { WorkspaceIndex } from './lib/workspace-index';
 
 // Screens load when first opened: the start-up script is the shell and the profile list only.
 const ProfileView = lazy(() => import('./components/ProfileView').then((m) => ({ default: m.ProfileView })));
@@ -14,60 +16,83 @@ const KeystoreScreen = lazy(() => import('./components/KeystoreScreen').then((m)
 const HistoryScreen = lazy(() => import('./components/HistoryScreen').then((m) => ({ default: m.HistoryScreen })));
 const ImportExportScreen = lazy(() => import('./components/ImportExportScreen').then((m) => ({ default: m.ImportExportScreen })));
 
-/** Enough rows to fill the tallest window; the rest follows in pages small enough to parse and index in a few ms each. */
-const FIRST_PAGE = 60;
+/** Later pages: each parsed and indexed in a few ms (about 1 KB of JSON per profile); fewer, larger pages load the whole workspace sooner from a busy server. */
 const NEXT_PAGES = 500;
-/** Asked for while the script is still starting, before React's first render. */
-let firstPage: ReturnType<typeof call<'listWorkspacePage'>> | undefined = call('listWorkspacePage', { cursor: 0, limit: FIRST_PAGE });
-firstPage.catch(() => undefined);
+/** While the workspace streams in, the list is re-rendered at most this often (only its scroll height and count change). */
+const STREAM_RENDER_MS = 250;
+
+/** The workspace of the first page, when it is in before the first render (main.tsx waits a little for it). */
+function initialWorkspace(): { workspace: Workspace; page: WorkspacePage } | undefined {
+  const page = firstPageIfArrived();
+  if (!page) return undefined;
+  return { page, workspace: WorkspaceIndex.of(page.groups ?? []).append(page.profiles).register({ groups: page.groups ?? [], profiles: page.profiles }) };
+}
 
 /** Where typing a "?" means a character, not "show the shortcuts". */
 const isTextEntry = (el: Element | null) => el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement || (el instanceof HTMLElement && el.isContentEditable);
 
 export function App() {
-  const [workspace, setWorkspace] = useState<Workspace | null>(null);
+  const [initial] = useState(initialWorkspace);
+  const [workspace, setWorkspace] = useState<Workspace | null>(initial?.workspace ?? null);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [selection, setSelection] = useState<Selection>(null);
   const [shortcuts, setShortcuts] = useState(false);
   const filterRef = useRef<HTMLInputElement>(null);
 
-  // The workspace streams in pages, in display order: the first page paints the top of the list at once
-  // (10,000 profiles parse and index in pieces, none holding the main thread for long). A newer reload
-  // abandons an older one; a page from another snapshot of the store starts the stream again.
+  // The workspace streams in pages, in display order: the first page paints the top of the list at once;
+  // later pages are asked for one ahead (the next is on its way while this one is indexed) and indexed
+  // as they come (lib/workspace-index), each in its own task, the list re-rendered as a transition at
+  // most every STREAM_RENDER_MS. A newer reload abandons an older one;
+  // a page from another snapshot of the store starts the stream again.
   const generation = useRef(0);
   const loaded = useRef(false);
   const reload = useCallback(async () => {
     const mine = ++generation.current;
     const stale = () => mine !== generation.current;
+    const ask = (cursor: number, snapshot: string) => {
+      const request = call('listWorkspacePage', { cursor, limit: NEXT_PAGES, snapshot });
+      request.catch(() => undefined); // awaited below, or abandoned with its stream
+      return request;
+    };
     try {
       restart: for (let attempt = 0; attempt < 5; attempt++) {
-        const early = firstPage;
-        firstPage = undefined;
+        const early = takeFirstPage();
         let page = await (early ?? call('listWorkspacePage', { cursor: 0, limit: FIRST_PAGE }));
         if (stale()) return;
         const groups = page.groups ?? [];
         let profiles = page.profiles;
+        let index = WorkspaceIndex.of(groups).append(profiles);
+        const show = () => setWorkspace(index.register({ groups, profiles }));
         // At start-up the list paints page by page; a later reload (after a save) keeps showing the
         // workspace it has until the new one is complete, so the open profile never disappears meanwhile.
         const progressive = !loaded.current;
-        if (progressive) setWorkspace({ groups, profiles });
+        // The first page at once (a transition's time slicing only delayed the first rows on a busy machine);
+        // later ones as transitions, which React renders in slices and drops when a newer one comes.
+        if (progressive && page !== initial?.page) show();
         setLoadError(null);
-        while (page.next !== undefined) {
-          const snapshot = page.snapshot;
-          page = await call('listWorkspacePage', { cursor: page.next, limit: NEXT_PAGES, snapshot });
+        let shownAt = performance.now();
+        const snapshot = page.snapshot;
+        let pending = page.next !== undefined ? ask(page.next, snapshot) : undefined;
+        while (pending) {
+          page = await pending;
           if (stale()) return;
           if (page.snapshot !== snapshot) continue restart;
+          pending = page.next !== undefined ? ask(page.next, snapshot) : undefined;
           profiles = profiles.concat(page.profiles);
-          if (progressive) setWorkspace({ groups, profiles });
+          index = index.append(page.profiles);
+          if (progressive && (!pending || performance.now() - shownAt >= STREAM_RENDER_MS)) {
+            startTransition(show);
+            shownAt = performance.now();
+          }
         }
-        if (!progressive) setWorkspace({ groups, profiles });
+        if (!progressive) show();
         loaded.current = true;
         return;
       }
     } catch (err) {
       if (!stale()) setLoadError(err);
     }
-  }, []);
+  }, [initial]);
 
   useEffect(() => {
     void reload();

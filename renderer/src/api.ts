@@ -35,8 +35,19 @@ function httpTransport(): Transport {
   const fragment = new URLSearchParams(location.hash.slice(1));
   const fromUrl = fragment.get('token');
   if (fromUrl) {
-    sessionStorage.setItem(TOKEN_KEY, fromUrl);
     history.replaceState(null, '', location.pathname + location.search);
+    // Kept for a reload, but not now: the first use of sessionStorage waits on the browser process
+    // (10-20 ms of the start-up task on a busy machine, bench/support/trace-startup), so it is written
+    // when the page is idle, or as it goes away, whichever comes first.
+    let kept = false;
+    const keep = () => {
+      if (kept) return;
+      kept = true;
+      sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    };
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(keep, { timeout: 3000 });
+    else setTimeout(keep, 1000);
+    addEventListener('pagehide', keep);
   }
   const token = fromUrl ?? sessionStorage.getItem(TOKEN_KEY) ?? '';
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };

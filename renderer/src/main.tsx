@@ -1,3 +1,5 @@
+// First: asks for the first page of the workspace before React-DOM is even evaluated (issue 12).
+import { firstPageSettled } from './lib/first-page';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
@@ -7,8 +9,14 @@ import './styles.css';
 // Before the first paint, so a dark-theme user never sees a light flash.
 applyTheme(loadTheme());
 
-createRoot(document.getElementById('root') as HTMLElement).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
+// The first render shows the list rather than "Loading…" when the first page is in within this time
+// (it usually is: it was asked for first); a render of "Loading…" followed at once by the list would
+// only add a render, a layout and a paint before the list shows.
+// (Not a top-level await: with one, Rollup splits the shared modules out of the start-up chunk.)
+void firstPageSettled(300).then(() =>
+  createRoot(document.getElementById('root') as HTMLElement).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  ),
 );
