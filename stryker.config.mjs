@@ -26,7 +26,7 @@ export default {
     'shared/import-trust.ts',
     // redaction of secrets in transcripts
     'electron/engine/transcript.ts',
-    // ID token and JWT claim checks: iss, aud, exp, nonce, at_hash, auth_time, acr
+    // ID token and JWT claim checks: iss, aud, azp, exp, nbf, iat, sub, typ, nonce, at_hash, c_hash, auth_time, acr
     'electron/jose/claim-checks.ts',
   ],
   ignoreStatic: true,

@@ -22,6 +22,7 @@ export default defineConfig({
       'test/inspector/verify-hostile.test.ts',
       'test/inspector/applicable-checks.test.ts',
       'test/jose/claim-checks.test.ts',
+      'test/jose/requested-authentication.test.ts',
     ],
     testTimeout: 90_000,
     hookTimeout: 60_000,
