@@ -69,16 +69,21 @@ const lockOptions = { realpath: false, stale: STALE_MS } as const;
 /**
  * proper-lockfile is loaded when a first lock is taken: it loads graceful-fs, which patches fs, about 15 ms
  * that commands which only read (`tokenbench token --profile`) would pay at every start (bench/cli-start).
- * In the CLI's CommonJS bundle `require` is esbuild's and the package is bundled in; in ES modules (the app
- * shell, browser mode, the tests) there is no `require` and Node's createRequire loads it.
+ * Where a bundler bundled it (the CLI), its `require` gives the bundled copy; an ES-module bundle that left
+ * it external has only a require shim that throws, and plain ES modules (the tests) have no `require`: there
+ * Node's own require loads it from next to this module.
  */
 let lockfileModule: typeof ProperLockfile | undefined;
 function lockfile(): typeof ProperLockfile {
-  lockfileModule ??=
-    typeof require === 'function'
-      ? (require('proper-lockfile') as typeof ProperLockfile)
-      : (process.getBuiltinModule('node:module').createRequire(import.meta.url)('proper-lockfile') as typeof ProperLockfile);
-  return lockfileModule;
+  if (lockfileModule) return lockfileModule;
+  if (typeof require === 'function') {
+    try {
+      return (lockfileModule = require('proper-lockfile') as typeof ProperLockfile);
+    } catch {
+      // an ES-module bundle's require shim: load it as below
+    }
+  }
+  return (lockfileModule = process.getBuiltinModule('node:module').createRequire(import.meta.url)('proper-lockfile') as typeof ProperLockfile);
 }
 
 function lockBusy(path: string, err: unknown): WorkbenchError {
