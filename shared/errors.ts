@@ -54,6 +54,8 @@ export type ErrorCode =
   | 'KEYCHAIN_ITEM_MISSING'
   // Data files (issue 11): another process holds a store's lock for too long.
   | 'STORE_BUSY'
+  // … or its lock cannot be taken at all (a file where the lock directory belongs, no permission).
+  | 'STORE_UNAVAILABLE'
   | 'KEY_NOT_FOUND'
   | 'KEY_INVALID'
   | 'WRONG_PASSPHRASE'

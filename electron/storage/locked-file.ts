@@ -86,6 +86,11 @@ function lockfile(): typeof ProperLockfile {
   return (lockfileModule = process.getBuiltinModule('node:module').createRequire(import.meta.url)('proper-lockfile') as typeof ProperLockfile);
 }
 
+/** The lock could not be taken at all (not merely held by another process): say what failed. */
+function lockFailed(path: string, err: unknown): WorkbenchError {
+  return new WorkbenchError('STORE_UNAVAILABLE', `cannot take the lock of ${path} (${path}.lock): ${(err as Error).message}`, { cause: err });
+}
+
 function lockBusy(path: string, err: unknown): WorkbenchError {
   return new WorkbenchError('STORE_BUSY', `${path} is locked by another Token Workbench process for more than ${WAIT_MS / 1000} s; retry, or remove ${path}.lock if no other process is running`, { cause: err });
 }
@@ -107,7 +112,8 @@ export function withFileLockSync<T>(path: string, work: () => T): T {
       release = lockfile().lockSync(path, { ...lockOptions, onCompromised: () => undefined });
       break;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ELOCKED' || Date.now() > deadline) throw lockBusy(path, err);
+      if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw lockFailed(path, err);
+      if (Date.now() > deadline) throw lockBusy(path, err);
       sleepSync(delay + Math.random() * delay);
       delay = Math.min(delay * 2, 25);
     }
@@ -134,7 +140,8 @@ export async function withFileLock<T>(path: string, work: () => Promise<T>): Pro
       release = await lockfile().lock(path, { ...lockOptions, onCompromised: () => undefined });
       break;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ELOCKED' || Date.now() > deadline) throw lockBusy(path, err);
+      if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw lockFailed(path, err);
+      if (Date.now() > deadline) throw lockBusy(path, err);
       await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
       delay = Math.min(delay * 2, 25);
     }

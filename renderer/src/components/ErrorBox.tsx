@@ -24,6 +24,7 @@ const TITLES: Partial<Record<ErrorInfo['code'], string>> = {
   KEYCHAIN_ACCESS_DENIED: 'The keychain refused access',
   KEYCHAIN_ITEM_MISSING: 'A secret is missing from the keychain',
   STORE_BUSY: 'Another Token Workbench process is busy with this file',
+  STORE_UNAVAILABLE: 'A data file cannot be locked',
   HTML_RESPONSE: 'The server returned a web page instead of JSON',
   INVALID_JSON: 'The server returned something that is not JSON',
   DEVICE_CODE_EXPIRED: 'The device code expired',
