@@ -5,7 +5,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { AuthMethod, GrantType } from '../../shared/grants';
 import { JWT_BEARER, POST_LOGOUT_REDIRECT_URIS, REDIRECT_URIS } from './clients';
-import { NETIQ_LIKE_CLIENT_ID } from './preset-rewrites';
+import { GOOGLE_LIKE_CLIENT_ID, NETIQ_LIKE_CLIENT_ID } from './preset-rewrites';
 import { SANDBOX_RESOURCE } from './resources';
 import type { SandboxClient } from './types';
 
@@ -134,6 +134,15 @@ export const QUIRKS: Record<string, Quirk> = {
    * for: here a signed JWT for the sandbox API). The parameter is translated before oidc-provider sees it
    * (netiqResourceServer, called from quirks.ts); nothing is refused after.
    */
+  /**
+   * Google: a refresh token only for an authorization request with access_type=offline (translated before
+   * oidc-provider sees it, googleAccessType in quirks.ts); Google has no offline_access scope.
+   */
+  [GOOGLE_LIKE_CLIENT_ID]: {
+    method: 'client_secret_post',
+    grants: ['authorization_code', 'refresh_token'],
+    check: () => undefined,
+  },
   [NETIQ_LIKE_CLIENT_ID]: {
     method: 'client_secret_post',
     grants: ['client_credentials', 'refresh_token', 'authorization_code'],

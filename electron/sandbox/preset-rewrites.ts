@@ -22,3 +22,21 @@ export function netiqResourceServer(form: URLSearchParams, clientId: string | un
   form.set('resource', SANDBOX_RESOURCE);
   return undefined;
 }
+
+/** The Google-like client (issue 13 §2): refresh tokens only with access_type=offline. */
+export const GOOGLE_LIKE_CLIENT_ID = 'sandbox-google-like';
+
+/**
+ * Google's offline access, in oidc-provider's terms: `access_type=offline` on the authorization request becomes
+ * the offline_access scope (which oidc-provider, like Google, honours only with prompt=consent), and an
+ * offline_access scope asked for directly is dropped, as Google has none. Undefined for other clients.
+ */
+export function googleAccessType(query: URLSearchParams, clientId: string): URLSearchParams | undefined {
+  if (query.get('client_id') !== clientId) return undefined;
+  const out = new URLSearchParams(query);
+  const scopes = (out.get('scope') ?? '').split(' ').filter((s) => s && s !== 'offline_access');
+  if (out.get('access_type') === 'offline') scopes.push('offline_access');
+  out.delete('access_type');
+  out.set('scope', scopes.join(' '));
+  return out;
+}

@@ -2,7 +2,7 @@ import { IncomingMessage, type ServerResponse } from 'node:http';
 import { SignJWT, createLocalJWKSet, decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, type JSONWebKeySet, type JWK } from 'jose';
 import type { AuthMethod } from '../../shared/grants';
 import { ROUTES } from './configuration';
-import { NETIQ_LIKE_CLIENT_ID, netiqResourceServer } from './preset-rewrites';
+import { GOOGLE_LIKE_CLIENT_ID, googleAccessType, NETIQ_LIKE_CLIENT_ID, netiqResourceServer } from './preset-rewrites';
 
 /**
  * Sandbox clients that behave like authorization servers nobody here wrote (issue 13). oidc-provider is a
@@ -63,9 +63,17 @@ export function withQuirks(options: QuirkOptions, next: Handler): Handler {
   };
 }
 
-/** The AUTHN and NO_AUTH_TIME quirk clients' server ignores max_age and claims (no re-authentication, no essential acr). */
+/**
+ * Authorization requests of quirk clients: the Google-like client's access_type (googleAccessType); the AUTHN and
+ * NO_AUTH_TIME quirk clients' server ignores max_age and claims (no re-authentication, no essential acr).
+ */
 function ignoreAuthenticationParams(req: IncomingMessage): IncomingMessage {
   const url = new URL(req.url ?? '/', 'http://sandbox');
+  const google = googleAccessType(url.searchParams, GOOGLE_LIKE_CLIENT_ID);
+  if (google) {
+    req.url = `${url.pathname}?${google}`;
+    return req;
+  }
   const client = url.searchParams.get('client_id');
   if (client !== AUTHN_QUIRK_CLIENT_ID && client !== NO_AUTH_TIME_CLIENT_ID) return req;
   url.searchParams.delete('max_age');
