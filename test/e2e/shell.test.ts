@@ -166,114 +166,148 @@ describe.sequential('the shell in browser mode', { timeout: 120_000 }, () => {
     expect(accessToken.split('.')).toHaveLength(3);
   });
 
-  test('the Inspector decodes a pasted JWT with times in words and verifies it against the issuer', async () => {
-    await page.getByRole('button', { name: 'Inspector' }).click();
-    expect(await page.getByRole('button', { name: 'Inspector' }).getAttribute('aria-current')).toBe('page');
-    await page.getByLabel(/Token \(JWT or JWE\)/).fill(accessToken);
-    const claims = page.getByTestId('inspector-claims');
-    await claims.waitFor();
-    expect(await claims.textContent()).toContain('sandbox-basic');
-    // relativeTime (shared/token/claims.ts) says "now" within a second: a token pasted the second it was issued.
-    expect(await claims.getByTestId('claim-time').first().textContent()).toMatch(/\((in \d+ \w+|\d+ \w+ ago|now)\)$/);
+  // Items 14 and 15 at the window's minimum size, then at 1440×900, where the screens below start.
+  for (const [width, height] of [
+    [900, 640],
+    [1440, 900],
+  ] as const) {
+    test(`${width}×${height}: the Inspector decodes a pasted JWT with times in words and verifies it against the issuer`, async () => {
+      await page.setViewportSize({ width, height });
+      // Opened afresh (its inputs live as long as the screen is shown).
+      await page.getByRole('button', { name: 'Keystore' }).click();
+      await page.getByRole('button', { name: 'Inspector' }).click();
+      expect(await page.getByRole('button', { name: 'Inspector' }).getAttribute('aria-current')).toBe('page');
+      await page.getByLabel(/Token \(JWT or JWE\)/).fill(accessToken);
+      const claims = page.getByTestId('inspector-claims');
+      await claims.waitFor();
+      expect(await claims.textContent()).toContain('sandbox-basic');
+      // relativeTime (shared/token/claims.ts) says "now" within a second: a token pasted the second it was issued.
+      expect(await claims.getByTestId('claim-time').first().textContent()).toMatch(/\((in \d+ \w+|\d+ \w+ ago|now)\)$/);
 
-    await page.getByLabel('Key source').selectOption('issuer');
-    await page.getByLabel('Issuer', { exact: true }).fill(h.sandbox.issuer);
-    await page.getByLabel('Expected audience (optional)').fill(API_RESOURCE);
-    await page.getByLabel('Token kind').selectOption('access');
-    await page.keyboard.press('Control+Enter');
-    await page.getByTestId('report-summary').waitFor();
-    expect(await page.getByTestId('report-summary').textContent()).toBe('valid');
-    expect(await page.locator('[data-check="signature"]').getAttribute('data-status')).toBe('passed');
+      await page.getByLabel('Key source').selectOption('issuer');
+      await page.getByLabel('Issuer', { exact: true }).fill(h.sandbox.issuer);
+      await page.getByLabel('Expected audience (optional)').fill(API_RESOURCE);
+      await page.getByLabel('Token kind').selectOption('access');
+      await page.keyboard.press('Control+Enter');
+      await page.getByTestId('report-summary').waitFor();
+      expect(await page.getByTestId('report-summary').textContent()).toBe('valid');
+      expect(await page.locator('[data-check="signature"]').getAttribute('data-status')).toBe('passed');
 
-    // The wrong audience fails the report.
-    await page.getByLabel('Expected audience (optional)').fill('https://someone-else.example');
-    await page.getByRole('button', { name: 'Verify' }).click();
-    await page.getByTestId('report-summary').filter({ hasText: 'not valid' }).waitFor();
-  });
+      // The wrong audience fails the report.
+      await page.getByLabel('Expected audience (optional)').fill('https://someone-else.example');
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await page.getByTestId('report-summary').filter({ hasText: 'not valid' }).waitFor();
+      expect(await horizontalOverflow(page)).toEqual({ page: 0, main: 0 });
+    });
 
-  test('the Inspector verifies with a shared secret and decrypts a JWE with a keystore key', async () => {
-    const secret = 'a-shared-secret-of-at-least-32-bytes!';
-    const hs = await new SignJWT({ sub: 'someone' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('10m').setIssuer('https://hs.example').setAudience('api://hs').sign(new TextEncoder().encode(secret));
-    await page.getByLabel(/Token \(JWT or JWE\)/).fill(hs);
-    await page.getByTestId('inspector-claims').getByText('someone').waitFor();
-    await page.getByLabel('Token kind').selectOption('any');
-    await page.getByLabel('Key source').selectOption('secret');
-    await page.getByLabel('Expected issuer (optional)').fill('https://hs.example');
-    // Without an expected audience, aud is "not checked": the report says so rather than "valid".
-    await page.getByLabel('Expected audience (optional)').fill('');
-    await page.getByLabel('Shared secret').fill('not the secret');
-    await page.getByRole('button', { name: 'Verify' }).click();
-    await page.locator('[data-check="signature"][data-status="failed"]').waitFor();
-    await page.getByLabel('Shared secret').fill(secret);
-    await page.getByRole('button', { name: 'Verify' }).click();
-    await page.getByTestId('report-summary').filter({ hasText: /partly checked: aud not checked/ }).waitFor();
-    await page.getByLabel('Expected audience (optional)').fill('api://hs');
-    await page.getByRole('button', { name: 'Verify' }).click();
-    await page.getByTestId('report-summary').filter({ hasText: /^valid$/ }).waitFor();
+    test(`${width}×${height}: the Inspector verifies with a shared secret and decrypts a JWE with a keystore key`, async () => {
+      const secret = 'a-shared-secret-of-at-least-32-bytes!';
+      const hs = await new SignJWT({ sub: 'someone' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('10m').setIssuer('https://hs.example').setAudience('api://hs').sign(new TextEncoder().encode(secret));
+      await page.getByLabel(/Token \(JWT or JWE\)/).fill(hs);
+      await page.getByTestId('inspector-claims').getByText('someone').waitFor();
+      await page.getByLabel('Token kind').selectOption('any');
+      await page.getByLabel('Key source').selectOption('secret');
+      await page.getByLabel('Expected issuer (optional)').fill('https://hs.example');
+      // Without an expected audience, aud is "not checked": the report says so rather than "valid".
+      await page.getByLabel('Expected audience (optional)').fill('');
+      await page.getByLabel('Shared secret').fill('not the secret');
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await page.locator('[data-check="signature"][data-status="failed"]').waitFor();
+      await page.getByLabel('Shared secret').fill(secret);
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await page.getByTestId('report-summary').filter({ hasText: /partly checked: aud not checked/ }).waitFor();
+      await page.getByLabel('Expected audience (optional)').fill('api://hs');
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await page.getByTestId('report-summary').filter({ hasText: /^valid$/ }).waitFor();
 
-    // A JWE addressed to a keystore key, wrapping the sandbox's access token.
-    await h.service.handlers.generateKey({ alias: 'inspector-enc', alg: 'RS256' });
-    const jwk = JSON.parse((await h.service.handlers.exportKey({ alias: 'inspector-enc', format: 'jwk' })).text) as JWK;
-    const publicKey = createPublicKey({ key: jwk as never, format: 'jwk' }) as KeyObject;
-    void importJWK;
-    const jwe = await new CompactEncrypt(new TextEncoder().encode(accessToken)).setProtectedHeader({ alg: 'RSA-OAEP-256', enc: 'A256GCM', cty: 'JWT' }).encrypt(publicKey);
-    await page.getByRole('button', { name: 'Keystore' }).click();
-    await page.getByRole('button', { name: 'Inspector' }).click();
-    await page.getByLabel(/Token \(JWT or JWE\)/).fill(jwe);
-    await page.getByTestId('inspector-format').getByText('JWE (encrypted)').waitFor();
-    await page.getByLabel('Decrypt with keystore key').selectOption('inspector-enc');
-    await page.getByLabel('Key source').selectOption('jwksUrl');
-    await page.getByLabel('JWKS URL').fill(`${h.sandbox.issuer}/jwks`);
-    await page.getByLabel('Expected issuer (optional)').fill(h.sandbox.issuer);
-    await page.getByLabel('Expected audience (optional)').fill(API_RESOURCE);
-    await page.getByRole('button', { name: 'Verify' }).click();
-    await page.getByTestId('inspector-decrypted').waitFor();
-    expect(await page.getByTestId('inspector-decrypted').textContent()).toContain('nested JWT');
-    expect(await page.getByTestId('inspector-claims').textContent()).toContain('sandbox-basic');
-    await page.getByTestId('report-summary').filter({ hasText: /^valid$/ }).waitFor();
-    // The private key never reached the page.
-    expect(await page.content()).not.toMatch(/"d"\s*:/);
-  });
+      // A JWE addressed to a keystore key, wrapping the sandbox's access token.
+      await h.service.handlers.generateKey({ alias: `jwe-recipient-${width}`, alg: 'RS256' });
+      const jwk = JSON.parse((await h.service.handlers.exportKey({ alias: `jwe-recipient-${width}`, format: 'jwk' })).text) as JWK;
+      const publicKey = createPublicKey({ key: jwk as never, format: 'jwk' }) as KeyObject;
+      void importJWK;
+      const jwe = await new CompactEncrypt(new TextEncoder().encode(accessToken)).setProtectedHeader({ alg: 'RSA-OAEP-256', enc: 'A256GCM', cty: 'JWT' }).encrypt(publicKey);
+      await page.getByRole('button', { name: 'Keystore' }).click();
+      await page.getByRole('button', { name: 'Inspector' }).click();
+      await page.getByLabel(/Token \(JWT or JWE\)/).fill(jwe);
+      await page.getByTestId('inspector-format').getByText('JWE (encrypted)').waitFor();
+      await page.getByLabel('Decrypt with keystore key').selectOption(`jwe-recipient-${width}`);
+      await page.getByLabel('Key source').selectOption('jwksUrl');
+      await page.getByLabel('JWKS URL').fill(`${h.sandbox.issuer}/jwks`);
+      await page.getByLabel('Expected issuer (optional)').fill(h.sandbox.issuer);
+      await page.getByLabel('Expected audience (optional)').fill(API_RESOURCE);
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await page.getByTestId('inspector-decrypted').waitFor();
+      expect(await page.getByTestId('inspector-decrypted').textContent()).toContain('nested JWT');
+      expect(await page.getByTestId('inspector-claims').textContent()).toContain('sandbox-basic');
+      await page.getByTestId('report-summary').filter({ hasText: /^valid$/ }).waitFor();
+      // The private key never reached the page.
+      expect(await page.content()).not.toMatch(/"d"\s*:/);
+      expect(await horizontalOverflow(page)).toEqual({ page: 0, main: 0 });
+      expect(await axeSerious(page)).toEqual([]);
+    });
 
-  test('the theme switch: light, dark or system, remembered across reloads', async () => {
-    const theme = () => page.evaluate(() => (globalThis as any).document.documentElement.dataset.theme);
-    expect(await theme()).toBe('light');
-    await page.getByLabel('Theme').selectOption('dark');
-    expect(await theme()).toBe('dark');
-    const bg = await page.evaluate(() => (globalThis as any).getComputedStyle((globalThis as any).document.body).backgroundColor);
-    expect(bg).toBe('rgb(22, 24, 29)');
-    await page.reload();
-    await page.getByRole('button', { name: '+ Group', exact: true }).waitFor();
-    expect(await theme()).toBe('dark');
-    expect(await page.getByLabel('Theme').inputValue()).toBe('dark');
-    await page.getByLabel('Theme').selectOption('system');
-    expect(await theme()).toBe('light');
-    // "System" follows the OS as it changes.
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await expect.poll(theme).toBe('dark');
-    await page.emulateMedia({ colorScheme: 'light' });
-    await expect.poll(theme).toBe('light');
-  });
+    test(`${width}×${height}: the theme switch: light, dark or system, remembered across reloads`, async () => {
+      const theme = () => page.evaluate(() => (globalThis as any).document.documentElement.dataset.theme);
+      expect(await theme()).toBe('light');
+      await page.getByLabel('Theme').selectOption('dark');
+      expect(await theme()).toBe('dark');
+      const bg = await page.evaluate(() => (globalThis as any).getComputedStyle((globalThis as any).document.body).backgroundColor);
+      expect(bg).toBe('rgb(22, 24, 29)');
+      expect(await horizontalOverflow(page)).toEqual({ page: 0, main: 0 });
+      // What a user sees after a reload (wherever the app keeps the choice): the dark page, "Dark" in the switch.
+      await page.reload();
+      await page.getByRole('button', { name: '+ Group', exact: true }).waitFor();
+      await expect.poll(theme).toBe('dark');
+      await expect.poll(() => page.getByLabel('Theme').inputValue()).toBe('dark');
+      await page.getByLabel('Theme').selectOption('system');
+      expect(await theme()).toBe('light');
+      await page.reload();
+      await page.getByRole('button', { name: '+ Group', exact: true }).waitFor();
+      await expect.poll(() => page.getByLabel('Theme').inputValue()).toBe('system');
+      // "System" follows the OS as it changes.
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await expect.poll(theme).toBe('dark');
+      // "Light" chosen on a dark OS stays light across a reload.
+      await page.getByLabel('Theme').selectOption('light');
+      expect(await theme()).toBe('light');
+      await page.reload();
+      await page.getByRole('button', { name: '+ Group', exact: true }).waitFor();
+      await expect.poll(() => page.getByLabel('Theme').inputValue()).toBe('light');
+      await expect.poll(theme).toBe('light');
+      // Back to "System" for the screens below, which switch the OS's scheme.
+      await page.getByLabel('Theme').selectOption('system');
+      await expect.poll(theme).toBe('dark');
+      await page.emulateMedia({ colorScheme: 'light' });
+      await expect.poll(theme).toBe('light');
+    });
 
-  test('"?" opens the shortcuts sheet listing every shortcut; not while typing', async () => {
-    await page.getByLabel('Filter profiles').focus();
-    await page.keyboard.type('?');
-    expect(await page.getByRole('dialog').count()).toBe(0);
-    await page.getByLabel('Filter profiles').fill('');
-    await page.getByRole('button', { name: 'History' }).focus();
-    await page.keyboard.press('?');
-    const sheet = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
-    await sheet.waitFor();
-    const text = (await sheet.textContent()) ?? '';
-    for (const keys of ['Ctrl/Cmd + K', 'Ctrl/Cmd + Enter', 'Shift + F10', 'Escape', 'Enter in the filter']) expect(text).toContain(keys);
-    await page.keyboard.press('Escape');
-    await sheet.waitFor({ state: 'detached' });
-    expect(await activeLabel()).toBe('History');
-    // Also from the footer's button.
-    await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
-    await sheet.waitFor();
-    await page.keyboard.press('Escape');
-  });
+    test(`${width}×${height}: "?" opens the shortcuts sheet listing every shortcut; not while typing`, async () => {
+      await page.getByLabel('Filter profiles').focus();
+      await page.keyboard.type('?');
+      expect(await page.getByRole('dialog').count()).toBe(0);
+      await page.getByLabel('Filter profiles').fill('');
+      await page.getByRole('button', { name: 'History' }).focus();
+      await page.keyboard.press('?');
+      const sheet = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+      await sheet.waitFor();
+      const text = (await sheet.textContent()) ?? '';
+      for (const keys of ['Ctrl/Cmd + K', 'Ctrl/Cmd + Enter', 'Shift + F10', 'Escape', 'Enter in the filter']) expect(text).toContain(keys);
+      // The whole sheet is on screen at this size, and the page behind it does not scroll sideways.
+      const box = await sheet.boundingBox();
+      expect(box && box.x >= 0 && box.y >= 0 && box.x + box.width <= width && box.y + box.height <= height, `sheet ${JSON.stringify(box)} is cut at ${width}×${height}`).toBe(true);
+      expect(await horizontalOverflow(page)).toEqual({ page: 0, main: 0 });
+      expect(await axeSerious(page)).toEqual([]);
+      await page.keyboard.press('Escape');
+      await sheet.waitFor({ state: 'detached' });
+      expect(await activeLabel()).toBe('History');
+      // Also from the footer's button.
+      await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+      await sheet.waitFor();
+      await page.keyboard.press('Escape');
+      await sheet.waitFor({ state: 'detached' });
+      expect(await activeLabel()).toBe('Keyboard shortcuts');
+    });
+  }
 
   /** Every screen, as a user reaches it; `name` goes into the screenshot's file name. */
   const SCREENS: Array<{ name: string; open: () => Promise<void> }> = [
@@ -282,7 +316,23 @@ describe.sequential('the shell in browser mode', { timeout: 120_000 }, () => {
       name: 'profile-tokens',
       open: async () => {
         await page.getByTestId('profile-row').filter({ hasText: 'Alpha service' }).click();
+        // Reopened after a reload: the tokens of the last run come back from history.
         await page.getByTestId('report-summary').waitFor();
+        const before = await page.getByTestId('raw-token').textContent();
+        // A new run of the form as a user fills it in (typed, unsaved edits do not outlive the reload).
+        await page.locator('#client-id').fill('sandbox-basic');
+        await page.locator('#secret-clientSecret').fill(h.sandbox.clients['sandbox-basic']!.client_secret!);
+        await page.locator('#resource').fill(API_RESOURCE);
+        await page.getByRole('button', { name: 'Get token' }).click();
+        await expect.poll(() => page.getByTestId('raw-token').textContent()).not.toBe(before);
+        await page.getByTestId('report-summary').waitFor();
+        // Its tokens are in view, also where the results stack under the form (900×640).
+        await expect
+          .poll(async () => {
+            const tab = await page.getByRole('tab', { name: 'Access token' }).boundingBox();
+            return Boolean(tab && tab.y >= 0 && tab.y + tab.height <= page.viewportSize()!.height);
+          })
+          .toBe(true);
       },
     },
     { name: 'profile-exchange', open: async () => (await page.getByRole('tab', { name: 'Exchange' }).click(), await page.getByRole('tab', { name: 'Exchange', selected: true }).waitFor()) },

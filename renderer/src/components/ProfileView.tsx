@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { HistoryEntry, KeyInfo, RunSummary, SecretName, SecretStatus, ServerMetadata } from '../../../shared/ipc';
 import type { ConnectionGroup, ConnectionProfile } from '../../../shared/profile';
 import type { TranscriptEntry } from '../../../shared/transcript';
 import { ApiError, call, newRunId, onEvent } from '../api';
 import { elementOfMissing, FieldErrorsContext, fieldErrorsOf, focusFirstInvalid } from '../lib/field-errors';
 import { missingFields } from '../lib/profile-rules';
+import { revealTop } from '../lib/reveal';
 import { editDraft, isDirty, setError, stripTimes, syncSaved, updateSession, useSession, type LastRun } from '../lib/session-store';
 import { ApiPanel } from './ApiPanel';
 import { EnvironmentBar } from './EnvironmentBar';
@@ -33,6 +34,8 @@ export function ProfileView({ profile, group, reload }: { profile: ConnectionPro
   const [run, setRun] = useState<RunningState | null>(null);
   const [saving, setSaving] = useState(false);
   const [entries, setEntries] = useState<HistoryEntry[]>([]);
+  /** The results column: a run's progress, its error, then the tokens. */
+  const results = useRef<HTMLDivElement>(null);
 
   const loadEntries = useCallback(async () => setEntries((await call('listHistory', { profileId: id })).filter((e) => e.stored)), [id]);
   useEffect(() => {
@@ -150,9 +153,12 @@ export function ProfileView({ profile, group, reload }: { profile: ConnectionPro
     // A new run replaces what the previous one left: its error and its failed exchanges.
     updateSession(id, (x) => ({ errors: { ...x.errors, run: undefined, action: undefined }, lastFailure: undefined }));
     setRun({ runId, label });
+    // The run's progress, then its outcome, show where the user can see them (stacked under the form at narrow widths).
+    revealTop(results.current);
     try {
       const summary = await work(runId);
       updateSession(id, { lastRun: { entry: summary.history, tokens: summary.tokens, transcript: summary.transcript }, lastFailure: undefined, tab: 'tokens' });
+      revealTop(results.current);
     } catch (err) {
       const cancelled = err instanceof ApiError && err.info.code === 'CANCELLED';
       const transcript = err instanceof ApiError ? err.info.details?.transcript : undefined;
@@ -162,7 +168,9 @@ export function ProfileView({ profile, group, reload }: { profile: ConnectionPro
         lastFailure: { at: new Date().toISOString(), cancelled, ...(Array.isArray(transcript) && transcript.length ? { transcript: transcript as TranscriptEntry[] } : {}) },
         fieldErrors: { ...x.fieldErrors, ...fieldErrors },
       }));
-      focusFirstInvalid(Object.keys(fieldErrors));
+      // A field's error takes the user to the field; any other error is shown at the top of the results.
+      if (Object.keys(fieldErrors).length) focusFirstInvalid(Object.keys(fieldErrors));
+      else revealTop(results.current);
     } finally {
       setRun(null);
     }
@@ -251,7 +259,7 @@ export function ProfileView({ profile, group, reload }: { profile: ConnectionPro
             keys={keys}
             onWorkspaceChanged={() => void reload()}
           />
-          <div style={{ display: 'flex', flexDirection: 'column', gap: 12, minWidth: 0 }}>
+          <div ref={results} style={{ display: 'flex', flexDirection: 'column', gap: 12, minWidth: 0, scrollMarginTop: 12 }}>
             {missing.length && s.showMissing ? (
               <div className="missing" role="alert" data-testid="missing-fields">
                 <strong>Before sending, fill in:</strong>{' '}
