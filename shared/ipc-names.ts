@@ -6,6 +6,8 @@
  */
 export const OPERATION_NAMES = [
   'appInfo',
+  'getPreferences',
+  'setPreferences',
   // Groups and profiles
   'listWorkspace',
   'saveGroup',

@@ -15,6 +15,7 @@ import {
   type ConnectionProfile,
 } from './profile';
 import type { ImportReviewField } from './import-trust';
+import { PreferencesChangeSchema, type Preferences } from './preferences';
 import type { VerificationReport } from './token/report';
 import type { TranscriptEntry } from './transcript';
 
@@ -424,6 +425,9 @@ function op<A extends z.core.$ZodType>(arg: A) {
 
 export const operations = {
   appInfo: op(Empty).returns<AppInfo>(),
+  // The workbench's own preferences (the theme), kept by the engine (shared/preferences.ts)
+  getPreferences: op(Empty).returns<Preferences>(),
+  setPreferences: op(PreferencesChangeSchema).returns<Preferences>(),
 
   listWorkspace: op(Empty).returns<Workspace>(),
   saveGroup: op(GroupDraftSchema).returns<ConnectionGroup>(),

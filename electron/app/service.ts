@@ -18,6 +18,7 @@ import { conversionHandlers } from './handlers/conversions';
 import { environmentHandlers } from './handlers/environments';
 import { presetHandlers } from './handlers/presets';
 import { workspacePageHandlers } from './handlers/workspace-pages';
+import { preferenceHandlers } from './handlers/preferences';
 import { dataNotices } from '../storage/damaged-files';
 import { HistoryStore } from './history';
 import { cachedSecretStore } from './secret-cache';
@@ -58,6 +59,7 @@ export function createAppService(options: AppServiceOptions): AppService {
       const notices = dataNotices(options.dataDir);
       return { mode: options.mode, version: options.version, dataDir: options.dataDir, platform: process.platform, ...(notices.length ? { notices } : {}) };
     },
+    ...preferenceHandlers(c),
     ...workspaceHandlers(c),
     ...secretHandlers(c),
     ...importExportHandlers(c),

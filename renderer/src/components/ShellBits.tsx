@@ -1,25 +1,33 @@
-import { useState } from 'react';
-import { applyTheme, loadTheme, type ThemeChoice } from '../lib/theme';
+import { useState, useSyncExternalStore } from 'react';
+import { chooseTheme, currentTheme, onThemeChange, type ThemeChoice } from '../lib/theme';
 import { Dialog } from './Dialogs';
 
-/** Light / dark / system, remembered. */
+/** Light / dark / system, remembered by the engine (shared/preferences.ts). */
 export function ThemeSwitch() {
-  const [choice, setChoice] = useState<ThemeChoice>(loadTheme);
+  const choice = useSyncExternalStore(onThemeChange, currentTheme);
+  const [saveError, setSaveError] = useState<string>();
   return (
-    <select
-      aria-label="Theme"
-      className="theme-switch"
-      value={choice}
-      onChange={(e) => {
-        const next = e.target.value as ThemeChoice;
-        setChoice(next);
-        applyTheme(next, true);
-      }}
-    >
-      <option value="system">System theme</option>
-      <option value="light">Light theme</option>
-      <option value="dark">Dark theme</option>
-    </select>
+    <>
+      <select
+        aria-label="Theme"
+        className="theme-switch"
+        value={choice}
+        aria-describedby={saveError ? 'theme-save-error' : undefined}
+        onChange={(e) => {
+          setSaveError(undefined);
+          chooseTheme(e.target.value as ThemeChoice).catch((err: unknown) => setSaveError(`Applied, but not saved: ${(err as Error).message}`));
+        }}
+      >
+        <option value="system">System theme</option>
+        <option value="light">Light theme</option>
+        <option value="dark">Dark theme</option>
+      </select>
+      {saveError && (
+        <span id="theme-save-error" role="alert" className="error-text">
+          {saveError}
+        </span>
+      )}
+    </>
   );
 }
 
