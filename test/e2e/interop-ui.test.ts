@@ -1,15 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { openAppService } from '../../electron/app/open';
-import type { AppService } from '../../electron/app/service';
-import { startSandbox, type SandboxHandle } from '../../electron/sandbox';
 import { RAW_BASIC_CLIENT_ID } from '../../electron/sandbox/quirks';
-import { startWebServer, type WebServer } from '../../electron/web/server';
+import { startHarness, type Harness } from './harness';
 
 /**
  * The interop settings in the UI (issue 13), in browser mode against the sandbox's quirk clients: the Basic
@@ -17,34 +10,18 @@ import { startWebServer, type WebServer } from '../../electron/web/server';
  * flagged next to its row, the assertion-header fields and the keystore's kid editor work from the keyboard,
  * and axe finds nothing critical or serious in them, at 900 px, in both themes.
  */
-let dir: string;
-let sandbox: SandboxHandle;
-let service: AppService;
-let server: WebServer;
-let browser: Browser;
+let h: Harness;
 let page: Page;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tokenbench-interop-ui-'));
-  const rendererDir = join(dir, 'renderer');
-  const { build } = await import('vite');
-  await build({ configFile: resolve('renderer/vite.config.mjs'), build: { outDir: rendererDir, emptyOutDir: true, sourcemap: false }, logLevel: 'error' });
-  sandbox = await startSandbox();
-  service = openAppService({ dataDir: join(dir, 'data'), mode: 'web', version: 'e2e', keychainService: `tokenbench-e2e-${randomUUID()}`, openBrowser: async () => undefined });
-  server = await startWebServer({ service, rendererDir });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
-  page = await (await browser.newContext({ viewport: { width: 900, height: 900 }, colorScheme: 'light' })).newPage();
-  await page.goto(server.url);
+  h = await startHarness();
+  page = await (await h.browser.newContext({ viewport: { width: 900, height: 900 }, colorScheme: 'light' })).newPage();
+  await page.goto(h.server.url);
   await page.getByRole('button', { name: '+ Profile', exact: true }).waitFor();
 }, 180_000);
 
 afterAll(async () => {
-  await service?.handlers.clearHistory({}).catch(() => undefined);
-  await browser?.close();
-  await server?.close();
-  await service?.close();
-  await sandbox?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await h?.close();
 });
 
 async function seriousViolations(include: string): Promise<string[]> {
@@ -60,9 +37,9 @@ describe.sequential('interop settings in the UI', { timeout: 90_000 }, () => {
     await dialog.getByLabel('Grant type').selectOption('client_credentials');
     await dialog.getByRole('button', { name: 'Create profile' }).click();
     await page.getByTestId('profile-title').filter({ hasText: 'Raw basic' }).waitFor();
-    await page.locator('#issuer').fill(sandbox.issuer);
+    await page.locator('#issuer').fill(h.sandbox.issuer);
     await page.locator('#client-id').fill(RAW_BASIC_CLIENT_ID);
-    await page.locator('#secret-clientSecret').fill(sandbox.clients[RAW_BASIC_CLIENT_ID]!.client_secret!);
+    await page.locator('#secret-clientSecret').fill(h.sandbox.clients[RAW_BASIC_CLIENT_ID]!.client_secret!);
     await page.getByRole('button', { name: 'Get token' }).click();
     const error = page.getByTestId('run-error').filter({ hasText: 'Basic credentials encoding' });
     await error.waitFor();
@@ -98,7 +75,7 @@ describe.sequential('interop settings in the UI', { timeout: 90_000 }, () => {
     await page.getByTestId('key-form').getByRole('button', { name: 'OK' }).click();
     const row = page.getByTestId('key-row').filter({ hasText: 'interop-ui' });
     await row.waitFor();
-    const thumbprint = (await service.handlers.listKeys({})).find((k) => k.alias === 'interop-ui')!.thumbprint;
+    const thumbprint = (await h.service.handlers.listKeys({})).find((k) => k.alias === 'interop-ui')!.thumbprint;
 
     await row.getByRole('button', { name: 'Edit kid of interop-ui' }).click();
     const kid = page.getByLabel('kid', { exact: true });
@@ -110,7 +87,7 @@ describe.sequential('interop settings in the UI', { timeout: 90_000 }, () => {
     await row.getByRole('button', { name: 'Edit kid of interop-ui' }).click();
     await page.getByRole('button', { name: 'Reset to thumbprint' }).click();
     await row.getByText(thumbprint).first().waitFor();
-    expect((await service.handlers.listKeys({})).find((k) => k.alias === 'interop-ui')!.kid).toBe(thumbprint);
+    expect((await h.service.handlers.listKeys({})).find((k) => k.alias === 'interop-ui')!.kid).toBe(thumbprint);
 
     await page.getByTestId('profile-row').filter({ hasText: 'Raw basic' }).click();
     await page.getByLabel('Client authentication').selectOption('private_key_jwt');
@@ -125,7 +102,7 @@ describe.sequential('interop settings in the UI', { timeout: 90_000 }, () => {
     expect(await seriousViolations('[data-testid="assertion-header-fields"]')).toEqual([]);
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('unsaved').waitFor({ state: 'hidden' });
-    const saved = (await service.handlers.listWorkspace({})).profiles.find((p) => p.name === 'Raw basic')!;
+    const saved = (await h.service.handlers.listWorkspace({})).profiles.find((p) => p.name === 'Raw basic')!;
     expect(saved.interop).toMatchObject({ kid: 'custom', customKid: 'registered-1', basicEncoding: 'raw' });
   });
 });

@@ -1,52 +1,28 @@
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { openAppService } from '../../electron/app/open';
-import type { AppService } from '../../electron/app/service';
-import { startSandbox, type SandboxHandle } from '../../electron/sandbox';
-import { startWebServer, type WebServer } from '../../electron/web/server';
+import { SCREENSHOTS, startHarness, type Harness } from './harness';
 
 /**
  * Issue 14 (token side) in the real UI (browser mode, chromium) against the sandbox: the DPoP, RAR and
  * CIBA sections appear from discovery; a DPoP run shows the binding and the nonce retry; the RAR editor
  * keeps invalid input and says why; CIBA shows the binding message and countdown until the user approves.
  */
-const SCREENSHOTS = resolve('test/screenshots');
-let dir: string;
-let sandbox: SandboxHandle;
-let service: AppService;
-let server: WebServer;
-let browser: Browser;
+let h: Harness;
 let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tokenbench-e2e-modern-'));
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  const rendererDir = join(dir, 'renderer');
-  const { build } = await import('vite');
-  await build({ configFile: resolve('renderer/vite.config.mjs'), build: { outDir: rendererDir, emptyOutDir: true, sourcemap: false }, logLevel: 'error' });
-  sandbox = await startSandbox();
-  service = openAppService({ dataDir: join(dir, 'data'), mode: 'web', version: 'e2e', keychainService: `tokenbench-e2e-${randomUUID()}`, openBrowser: async () => undefined });
-  server = await startWebServer({ service, rendererDir });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-  context = await browser.newContext({ viewport: { width: 900, height: 960 }, colorScheme: 'light' });
+  h = await startHarness();
+  context = await h.browser.newContext({ viewport: { width: 900, height: 960 }, colorScheme: 'light' });
   page = await context.newPage();
-  await page.goto(server.url);
+  await page.goto(h.server.url);
   await page.getByRole('button', { name: '+ Group', exact: true }).waitFor();
 }, 180_000);
 
 afterAll(async () => {
-  await service?.handlers.clearHistory({}).catch(() => undefined);
-  await browser?.close();
-  await server?.close();
-  await service?.close();
-  await sandbox?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await h?.close();
 });
 
 async function createProfile(name: string, grant: string): Promise<void> {
@@ -71,7 +47,7 @@ describe.sequential('modern OAuth sections', { timeout: 90_000 }, () => {
     await page.getByRole('button', { name: '+ Group', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'New connection group' });
     await dialog.getByLabel('Name').fill('Sandbox');
-    await dialog.getByLabel('Default issuer (optional)').fill(sandbox.issuer);
+    await dialog.getByLabel('Default issuer (optional)').fill(h.sandbox.issuer);
     await dialog.getByRole('button', { name: 'Create group' }).click();
     await page.getByTestId('group-row').filter({ hasText: 'Sandbox' }).waitFor();
 
@@ -83,7 +59,7 @@ describe.sequential('modern OAuth sections', { timeout: 90_000 }, () => {
     await page.getByTestId('registration-section').waitFor();
 
     await page.locator('#client-id').fill('sandbox-dpop-nonce');
-    await page.locator('#secret-clientSecret').fill(sandbox.clients['sandbox-dpop-nonce']!.client_secret!);
+    await page.locator('#secret-clientSecret').fill(h.sandbox.clients['sandbox-dpop-nonce']!.client_secret!);
     await addScopes('api:read');
     await page.locator('#resource').fill('https://api.sandbox.test');
     await page.getByLabel('DPoP-bound tokens (proof of possession on every call)').check();
@@ -121,7 +97,7 @@ describe.sequential('modern OAuth sections', { timeout: 90_000 }, () => {
     await createProfile('CIBA', 'urn:openid:params:grant-type:ciba');
     await page.getByTestId('ciba-section').waitFor();
     await page.locator('#client-id').fill('sandbox-ciba');
-    await page.locator('#secret-clientSecret').fill(sandbox.clients['sandbox-ciba']!.client_secret!);
+    await page.locator('#secret-clientSecret').fill(h.sandbox.clients['sandbox-ciba']!.client_secret!);
     await addScopes('openid');
     await page.locator('#ciba-login-hint').fill('alice');
     await page.locator('#ciba-binding-message').fill('UI-7');
@@ -132,9 +108,9 @@ describe.sequential('modern OAuth sections', { timeout: 90_000 }, () => {
     expect(await progress.textContent()).toContain('UI-7');
     expect(await progress.textContent()).toMatch(/\d+:\d\d left/);
     await page.screenshot({ path: join(SCREENSHOTS, 'ciba-waiting.png') });
-    const pending = await sandbox.ciba.next();
+    const pending = await h.sandbox.ciba.next();
     expect(pending.bindingMessage).toBe('UI-7');
-    await sandbox.ciba.approve(pending.id);
+    await h.sandbox.ciba.approve(pending.id);
     await page.getByRole('tab', { name: 'ID token' }).waitFor();
     await page.getByTestId('token-view').waitFor();
     expect(await page.getByRole('tab', { name: 'ID token' }).isDisabled()).toBe(false);
