@@ -165,6 +165,8 @@ const ttiLongest: number[] = [];
 const loaded: number[] = [];
 const startupLongest: number[] = [];
 for (let i = 0; i < (quick ? 3 : 8); i++) {
+  // A start-up each, not one while the last window's renderer is still being torn down (a user opens one window).
+  await new Promise((r) => setTimeout(r, 1000));
   const page = await freshPage();
   const signalled = await startupSignals(page);
   // Navigate without waiting for the load event (that wait is Playwright's and runs nothing in the page).

@@ -126,7 +126,7 @@ for (let run = 0; run < runs; run++) {
     const end = task.ts + (task.dur ?? 0);
     const inner = onMain.filter((e) => e !== task && e.ph === 'X' && e.ts >= task.ts && e.ts < end && e.name !== 'RunTask');
     const byName = new Map<string, number>();
-    for (const e of inner) byName.set(e.name, (byName.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
+    for (const e of inner) byName.set(e.name, (byName.get(e.name) ?? 0) + ((byCpu ? e.tdur : e.dur) ?? 0) / 1000);
     const top = [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
     const self = new Map<string, number>();
     for (let i = 0; i < profile.samples.length; i++) {

@@ -27,7 +27,9 @@ const rendererDir = resolve(here, '..', 'renderer');
 const preloadPath = join(here, 'preload.cjs');
 
 // Must happen before `ready`: app:// behaves like https (secure context, fetch, relative URLs).
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+// codeCache: V8 keeps the compiled renderer between launches, as it does for http(s) but, per Electron's
+// docs, not for a custom scheme unless asked (start-up, issue 12; needs `standard`).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
 
 let mainWindow: electron.BrowserWindow | undefined;
 let service: AppService | undefined;

@@ -138,7 +138,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   async function serveStatic(res: ServerResponse, pathname: string): Promise<void> {
     const file = await readRendererFile(rendererDir, pathname);
     if (!file) return text(res, 404, 'not found');
-    res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': file.contentType, 'content-length': file.body.length });
+    res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': file.contentType, 'content-length': file.body.length, 'cache-control': cacheControlFor(pathname) });
     res.end(file.body);
   }
 
@@ -167,6 +167,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     },
   };
 }
+
+/**
+ * Vite names every bundle after its content (`assets/index-Dqf0Gayq.js`): such a file never changes, so
+ * the browser may keep it, and a reload then skips the download and, with V8's code cache (which
+ * needs a cacheable response), the compile. index.html names the bundles and is never kept.
+ */
+const HASHED_ASSET = /^\/assets\/[A-Za-z0-9_.-]+-[A-Za-z0-9_-]{8}\.(?:js|css|svg|png|woff2?)(?:\.map)?$/;
+export const cacheControlFor = (pathname: string) => (HASHED_ASSET.test(pathname) ? 'private, max-age=31536000, immutable' : 'no-store');
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolveBody, reject) => {

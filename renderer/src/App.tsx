@@ -21,6 +21,18 @@ const NEXT_PAGES = 500;
 /** While the workspace streams in, the list is re-rendered at most this often (only its scroll height and count change). */
 const STREAM_RENDER_MS = 250;
 
+/** After the browser has painted the next frame (or 100 ms, for a window that is not painting, e.g. hidden). */
+const afterNextPaint = () =>
+  new Promise<void>((resolve) => {
+    const fallback = setTimeout(resolve, 100);
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        clearTimeout(fallback);
+        resolve();
+      }, 0),
+    );
+  });
+
 /** The workspace of the first page, when it is in before the first render (main.tsx waits a little for it). */
 function initialWorkspace(): { workspace: Workspace; page: WorkspacePage } | undefined {
   const page = firstPageIfArrived();
@@ -72,6 +84,11 @@ export function App() {
         setLoadError(null);
         let shownAt = performance.now();
         const snapshot = page.snapshot;
+        // At start-up, the rest is asked for once the first rows are on screen: the server's work on the
+        // next page (and the browser's receiving it) would otherwise compete with the first frame for
+        // the machine's cores, and the first frame's style, layout and paint are start-up's largest task.
+        if (progressive && page.next !== undefined) await afterNextPaint();
+        if (stale()) return;
         let pending = page.next !== undefined ? ask(page.next, snapshot) : undefined;
         while (pending) {
           page = await pending;

@@ -7,7 +7,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openAppService } from '../../electron/app/open';
 import type { AppService } from '../../electron/app/service';
-import { startWebServer, type WebServer } from '../../electron/web/server';
+import { cacheControlFor, startWebServer, type WebServer } from '../../electron/web/server';
 
 /** The browser-mode bridge over real HTTP: the same contract, guarded by the per-run token. */
 let dir: string;
@@ -19,6 +19,9 @@ beforeAll(async () => {
   const rendererDir = join(dir, 'renderer');
   mkdirSync(rendererDir);
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
+  mkdirSync(join(rendererDir, 'assets'));
+  writeFileSync(join(rendererDir, 'assets', 'index-Dqf0Gayq.js'), 'export {};');
+  writeFileSync(join(rendererDir, 'assets', 'plain.js'), 'export {};');
   writeFileSync(join(dir, 'secret.txt'), 'outside the renderer');
   service = openAppService({ dataDir: join(dir, 'data'), mode: 'web', version: 'test', keychainService: `tokenbench-test-${randomUUID()}`, openBrowser: async () => undefined });
   server = await startWebServer({ service, rendererDir });
@@ -126,6 +129,22 @@ describe('browser-mode bridge', () => {
     expect(String(res.headers['content-security-policy'])).toContain("script-src 'self'");
     expect(String(res.headers['content-security-policy'])).not.toContain('unsafe');
     await res.body.dump();
+  });
+
+  test('content-hashed bundles may be kept by the browser; the page that names them never is', async () => {
+    const res = await request(`${server.origin}/assets/index-Dqf0Gayq.js`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['cache-control']).toBe('private, max-age=31536000, immutable');
+    await res.body.dump();
+    for (const path of ['/', '/index.html', '/assets/plain.js']) {
+      const other = await request(`${server.origin}${path}`);
+      expect(other.statusCode, path).toBe(200);
+      expect(other.headers['cache-control'], path).toBe('no-store');
+      await other.body.dump();
+    }
+    expect(cacheControlFor('/assets/index-Dqf0Gayq.js.map')).not.toBe('no-store');
+    expect(cacheControlFor('/assets/../index-Dqf0Gayq.js')).toBe('no-store');
+    expect(cacheControlFor('/assets/sub/index-Dqf0Gayq.js')).toBe('no-store');
   });
 
   test('pushes events over the authenticated event stream', async () => {
