@@ -108,7 +108,7 @@ async function start(): Promise<void> {
     });
   }
 
-  mainWindow = createMainWindow({ BrowserWindow }, { preloadPath, url: `${APP_ORIGIN}/index.html`, appOrigin: APP_ORIGIN, iconPath: appIconPath(rendererDir) });
+  mainWindow = createMainWindow({ BrowserWindow, dialog }, { preloadPath, url: `${APP_ORIGIN}/index.html`, appOrigin: APP_ORIGIN, iconPath: appIconPath(rendererDir) });
   mainWindow.on('closed', () => {
     mainWindow = undefined;
   });

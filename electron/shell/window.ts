@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { BrowserWindow, BrowserWindowConstructorOptions } from 'electron';
+import type { BrowserWindow, BrowserWindowConstructorOptions, Dialog } from 'electron';
 
 /**
  * The Content-Security-Policy of every page the app shows: scripts and styles
@@ -20,7 +20,7 @@ export const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /** The part of the `electron` module the factory uses; passed in so a test can hand it a recording fake. */
-export type WindowElectron = { BrowserWindow: typeof BrowserWindow };
+export type WindowElectron = { BrowserWindow: typeof BrowserWindow; dialog: Pick<Dialog, 'showMessageBoxSync'> };
 
 export interface MainWindowOptions {
   /** Absolute path of the built CJS preload. */
@@ -97,6 +97,24 @@ export function createMainWindow(electron: WindowElectron, options: MainWindowOp
   session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
   session.setDevicePermissionHandler(() => false);
+
+  // The renderer refuses to unload while a profile has unsaved changes (its beforeunload); Chromium
+  // would show its own prompt, Electron shows none and the close is silently cancelled. Ask, as a
+  // browser does: closing discards the drafts only on the user's word (issue 12: no typed input lost).
+  contents.on('will-prevent-unload', (event) => {
+    const choice = electron.dialog.showMessageBoxSync(win, {
+      type: 'question',
+      title: 'Unsaved changes',
+      message: 'Some profiles have changes that are not saved.',
+      detail: 'Close anyway and lose them, or keep editing and save them first.',
+      buttons: ['Close and lose changes', 'Keep editing'],
+      defaultId: 1,
+      cancelId: 1,
+      noLink: true,
+    });
+    // preventDefault here means "ignore the page's refusal": the window closes (or reloads).
+    if (choice === 0) event.preventDefault();
+  });
 
   win.once('ready-to-show', () => win.show());
   void win.loadURL(options.url);

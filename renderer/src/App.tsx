@@ -6,7 +6,7 @@ import { ErrorBox } from './components/ErrorBox';
 import { ShortcutsSheet } from './components/ShellBits';
 import { Sidebar, type Selection } from './components/Sidebar';
 import { FIRST_PAGE, firstPageIfArrived, takeFirstPage } from './lib/first-page';
-import { useUnsavedProfileIds } from './lib/session-store';
+import { hasUnsavedChanges, useUnsavedProfileIds } from './lib/session-store';
 import { WorkspaceIndex } from './lib/workspace-index';
 
 // Screens load when first opened: the start-up script is the shell and the profile list only.
@@ -141,6 +141,18 @@ export function App() {
       window.removeEventListener('keydown', onKey);
       window.removeEventListener('tokenbench:shortcuts', onShortcutsButton);
     };
+  }, []);
+
+  // Closing or reloading the window with unsaved changes asks first (issue 12: no typed input lost
+  // silently): the browser shows its own prompt; the desktop shell shows a dialog (shell/window.ts).
+  useEffect(() => {
+    const onBeforeUnload = (e: BeforeUnloadEvent) => {
+      if (!hasUnsavedChanges()) return;
+      e.preventDefault();
+      e.returnValue = ''; // older Chromium (and Electron) want it set
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
   }, []);
 
   // The window title says when a profile has unsaved changes (issue 12).

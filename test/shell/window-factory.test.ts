@@ -41,7 +41,15 @@ function recordingElectron() {
       record.loaded.push(url);
     }
   }
-  return { electron: { BrowserWindow: FakeBrowserWindow } as unknown as WindowElectron, record };
+  const dialog = {
+    answer: 1,
+    shown: [] as Array<Record<string, unknown>>,
+    showMessageBoxSync: (_win: unknown, opts: Record<string, unknown>) => {
+      dialog.shown.push(opts);
+      return dialog.answer;
+    },
+  };
+  return { electron: { BrowserWindow: FakeBrowserWindow, dialog } as unknown as WindowElectron, record, dialog };
 }
 
 const options = { preloadPath: '/app/dist/electron/preload.cjs', url: 'app://bundle/index.html', appOrigin: 'app://bundle', iconPath: '/app/dist/renderer/icon.png' };
@@ -54,6 +62,17 @@ function fire(record: ReturnType<typeof recordingElectron>['record'], event: str
 }
 
 describe('main window factory', () => {
+  test('a page refusing to unload (unsaved profiles) gets a dialog: closing loses the changes only when the user says so', () => {
+    const { electron, record, dialog } = recordingElectron();
+    createMainWindow(electron, options);
+    dialog.answer = 1; // Keep editing (also Escape: cancelId)
+    expect(fire(record, 'will-prevent-unload')).toBe(false);
+    expect(dialog.shown[0]).toMatchObject({ buttons: ['Close and lose changes', 'Keep editing'], defaultId: 1, cancelId: 1 });
+    dialog.answer = 0; // Close and lose changes
+    expect(fire(record, 'will-prevent-unload')).toBe(true);
+    expect(dialog.shown).toHaveLength(2);
+  });
+
   test('the window has the app icon (issue 12 item 16), from the built renderer the package holds', () => {
     const { electron, record } = recordingElectron();
     createMainWindow(electron, options);
