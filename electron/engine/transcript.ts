@@ -144,10 +144,15 @@ export class Transcript {
 
   private redactForm(body: string): string {
     const parts: string[] = [];
-    for (const [name, value] of new URLSearchParams(body)) {
+    // Pair by pair, so a bare name (`?flag`, which some APIs mean as a switch) stays bare rather than `flag=`.
+    for (const pair of body.replace(/^\?/, '').split('&')) {
+      if (!pair) continue;
+      const [name, value] = new URLSearchParams(pair).entries().next().value as [string, string];
       const redacted = this.redactParam(name, value);
-      // Keep the placeholder readable instead of %5Bredacted%5D.
-      parts.push(redacted === undefined ? new URLSearchParams([[name, value]]).toString() : `${encodeURIComponent(name)}=${redacted}`);
+      // Re-encoded (not as sent), so a secret is found by scrub() whichever way it was percent-encoded;
+      // the placeholder kept readable instead of %5Bredacted%5D.
+      const encoded = new URLSearchParams([[name, value]]).toString();
+      parts.push(redacted !== undefined ? `${encodeURIComponent(name)}=${redacted}` : pair.includes('=') ? encoded : encoded.slice(0, -1));
     }
     return this.scrub(parts.join('&'));
   }

@@ -163,6 +163,18 @@ describe('URLs', () => {
     expect(url(new Transcript({ hideTokens: true }), u)).toBe('https://app.example/cb#access_token=[redacted]&token_type=Bearer&id_token=[redacted]');
   });
 
+  it('a bare parameter name (a switch such as ?pretty) stays bare, not name=; empty pairs are dropped', () => {
+    expect(url(new Transcript(), 'https://api.example/x?pretty&limit=5')).toBe('https://api.example/x?pretty&limit=5');
+    expect(url(new Transcript(), 'https://api.example/x?a=1&&b=&c')).toBe('https://api.example/x?a=1&b=&c');
+    expect(url(new Transcript(), 'https://app.example/cb#flag&state=s')).toBe('https://app.example/cb#flag&state=s');
+    // A bare secret's name still gets the placeholder; a value with "=" in it is one value.
+    expect(url(new Transcript(), 'https://api.example/x?client_secret&q=a=b')).toBe('https://api.example/x?client_secret=[redacted]&q=a%3Db');
+  });
+
+  it('a secret is found however its value was percent-encoded (values are re-encoded before the scrub)', () => {
+    expect(url(transcript({}, 'AB-secret'), 'https://api.example/x?note=%41%42-secret&flag')).toBe('https://api.example/x?note=[redacted]&flag');
+  });
+
   it('an empty query or fragment stays as it was', () => {
     expect(url(new Transcript(), 'https://as.example/cb?#')).toBe('https://as.example/cb?#');
   });
