@@ -25,6 +25,7 @@ afterAll(async () => {
 });
 
 describe('tokenbench env', () => {
+
   it('adds environments, sets plain and secret variables, and a profile of the group runs in each', async () => {
     expect((await cli(['env', 'add', 'Team', 'dev'])).stderr).toContain('created group "Team" with environment "dev"');
     expect((await cli(['env', 'add', 'Team', 'prod', '--production'])).code).toBe(0);
@@ -98,5 +99,21 @@ describe('tokenbench env', () => {
     expect((await cli(['env', 'add', 'Team', 'DEV'])).stderr).toContain('already has an environment "DEV"');
     expect((await cli(['env', 'frobnicate'])).code).toBe(2);
     expect((await cli(['env', '--help'])).stdout).toContain('tokenbench env set GROUP ENV NAME [VALUE|-] --secret');
+  });
+
+  it('ensure-secret-variable-refused-by-the-keychain-changes-nothing', async () => {
+    const noKeychain = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' };
+    expect((await cli(['env', 'add', 'Locked', 'dev'])).code).toBe(0);
+    expect((await cli(['env', 'set', 'Locked', 'dev', 'api_key', 'plain-value-kept'])).code).toBe(0);
+    for (const name of ['api_key', 'brand_new']) {
+      const refused = await runCli(['env', 'set', 'Locked', 'dev', name, '--secret'], { home, stdin: 'value-that-never-lands\n', env: noKeychain });
+      expect(refused.code, name).not.toBe(0);
+      expect(refused.stderr).toMatch(/Secret Service|keychain/i);
+      expect(refused.stderr).not.toContain('value-that-never-lands');
+    }
+    const json = JSON.parse((await cli(['env', 'list', 'Locked', '--json'])).stdout) as Array<{ variables: Array<{ name: string; secret: boolean; value?: string }> }>;
+    // The plain variable is still plain, with its value; the new one was never declared.
+    expect(json[0]?.variables).toEqual([{ name: 'api_key', secret: false, value: 'plain-value-kept' }]);
+    expect(profilesFile()).not.toContain('value-that-never-lands');
   });
 });

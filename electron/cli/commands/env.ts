@@ -157,9 +157,19 @@ async function set(rest: string[], ctx: CliContext): Promise<number> {
     // Kept out of the shell history and the process list unless the user typed it there.
     const value = given === undefined || given === '-' ? (await readStdin(MAX_SECRET_BYTES)).replace(/\r?\n$/, '') : given;
     if (value === '') throw new UsageError(`no value for the secret variable ${name} (give it as VALUE or on stdin)`);
-    // The variable is declared first (a bad name changes nothing), then its value goes to the keychain.
-    const { group, env } = await saveEnvironment(ctx, groupName, envName, (e) => ({ ...e, variables: upsert(e.variables, { name, secret: true }) }));
-    await (await ctx.secrets()).set(environmentSecretAccount(group.id, env.id, name), value);
+    // The variable is declared first (a bad name changes nothing), then its value goes to the keychain;
+    // a keychain that refuses it (locked, absent) puts the variable back as it was, value and all.
+    let before: Environment['variables'][number] | undefined;
+    const { group, env } = await saveEnvironment(ctx, groupName, envName, (e) => {
+      before = e.variables.find((v) => v.name === name);
+      return { ...e, variables: upsert(e.variables, { name, secret: true }) };
+    });
+    try {
+      await (await ctx.secrets()).set(environmentSecretAccount(group.id, env.id, name), value);
+    } catch (err) {
+      await saveEnvironment(ctx, group.id, env.id, (e) => ({ ...e, variables: before ? upsert(e.variables, before) : e.variables.filter((v) => v.name !== name) }));
+      throw err;
+    }
     process.stderr.write(`${name} set in "${printableName(group.name)} / ${printableName(env.name)}" (secret, in the keychain: ${mask(value)})\n`);
     return 0;
   }
