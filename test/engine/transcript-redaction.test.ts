@@ -171,6 +171,10 @@ describe('URLs', () => {
     expect(url(new Transcript(), 'https://api.example/x?client_secret&q=a=b')).toBe('https://api.example/x?client_secret=[redacted]&q=a%3Db');
   });
 
+  it('a form body: a "?" inside a value is the value\'s, a bare name stays bare', () => {
+    expect(requestBody(new Transcript(), 'redirect_uri=https://app.example/cb?x=1&client_secret=s&debug')).toBe('redirect_uri=https%3A%2F%2Fapp.example%2Fcb%3Fx%3D1&client_secret=[redacted]&debug');
+  });
+
   it('a secret is found however its value was percent-encoded (values are re-encoded before the scrub)', () => {
     expect(url(transcript({}, 'AB-secret'), 'https://api.example/x?note=%41%42-secret&flag')).toBe('https://api.example/x?note=[redacted]&flag');
   });
