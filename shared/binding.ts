@@ -6,7 +6,7 @@
  */
 export interface TokenBindingCheck {
   kind: 'dpop' | 'mtls';
-  /** 'bound': the token names our key/certificate; 'mismatch': it names another; 'unbound': it names none; 'unknown': opaque token, nothing to read. */
+  /** 'bound': the token names our key/certificate; 'mismatch': it names another; 'unbound': it names none; 'unknown': opaque token, nothing to read, or a cnf of another kind (cnf.jwk, cnf.kid) that cannot be compared. */
   status: 'bound' | 'mismatch' | 'unbound' | 'unknown';
   /** Where `cnf` was read: the JWT access token or an introspection response. */
   source?: 'jwt' | 'introspection';
@@ -30,7 +30,14 @@ export function checkBinding(kind: 'dpop' | 'mtls', expected: string, claims: Re
   }
   const cnf = claims.cnf;
   const actual = cnf && typeof cnf === 'object' && !Array.isArray(cnf) ? (cnf as Record<string, unknown>)[member] : undefined;
-  if (typeof actual !== 'string') return { ...base, status: 'unbound', message: `the access token has no cnf.${member}: it is not bound to the ${what}` };
+  if (typeof actual !== 'string') {
+    // A cnf naming something else (cnf.jwk, cnf.kid, the other binding's member) binds the token to a key or
+    // certificate this check cannot compare with ours: saying "not bound" would be wrong, and so would failing.
+    const others = cnf && typeof cnf === 'object' && !Array.isArray(cnf) ? Object.keys(cnf) : [];
+    if (others.length)
+      return { ...base, status: 'unknown', message: `the access token's cnf has no ${member} but ${others.map((k) => `cnf.${k}`).join(', ')}: it is bound to something this check cannot compare with the ${what}` };
+    return { ...base, status: 'unbound', message: `the access token has no cnf.${member}: it is not bound to the ${what}` };
+  }
   if (actual !== expected) return { ...base, actual, status: 'mismatch', message: `the access token is bound to another ${what} (cnf.${member} ${actual}, ours is ${expected})` };
   return { ...base, actual, status: 'bound', message: `the access token is bound to the ${what} (cnf.${member} ${actual})` };
 }
