@@ -335,7 +335,20 @@ describe.sequential('the shell in browser mode', { timeout: 120_000 }, () => {
           .toBe(true);
       },
     },
-    { name: 'profile-exchange', open: async () => (await page.getByRole('tab', { name: 'Exchange' }).click(), await page.getByRole('tab', { name: 'Exchange', selected: true }).waitFor()) },
+    {
+      name: 'profile-exchange',
+      open: async () => {
+        await page.getByRole('tab', { name: 'Exchange' }).click();
+        await page.getByRole('tab', { name: 'Exchange', selected: true }).waitFor();
+        // The shorter tab does not leave a stacked window (900×640) scrolled past its own tab bar.
+        await expect
+          .poll(async () => {
+            const tab = await page.getByRole('tab', { name: 'Exchange', selected: true }).boundingBox();
+            return Boolean(tab && tab.y >= 0 && tab.y + tab.height <= page.viewportSize()!.height);
+          })
+          .toBe(true);
+      },
+    },
     { name: 'profile-api', open: async () => (await page.getByRole('tab', { name: 'API request' }).click(), await page.getByTestId('api-panel').waitFor()) },
     {
       name: 'inspector',

@@ -211,7 +211,11 @@ export function ProfileView({ profile, group, reload }: { profile: ConnectionPro
   const lastRun = s.lastRun;
   const failedAfterLastRun = s.lastFailure && !s.lastFailure.cancelled;
   const tab = s.tab;
-  const setTab = (t: typeof tab) => updateSession(id, { tab: t });
+  const setTab = (t: typeof tab) => {
+    updateSession(id, { tab: t });
+    // A shorter tab (Exchange after Tokens) would leave a stacked window scrolled past its own tab bar.
+    revealTop(results.current);
+  };
 
   return (
     <div className="screen">
