@@ -43,6 +43,24 @@ describe('token history in the vault', () => {
     expect(JSON.stringify(await reopened.transcript(ids.at(-1)!))).toContain(`secret-transcript-${MAX_TRANSCRIPTS + 1}`);
   });
 
+  it('what this process sees before the write equals what the file replays to (the view follows each line as it is added)', async () => {
+    const h = new HistoryStore(env.dataDir, env.secrets);
+    const ids: string[] = [];
+    for (let i = 0; i < MAX_TRANSCRIPTS + 5; i++) {
+      const e = await h.add(input(i % 3 ? 'p' : 'q'), { access_token: `at-${i}`, token_type: 'Bearer' });
+      // Read between writes, as the app does (recordRun), so each line lands on a current view.
+      expect(h.get(e.id)?.hasTranscript).toBeUndefined();
+      await h.addTranscript(e.id, [{ kind: 'note', text: `t-${i}` } as never]);
+      expect(h.get(e.id)?.hasTranscript).toBe(true);
+      if (i % 7 === 0) h.markRevoked(e.id, 'access', '2026-01-01T00:00:00.000Z');
+      ids.push(e.id);
+    }
+    const before = h.list();
+    expect(before.filter((e) => e.hasTranscript)).toHaveLength(MAX_TRANSCRIPTS);
+    h.close();
+    expect(new HistoryStore(env.dataDir, env.secrets).list()).toEqual(before);
+  });
+
   it('is capped, compacts its log, and clears per profile', async () => {
     const h = new HistoryStore(env.dataDir, env.secrets);
     for (let i = 0; i < MAX_HISTORY_ENTRIES * 2 + 20; i++) await h.add(input(i % 2 ? 'odd' : 'even'), { access_token: `at-${i}`, token_type: 'Bearer' });
