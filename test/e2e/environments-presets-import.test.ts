@@ -170,9 +170,20 @@ describe.sequential(`environments, presets, importers, exports at ${width}×${he
     await page.getByRole('button', { name: 'Copy as tokenbench command' }).click();
     await expect.poll(clipboard).toMatch(/^tokenbench token .*--client-secret "\$CLIENT_SECRET"/);
     // Real values only behind an explicit choice.
-    await page.getByRole('button', { name: 'Copy with real secrets…' }).click();
-    await page.getByRole('alertdialog').getByRole('button', { name: 'Copy with real secrets' }).click();
-    await expect.poll(clipboard).toContain(sandbox.clients['sandbox-secret-jwt']!.client_secret!);
+    const secret = sandbox.clients['sandbox-secret-jwt']!.client_secret!;
+    const opener = page.getByRole('button', { name: 'Copy with real secrets…' });
+    await opener.click();
+    const confirm = page.getByRole('dialog', { name: 'Copy with real secrets?' });
+    await confirm.waitFor();
+    // Focus starts on Cancel (Enter does not copy a secret); Escape closes, copies nothing, and focus goes back.
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe('Cancel');
+    await page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'detached' });
+    expect(await clipboard()).not.toContain(secret);
+    expect(await opener.evaluate((el) => el === (globalThis as any).document.activeElement)).toBe(true);
+    await opener.click();
+    await confirm.getByRole('button', { name: 'Copy with real secrets' }).click();
+    await expect.poll(clipboard).toContain(secret);
   });
 
   test('import from Postman: a preview lists the secret left out and what was not mapped; Import adds the profiles', async () => {

@@ -78,13 +78,16 @@ export function Dialog(props: { title: string; onClose: () => void; children: Re
   );
 }
 
-export function ConfirmDialog(props: { title: string; message: ReactNode; confirmLabel: string; danger?: boolean; onConfirm: () => void; onCancel: () => void }) {
+/** `cancelFirst`: focus starts on Cancel, so Enter does not confirm what cannot be taken back (a secret put on the clipboard). */
+export function ConfirmDialog(props: { title: string; message: ReactNode; confirmLabel: string; danger?: boolean; cancelFirst?: boolean; onConfirm: () => void; onCancel: () => void }) {
   return (
     <Modal onClose={props.onCancel} title={props.title}>
       <div>{props.message}</div>
       <div className="buttons">
-        <button onClick={props.onCancel}>Cancel</button>
-        <button className={props.danger ? 'primary danger' : 'primary'} onClick={props.onConfirm} autoFocus>
+        <button onClick={props.onCancel} autoFocus={props.cancelFirst === true}>
+          Cancel
+        </button>
+        <button className={props.danger ? 'primary danger' : 'primary'} onClick={props.onConfirm} autoFocus={props.cancelFirst !== true}>
           {props.confirmLabel}
         </button>
       </div>

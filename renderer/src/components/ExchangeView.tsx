@@ -5,6 +5,7 @@ import { call } from '../api';
 import { decodeToken } from '../../../shared/token/decode';
 import { toCurl } from '../lib/curl';
 import { ErrorBox } from './ErrorBox';
+import { ConfirmDialog } from './Dialogs';
 import { copyText } from '../lib/hooks';
 import { HeaderTable } from './HeaderTable';
 
@@ -131,21 +132,18 @@ function ExchangeDetail({ exchange: e, profileId }: { exchange: HttpExchange; pr
         ) : null}
       </div>
       {confirmReal ? (
-        <div className="missing" role="alertdialog" aria-label="Copy with real secrets">
-          The command will contain the client secret (or password) in clear text. Anyone who sees your clipboard or shell history can use it.{' '}
-          <button
-            className="danger"
-            onClick={() => {
-              setConfirmReal(false);
-              void copyFromMain('curl', true, 'real');
-            }}
-          >
-            Copy with real secrets
-          </button>{' '}
-          <button onClick={() => setConfirmReal(false)} autoFocus>
-            Cancel
-          </button>
-        </div>
+        <ConfirmDialog
+          title="Copy with real secrets?"
+          message="The command will contain the client secret (or password) in clear text. Anyone who sees your clipboard or shell history can use it."
+          confirmLabel="Copy with real secrets"
+          danger
+          cancelFirst
+          onConfirm={() => {
+            setConfirmReal(false);
+            void copyFromMain('curl', true, 'real');
+          }}
+          onCancel={() => setConfirmReal(false)}
+        />
       ) : null}
       <ErrorBox error={copyError} />
       <div className="muted">
