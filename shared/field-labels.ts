@@ -34,6 +34,8 @@ const LABELS: Record<string, string> = {
   'endpoints.userinfo': 'Userinfo endpoint',
   'endpoints.end_session': 'End session endpoint',
   'endpoints.jwks_uri': 'JWKS URI',
+  'endpoints.backchannel_authentication': 'Backchannel authentication endpoint (CIBA)',
+  'endpoints.registration': 'Registration endpoint',
   expectedAudience: 'Expected audience',
   'params.authorization': 'Authorization parameters',
   'params.token': 'Token parameters',

@@ -1,6 +1,7 @@
 import { WorkbenchError } from './errors';
 import { ASSERTION_LIFETIME_HARD_CAP_SECONDS, cappedAssertionLifetime } from './assertion-limits';
 import type { ConnectionGroup, ConnectionProfile } from './profile';
+import { fieldLabel } from './field-labels';
 
 /**
  * Import trust (issue 11): what of a profile that came from a file must be
@@ -81,6 +82,30 @@ export function movedDestinations(before: Record<string, unknown>, after: Record
     changed.push(key);
   }
   return changed;
+}
+
+/** Names a user knows for the keys of destinationsOf (some are schema paths, some stand for several fields). */
+const DESTINATION_LABELS: Record<string, string> = {
+  issuer: 'Issuer',
+  redirect: 'Redirect URL',
+  proxy: 'Proxy',
+  caFile: 'Extra CA bundle',
+  insecureSkipTlsVerify: 'TLS verification turned off',
+  'authorizationRequest.parEndpoint': 'PAR endpoint',
+  'registration.registrationClientUri': 'Registration client URI',
+  apiRequests: 'API request URLs',
+  groupSettings: "The group's settings",
+};
+
+/** "endpoints.token" → "Token endpoint", "apiRequests" → "API request URLs": what moved, in the user's words. */
+export function destinationLabel(key: string): string {
+  const known = DESTINATION_LABELS[key];
+  if (known) return known;
+  if (key.startsWith('endpoints.')) {
+    const label = fieldLabel(key.split('.'));
+    return label === key ? `${key.slice('endpoints.'.length)} endpoint` : label;
+  }
+  return key;
 }
 
 /** One line of the review the user confirms. */

@@ -71,7 +71,7 @@ describe('tokenbench profiles import', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('REPLACED (--replace)');
     expect(run.stderr).toContain('replacing it clears the stored secrets and tokens of "victim"');
-    expect(run.stderr).toMatch(/cleared the stored secrets and tokens of "victim": its requests now go elsewhere \(.*endpoints\.token.*\) — enter its secrets again/);
+    expect(run.stderr).toMatch(/cleared the stored secrets and tokens of "victim": its requests now go elsewhere \(.*Token endpoint.*\) — enter its secrets again/);
     const shown = JSON.parse((await runCli(['profiles', 'show', 'victim'], { home })).stdout) as { secretRefs: string[]; endpoints: { token: string } };
     expect(shown.secretRefs).toEqual([]);
     expect(shown.endpoints.token).toBe(`${capture.url}/token`);

@@ -4,6 +4,7 @@ import {
   issuerIdentity,
   assertImportConfirmed,
   awaitsImportReview,
+  destinationLabel,
   destinationsOf,
   importReviewFields,
   movedDestinations,
@@ -72,6 +73,18 @@ describe('destinations: every field that moves requests, changed alone, is detec
       apiRequests: 'https://api.example',
       ...Object.fromEntries(ENDPOINT_NAMES.map((n) => [`endpoints.${n}`, 'https://as.example'])),
     });
+  });
+
+  it('every destination has a name a user knows (what the import report and the CLI say moved)', () => {
+    const keys = [...Object.keys(destinationsOf(base, undefined)), 'groupSettings'];
+    const labels = keys.map(destinationLabel);
+    for (const [i, label] of labels.entries()) expect(label, keys[i]).not.toMatch(/^[a-z]+[A-Z.]|\./);
+    expect(destinationLabel('endpoints.token')).toBe('Token endpoint');
+    for (const n of ENDPOINT_NAMES) expect(destinationLabel(`endpoints.${n}`), n).toMatch(/^[A-Z][A-Za-z ()]+$|^JWKS URI$/);
+    // A future endpoint without a label still reads as one.
+    expect(destinationLabel('endpoints.pushed_authorization_request')).toBe('pushed_authorization_request endpoint');
+    expect(destinationLabel('apiRequests')).toBe('API request URLs');
+    expect(destinationLabel('insecureSkipTlsVerify')).toBe('TLS verification turned off');
   });
 
   it.each<[string, ConnectionProfile, string[]]>([

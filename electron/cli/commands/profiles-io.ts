@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { WorkbenchError } from '../../../shared/errors';
 import type { ImportPlan, ImportPlanItem, ImportReport } from '../../../shared/ipc';
+import { destinationLabel } from '../../../shared/import-trust';
 import { exportConnections } from '../../app/connections-io';
 import { applyImportDocument, parseImportJson, planImport, replaceAllDecisions } from '../../app/import-plan';
 import { confirmImportedProfile, importReviewOf } from '../../app/import-review';
@@ -139,7 +140,7 @@ function formatItem(item: ImportPlanItem, replace: boolean): string[] {
 export function formatReport(r: ImportReport): string {
   const lines = [`imported ${r.groups} group(s) and ${r.profiles} profile(s): ${r.created.length} new, ${r.replaced.length} replaced, ${r.skipped.length} skipped`];
   for (const c of r.clearedSecrets)
-    lines.push(`cleared the stored secrets and tokens of "${c.name}": its requests now go elsewhere (${c.because.join(', ')}) — enter its secrets again`);
+    lines.push(`cleared the stored secrets and tokens of "${c.name}": its requests now go elsewhere (${c.because.map(destinationLabel).join(', ')}) — enter its secrets again`);
   for (const a of r.awaitingConfirmation) lines.push(`"${a.name}" uses a key alias or claims from the file (${a.fields.join(', ')}): review them with tokenbench profiles confirm "${a.name}"`);
   for (const n of r.needSecrets) lines.push(`"${n.name}" needs ${n.secrets.join(', ')} before it can run`);
   return `${lines.join('\n')}\n`;

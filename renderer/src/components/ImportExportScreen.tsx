@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ImportDecision, ImportPlan, ImportPlanItem, ImportReport, Workspace } from '../../../shared/ipc';
 import { call } from '../api';
+import { destinationLabel } from '../../../shared/import-trust';
 import { download } from '../lib/hooks';
 import { ErrorBox } from './ErrorBox';
 import { ForeignImport } from './ForeignImport';
@@ -284,7 +285,7 @@ function ImportReportView({ report, headingRef }: { report: ImportReport; headin
           <ul>
             {report.clearedSecrets.map((c) => (
               <li key={c.profileId}>
-                {c.name}: {c.because.join(', ')} changed
+                {c.name}: {c.because.map(destinationLabel).join(', ')} changed
               </li>
             ))}
           </ul>
