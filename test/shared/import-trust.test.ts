@@ -83,6 +83,8 @@ describe('destinations: every field that moves requests, changed alone, is detec
     for (const n of ENDPOINT_NAMES) expect(destinationLabel(`endpoints.${n}`), n).toMatch(/^[A-Z][A-Za-z ()]+$|^JWKS URI$/);
     // A future endpoint without a label still reads as one.
     expect(destinationLabel('endpoints.pushed_authorization_request')).toBe('pushed_authorization_request endpoint');
+    // A key no version names yet is shown as it is, not dressed up as an endpoint.
+    expect(destinationLabel('somethingNew')).toBe('somethingNew');
     expect(destinationLabel('apiRequests')).toBe('API request URLs');
     expect(destinationLabel('insecureSkipTlsVerify')).toBe('TLS verification turned off');
   });
