@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { dispatch } from '../../electron/app/dispatch';
 import type { Result } from '../../shared/errors';
 import type { OperationArg, OperationName, OperationResult } from '../../shared/ipc';
-import { startHarness, type Harness } from './harness';
+import { openWorkbench, startHarness, type Harness } from './harness';
 
 /**
  * Issue 12 item 3 for the dialogs added with issue 13 (new profile from preset, the environments editor,
@@ -31,10 +31,7 @@ beforeAll(async () => {
     activeEnvironmentId: 'dev',
   });
   await call('saveProfile', { name: 'Partner token', groupId: group.id, issuer: '{{issuer}}', grantType: 'client_credentials', clientId: 'sandbox-basic', clientAuth: { method: 'client_secret_basic' } });
-  context = await h.browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
-  page = await context.newPage();
-  await page.goto(h.server.url);
-  await page.getByRole('button', { name: '+ Group', exact: true }).waitFor();
+  ({ context, page } = await openWorkbench(h, { width: 1440, height: 900 }));
 }, 180_000);
 
 afterAll(async () => {

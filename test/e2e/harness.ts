@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { openAppService } from '../../electron/app/open';
 import type { AppService } from '../../electron/app/service';
 import { startSandbox, type SandboxHandle } from '../../electron/sandbox';
@@ -62,6 +62,15 @@ export async function startHarness(): Promise<Harness> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A fresh browser context (light theme) on browser mode, the workbench loaded: its "+ Group" button is shown. */
+export async function openWorkbench(h: Harness, viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await h.browser.newContext({ viewport, colorScheme: 'light' });
+  const page = await context.newPage();
+  await page.goto(h.server.url);
+  await page.getByRole('button', { name: '+ Group', exact: true }).waitFor();
+  return { context, page };
 }
 
 export interface AxeFinding {

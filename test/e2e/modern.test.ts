@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { SCREENSHOTS, startHarness, type Harness } from './harness';
+import { SCREENSHOTS, openWorkbench, startHarness, type Harness } from './harness';
 
 /**
  * Issue 14 (token side) in the real UI (browser mode, chromium) against the sandbox: the DPoP, RAR and
@@ -15,10 +15,7 @@ let page: Page;
 
 beforeAll(async () => {
   h = await startHarness();
-  context = await h.browser.newContext({ viewport: { width: 900, height: 960 }, colorScheme: 'light' });
-  page = await context.newPage();
-  await page.goto(h.server.url);
-  await page.getByRole('button', { name: '+ Group', exact: true }).waitFor();
+  ({ context, page } = await openWorkbench(h, { width: 900, height: 960 }));
 }, 180_000);
 
 afterAll(async () => {

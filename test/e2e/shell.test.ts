@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CompactEncrypt, importJWK, SignJWT, type JWK } from 'jose';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { axeSerious, horizontalOverflow, SCREENSHOTS, startHarness, type Harness } from './harness';
+import { axeSerious, horizontalOverflow, SCREENSHOTS, openWorkbench, startHarness, type Harness } from './harness';
 
 /**
  * The workbench's shell in browser mode (issue 12): layout from 900×640 up, keyboard use of the
@@ -19,10 +19,7 @@ let accessToken = '';
 
 beforeAll(async () => {
   h = await startHarness();
-  context = await h.browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
-  page = await context.newPage();
-  await page.goto(h.server.url);
-  await page.getByRole('button', { name: '+ Group', exact: true }).waitFor();
+  ({ context, page } = await openWorkbench(h, { width: 1440, height: 900 }));
 }, 180_000);
 
 afterAll(async () => {
