@@ -407,17 +407,11 @@ function apply(slots: Map<string, Slot>, line: LogLine): void {
   while (slots.size > MAX_HISTORY_ENTRIES) slots.delete(slots.keys().next().value as string);
 }
 
-/** Bodies cut to a size, then the oldest exchanges dropped, until the JSON fits MAX_TRANSCRIPT_BYTES. */
-export function boundTranscript(entries: TranscriptEntry[]): TranscriptEntry[] {
-  return bound(entries).out;
-}
-
-/** boundTranscript's result as the JSON that is sealed: serialised once, by the size check. */
+/**
+ * The transcript kept with an entry, as the JSON that is sealed: bodies cut to a size, then the oldest
+ * exchanges dropped until it fits MAX_TRANSCRIPT_BYTES (serialised once per try, the last try kept).
+ */
 export function boundTranscriptJson(entries: TranscriptEntry[]): string {
-  return bound(entries).json;
-}
-
-function bound(entries: TranscriptEntry[]): { out: TranscriptEntry[]; json: string } {
   const cut = (body: string | undefined) => (body !== undefined && body.length > MAX_TRANSCRIPT_BODY_CHARS ? `${body.slice(0, MAX_TRANSCRIPT_BODY_CHARS)}… (cut)` : body);
   let out = entries.map((e) =>
     e.kind === 'http'
@@ -430,7 +424,7 @@ function bound(entries: TranscriptEntry[]): { out: TranscriptEntry[]; json: stri
   );
   let json = JSON.stringify(out);
   while (out.length > 1 && json.length > MAX_TRANSCRIPT_BYTES) json = JSON.stringify((out = out.slice(1)));
-  return { out, json };
+  return json;
 }
 
 const isBox = (v: unknown): v is SealedBox =>

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { dispatch } from '../../electron/app/dispatch';
-import { boundTranscript, MAX_TRANSCRIPT_BYTES } from '../../electron/app/history';
+import { boundTranscriptJson, MAX_TRANSCRIPT_BYTES } from '../../electron/app/history';
 import { openAppService } from '../../electron/app/open';
 import type { AppService } from '../../electron/app/service';
 import { runFlow, type FlowProgress } from '../../electron/engine/flow';
@@ -164,7 +164,7 @@ describe('transcripts kept with history are bounded', () => {
       request: { method: 'POST', url: 'http://127.0.0.1/x', headers: {}, body: big },
       response: { status: 200, headers: {}, body: big },
     });
-    const bounded = boundTranscript(Array.from({ length: 40 }, (_, i) => exchange(i)));
+    const bounded = JSON.parse(boundTranscriptJson(Array.from({ length: 40 }, (_, i) => exchange(i)))) as TranscriptEntry[];
     expect(JSON.stringify(bounded).length).toBeLessThanOrEqual(MAX_TRANSCRIPT_BYTES);
     expect(bounded.at(-1)!.label).toBe('call 39');
     const last = bounded.at(-1)!;
