@@ -280,6 +280,9 @@ export function parseAuthorizationDetails(text: string): AuthorizationDetail[] {
 /** Per-run values from flags: secrets, tokens, files read now. */
 export function overridesFromFlags(flags: Flags): RunOverrides {
   const o: RunOverrides = {};
+  // An empty value is most often an unset shell variable ("$SECRET"): say so, rather than send or store nothing.
+  for (const flag of ['client-secret', 'password'] as const)
+    if (flags[flag] === '') throw new UsageError(`--${flag} is empty (is the shell variable you meant to pass set?)`);
   if (flags['client-secret'] !== undefined) o.clientSecret = flags['client-secret'];
   if (flags.password !== undefined) o.password = flags.password;
   if (flags['refresh-token']) o.refreshToken = flags['refresh-token'];

@@ -48,6 +48,8 @@ export class KeychainWithVault implements SecretStore {
 
   async set(account: string, value: string): Promise<void> {
     checkAccount(account);
+    // Nothing to keep; the keychain would refuse it with a message that reads like an unreachable keychain.
+    if (value === '') throw new WorkbenchError('INVALID_INPUT', `an empty value is not stored as a secret (${account})`);
     if (Buffer.byteLength(value, 'utf8') <= KEYCHAIN_VALUE_LIMIT_BYTES) {
       await this.keychain.set(account, value);
       await this.vault.delete(account);

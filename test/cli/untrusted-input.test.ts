@@ -54,6 +54,20 @@ describe('files read on a user\'s or a file\'s say are bounded and must be files
     expect(run.stderr).not.toContain('unexpected error');
   });
 
+  it('ensure-empty-secret-flag-is-a-usage-error-not-a-keychain-error', async () => {
+    for (const args of [
+      ['profiles', 'save', 'empty-secret', '--token-url', 'http://127.0.0.1:9/token', '--client-id', 'c', '--client-secret', '', '--grant-type', 'client_credentials'],
+      ['token', '--token-url', 'http://127.0.0.1:9/token', '--client-id', 'c', '--client-secret', '', '--grant-type', 'client_credentials'],
+      ['token', '--token-url', 'http://127.0.0.1:9/token', '--client-id', 'c', '--username', 'u', '--password', '', '--grant-type', 'password'],
+    ]) {
+      const run = await runCli(args, { home });
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(/--(client-secret|password) is empty \(is the shell variable you meant to pass set\?\)/);
+      expect(run.stderr).not.toContain('keychain');
+    }
+    expect((await runCli(['profiles', 'list'], { home })).stdout).not.toContain('empty-secret');
+  });
+
   it('ensure-profile-name-with-control-characters-is-refused', async () => {
     const run = await runCli(['profiles', 'save', 'evil\u001b[31mred\nsecond line', '--token-url', 'http://127.0.0.1:9/token', '--client-id', 'c', '--grant-type', 'client_credentials', '--auth-method', 'none'], { home });
     expect(run.code).not.toBe(0);

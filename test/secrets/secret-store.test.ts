@@ -40,6 +40,12 @@ describe('KeytarSecretStore (the real keychain)', () => {
 });
 
 describe('openSecretStore (keychain with vault)', () => {
+  it('ensure-empty-secret-is-refused-clearly-and-changes-nothing', async () => {
+    await env.secrets.set('kept', 'value-before');
+    await expect(env.secrets.set('kept', '')).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'an empty value is not stored as a secret (kept)' });
+    expect(await env.secrets.get('kept')).toBe('value-before');
+  });
+
   it('keeps small secrets in the keychain and writes no vault', async () => {
     await env.secrets.set('small', 'x'.repeat(KEYCHAIN_VALUE_LIMIT_BYTES));
     expect(await env.keychain.get('small')).toHaveLength(KEYCHAIN_VALUE_LIMIT_BYTES);
